@@ -1,0 +1,102 @@
+package dev.portcullis;
+
+import org.jose4j.json.JsonUtil;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The HTTP answer to a refusal, independent of any container: status, the RFC 6750
+ * {@code WWW-Authenticate} challenge, {@code Retry-After} for 503, and an RFC 9457
+ * {@code application/problem+json} body with a stable {@code type}.
+ *
+ * <p>Challenges follow RFC 6750 §3: no token → {@code Bearer realm="..."} with no error code;
+ * invalid token → {@code error="invalid_token"}; malformed request → 400 with
+ * {@code error="invalid_request"}. Policy refusals are 403 without a bearer error: they are not
+ * about OAuth scopes. The body never contains the token, a stack trace or policy internals.
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class Refusal {
+    /** Media type of every refusal body. */
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private final int status;
+    private final Map<String, String> headers;
+    private final String body;
+    private final Reason reason;
+
+    private Refusal(int status, Map<String, String> headers, String body, Reason reason) {
+        this.status = status;
+        this.headers = Map.copyOf(headers);
+        this.body = body;
+        this.reason = reason;
+    }
+
+    /** The answer for a refusal, with the realm for the challenge and an optional decision id. */
+    public static Refusal of(PortcullisException e, String realm, String decisionId) {
+        Reason reason = e.reason();
+        Map<String, String> headers = new LinkedHashMap<>();
+        String description = e.clientDescription();
+        if (reason.status() == 401 || reason.status() == 400) {
+            StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(quote(realm)).append('"');
+            if (reason.bearerError() != null) {
+                challenge.append(", error=\"").append(reason.bearerError()).append('"')
+                        .append(", error_description=\"").append(quote(description)).append('"');
+            }
+            headers.put("WWW-Authenticate", challenge.toString());
+        }
+        if (reason.status() == 503) {
+            headers.put("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));
+        }
+        headers.put("Cache-Control", "no-store");
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", reason.problemType());
+        problem.put("title", reason.title());
+        problem.put("status", reason.status());
+        problem.put("detail", description);
+        problem.put("reason", reason.code());
+        if (decisionId != null) {
+            problem.put("decision_id", decisionId);
+        }
+        return new Refusal(reason.status(), headers, JsonUtil.toJson(problem), reason);
+    }
+
+    /** RFC 6750 §3: error_description and realm are quoted-strings of printable ASCII without " or \. */
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') {
+                out.append(c);
+            } else {
+                out.append(' ');
+            }
+        }
+        return out.toString();
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Headers to set, by name. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The problem+json body. */
+    public String body() {
+        return body;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    @Override
+    public String toString() {
+        return "Refusal[" + status + " " + reason.code().toLowerCase(Locale.ROOT) + "]";
+    }
+}

@@ -1,0 +1,184 @@
+package dev.portcullis.token;
+
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.Settings;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the token settings (issuers, keys, algorithms, limits) into a {@link TokenValidator} and
+ * a {@link BearerTokenExtractor}. Every failure names the setting.
+ *
+ * <p>One issuer is configured with the top-level names ({@code portcullis.issuer},
+ * {@code portcullis.audience}, {@code portcullis.jwks-uri}...). More issuers are listed in
+ * {@code portcullis.issuers} ({@code a,b}) and each configured under
+ * {@code portcullis.issuers.<name>.} with the same suffixes ({@code issuer}, {@code audience},
+ * {@code jwks-uri}, {@code discovery-uri}, {@code jwks-file}, {@code public-key-file},
+ * {@code hmac-secret}, {@code algorithms}, {@code required-type}).
+ */
+public final class TokenSettings {
+    public static final String ISSUER = "portcullis.issuer";
+    public static final String ISSUERS = "portcullis.issuers";
+    public static final String AUDIENCE = "portcullis.audience";
+    public static final String JWKS_URI = "portcullis.jwks-uri";
+    public static final String DISCOVERY_URI = "portcullis.discovery-uri";
+    public static final String JWKS_FILE = "portcullis.jwks-file";
+    public static final String PUBLIC_KEY_FILE = "portcullis.public-key-file";
+    public static final String HMAC_SECRET = "portcullis.hmac-secret";
+    public static final String ALGORITHMS = "portcullis.algorithms";
+    public static final String REQUIRED_TYPE = "portcullis.required-type";
+    public static final String CLOCK_SKEW = "portcullis.clock-skew";
+    public static final String MAX_TOKEN_LIFETIME = "portcullis.max-token-lifetime";
+    public static final String MAX_TOKEN_BYTES = "portcullis.max-token-bytes";
+    public static final String MAX_HEADER_BYTES = "portcullis.max-header-bytes";
+    public static final String ALLOW_INSECURE_QUERY_PARAMETER_TOKENS = "portcullis.allow-insecure-query-parameter-tokens";
+    public static final String JWKS_CACHE_TTL = "portcullis.jwks.cache-ttl";
+    public static final String JWKS_REFRESH_INTERVAL = "portcullis.jwks.refresh-interval";
+    public static final String JWKS_STALE_IF_ERROR = "portcullis.jwks.stale-if-error";
+    public static final String JWKS_TIMEOUT = "portcullis.jwks.timeout";
+    public static final String JWKS_MAX_BYTES = "portcullis.jwks.max-bytes";
+
+    private TokenSettings() {
+    }
+
+    /** The extractor: size limits and the query-parameter switch. */
+    public static BearerTokenExtractor extractor(Settings s) {
+        BearerTokenExtractor.Builder b = BearerTokenExtractor.builder();
+        apply(MAX_TOKEN_BYTES, () -> b.maxTokenBytes(s.getInt(MAX_TOKEN_BYTES, BearerTokenExtractor.DEFAULT_MAX_TOKEN_BYTES)));
+        apply(MAX_HEADER_BYTES, () -> b.maxHeaderBytes(s.getInt(MAX_HEADER_BYTES, BearerTokenExtractor.DEFAULT_MAX_HEADER_BYTES)));
+        if (s.getBoolean(ALLOW_INSECURE_QUERY_PARAMETER_TOKENS, false)) {
+            b.allowInsecureQueryParameterTokens();
+        }
+        return b.build();
+    }
+
+    /** The validator with every configured issuer. */
+    public static TokenValidator validator(Settings s, Clock clock, TokenValidator.KeysRemovedListener listener) {
+        TokenValidator.Builder b = TokenValidator.builder().clock(clock).onKeysRemoved(listener);
+        apply(CLOCK_SKEW, () -> b.clockSkew(s.getDuration(CLOCK_SKEW, TokenValidator.DEFAULT_CLOCK_SKEW)));
+        apply(MAX_TOKEN_LIFETIME, () -> b.maxLifetime(s.getDuration(MAX_TOKEN_LIFETIME, TokenValidator.DEFAULT_MAX_LIFETIME)));
+        apply(JWKS_CACHE_TTL, () -> b.jwksCacheTtl(s.getDuration(JWKS_CACHE_TTL, Duration.ofMinutes(10))));
+        apply(JWKS_REFRESH_INTERVAL, () -> b.jwksRefreshInterval(s.getDuration(JWKS_REFRESH_INTERVAL, Duration.ofSeconds(30))));
+        apply(JWKS_STALE_IF_ERROR, () -> b.jwksStaleIfError(s.getDuration(JWKS_STALE_IF_ERROR, Duration.ofHours(24))));
+        apply(JWKS_TIMEOUT, () -> b.httpTimeout(s.getDuration(JWKS_TIMEOUT, Duration.ofSeconds(5))));
+        apply(JWKS_MAX_BYTES, () -> b.maxJwksBytes(s.getInt(JWKS_MAX_BYTES, 256 * 1024)));
+        List<IssuerConfig> issuers = issuers(s);
+        for (IssuerConfig config : issuers) {
+            b.issuer(config);
+        }
+        return b.build();
+    }
+
+    /** The issuer configurations named by the settings; at least one. */
+    public static List<IssuerConfig> issuers(Settings s) {
+        List<IssuerConfig> out = new ArrayList<>();
+        if (s.get(ISSUER).isPresent()) {
+            out.add(issuer(s, "portcullis."));
+        }
+        for (String name : s.getList(ISSUERS)) {
+            out.add(issuer(s, ISSUERS + "." + name + "."));
+        }
+        if (out.isEmpty()) {
+            throw new ConfigurationException(ISSUER, "is required: name the token issuer (the exact 'iss' value)"
+                    + " or list several in " + ISSUERS);
+        }
+        return out;
+    }
+
+    private static IssuerConfig issuer(Settings s, String prefix) {
+        String issuerName = prefix + "issuer";
+        String issuer = s.require(issuerName);
+        IssuerConfig.Builder b = IssuerConfig.builder(issuer);
+        String audienceName = prefix + "audience";
+        List<String> audiences = s.getList(audienceName);
+        if (audiences.isEmpty()) {
+            throw new ConfigurationException(audienceName, "is required: the audience ('aud') this application"
+                    + " accepts, so that tokens minted for other services are refused");
+        }
+        b.audiences(audiences);
+        List<String> sources = new ArrayList<>();
+        for (String suffix : List.of("jwks-uri", "discovery-uri", "jwks-file", "public-key-file", "hmac-secret")) {
+            if (s.get(prefix + suffix).isPresent()) {
+                sources.add(prefix + suffix);
+            }
+        }
+        if (sources.isEmpty()) {
+            throw new ConfigurationException(prefix + "jwks-uri", "is required for issuer " + issuer
+                    + " (or one of " + prefix + "discovery-uri, jwks-file, public-key-file, hmac-secret)");
+        }
+        if (sources.size() > 1) {
+            throw new ConfigurationException(sources.get(1), "only one key source per issuer, but "
+                    + sources + " are all set");
+        }
+        String source = sources.get(0);
+        String value = s.require(source);
+        if (source.endsWith("hmac-secret")) {
+            byte[] secret = IssuerConfig.secretBytes(value);
+            if (secret.length < 32) {
+                throw new ConfigurationException(source, "an HMAC secret must be at least 32 bytes, was "
+                        + secret.length + " bytes (value not shown)");
+            }
+            apply(source, () -> b.hmacSecret(secret));
+        } else if (source.endsWith("-uri")) {
+            URI uri = parseUri(source, value);
+            apply(source, () -> {
+                if (source.endsWith("jwks-uri")) {
+                    b.jwksUri(uri);
+                } else {
+                    b.discoveryUri(uri);
+                }
+            });
+        } else {
+            Path file = Path.of(value);
+            if (!Files.isReadable(file)) {
+                throw new ConfigurationException(source, "file '" + value + "' does not exist or cannot be read");
+            }
+            apply(source, () -> {
+                if (source.endsWith("jwks-file")) {
+                    b.jwksFile(file);
+                } else {
+                    b.publicKeyFile(file);
+                }
+            });
+        }
+        String algName = prefix + "algorithms";
+        List<String> algorithms = s.getList(algName);
+        if (!algorithms.isEmpty()) {
+            apply(algName, () -> b.algorithms(algorithms));
+        }
+        s.get(prefix + "required-type").ifPresent(t -> apply(prefix + "required-type", () -> b.requiredType(t)));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            String setting = e.getMessage().contains("HMAC") || e.getMessage().contains("HS") ? algName : source;
+            throw new ConfigurationException(setting, e.getMessage(), e);
+        }
+    }
+
+    private static URI parseUri(String setting, String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getHost() == null) {
+                throw new ConfigurationException(setting, "'" + value + "' is not an absolute URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigurationException(setting, "'" + value + "' is not a URL: " + e.getMessage());
+        }
+    }
+
+    /** Runs a builder call, turning its IllegalArgumentException into one naming the setting. */
+    static void apply(String setting, Runnable call) {
+        try {
+            call.run();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(setting, e.getMessage(), e);
+        }
+    }
+}

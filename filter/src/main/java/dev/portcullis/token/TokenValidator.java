@@ -1,0 +1,525 @@
+package dev.portcullis.token;
+
+import dev.portcullis.PortcullisException;
+import dev.portcullis.Reason;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.VerificationJwkSelector;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.Key;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Verifies a compact JWS access token against the configured issuers, with jose4j.
+ *
+ * <p>For each token: the (unverified) {@code iss} picks the issuer configuration; the JOSE header
+ * must name an allowed algorithm and carry none of {@code crit}, {@code jku}, {@code x5u},
+ * {@code jwk}, {@code x5c}, {@code x5t}, {@code cty}; the signature is verified with a key of that
+ * issuer only (never a key the token brings); then {@code iss}, {@code sub}, {@code aud},
+ * {@code exp} (required), {@code nbf} and {@code iat} (when present, and of numeric type), the
+ * maximum lifetime ({@code exp - iat}, or {@code exp - now} without {@code iat}) and the optional
+ * {@code typ} are checked against an injected {@link Clock} with a bounded clock skew
+ * (RFC 7519 §4.1, RFC 8725 §3).
+ *
+ * <pre>{@code
+ * TokenValidator validator = TokenValidator.builder()
+ *     .issuer(IssuerConfig.builder("https://idp.example.com").audiences("api")
+ *         .jwksUri(URI.create("https://idp.example.com/jwks")).build())
+ *     .build();
+ * VerifiedToken who = validator.validate(token);
+ * }</pre>
+ *
+ * <p>Thread safety: thread-safe; one instance serves all requests. JWKS fetches are
+ * single-flight and rate-limited per issuer.
+ */
+public final class TokenValidator {
+    /** Default allowed clock skew. */
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    /** Largest clock skew that may be configured. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** Default maximum token lifetime. */
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(1);
+
+    private static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c", "x5t",
+            "x5t#S256", "cty", "enc", "zip", "p2c", "p2s", "epk");
+
+    private final Map<String, IssuerVerifier> issuers;
+    private final JwtConsumer firstPass;
+    private final Clock clock;
+    private final long skewSeconds;
+    private final long maxLifetimeSeconds;
+
+    private TokenValidator(Builder b) {
+        this.clock = b.clock;
+        this.skewSeconds = b.clockSkew.toSeconds();
+        this.maxLifetimeSeconds = b.maxLifetime.toSeconds();
+        HttpFetcher fetcher = new HttpFetcher(b.httpTimeout, b.maxJwksBytes);
+        Map<String, IssuerVerifier> map = new HashMap<>();
+        for (IssuerConfig config : b.issuers) {
+            map.put(config.issuer(), new IssuerVerifier(config, keySet(config, fetcher, b)));
+        }
+        this.issuers = Map.copyOf(map);
+        this.firstPass = new JwtConsumerBuilder()
+                .setSkipAllValidators()
+                .setDisableRequireSignature()
+                .setSkipSignatureVerification()
+                .setJweAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT))
+                .setJweContentEncryptionAlgorithmConstraints(
+                        new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT))
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The configured issuers, by {@code iss}. */
+    public Set<String> issuers() {
+        return issuers.keySet();
+    }
+
+    /** HTTP fetches of keys made so far for an issuer (0 for local keys); for tests and metrics. */
+    public long keyFetchCount(String issuer) {
+        IssuerVerifier v = issuers.get(issuer);
+        return v != null && v.keys instanceof RemoteJwks ? ((RemoteJwks) v.keys).fetchCount() : 0;
+    }
+
+    /**
+     * Verifies a token whose syntax and size the {@link BearerTokenExtractor} has already checked.
+     *
+     * @return the proven identity, with every claim (claim hygiene runs after this)
+     * @throws PortcullisException with a {@code Reason} saying why the token is refused, or
+     *         {@code keys_unavailable} when no keys can be had for its issuer
+     */
+    public VerifiedToken validate(String token) throws PortcullisException {
+        JwtContext context;
+        try {
+            context = firstPass.process(token);
+        } catch (InvalidJwtException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "unparseable token: " + e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "unparseable token: " + e);
+        }
+        try {
+            return verify(context);
+        } catch (PortcullisException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // jose4j reads header values with casts; a header of the wrong JSON type lands here.
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "malformed token: " + e);
+        }
+    }
+
+    private VerifiedToken verify(JwtContext context) throws PortcullisException {
+        List<JsonWebStructure> structures = context.getJoseObjects();
+        if (structures.size() != 1 || !(structures.get(0) instanceof JsonWebSignature)) {
+            throw new PortcullisException(Reason.FORBIDDEN_HEADER, "nested or encrypted token");
+        }
+        JsonWebSignature jws = (JsonWebSignature) structures.get(0);
+        org.jose4j.jwx.Headers header = jws.getHeaders();
+        for (String name : FORBIDDEN_HEADERS) {
+            if (header.getObjectHeaderValue(name) != null) {
+                throw new PortcullisException(Reason.FORBIDDEN_HEADER, "header '" + name + "' is not accepted");
+            }
+        }
+        Object alg = header.getObjectHeaderValue("alg");
+        if (!(alg instanceof String)) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "alg header missing or not a string");
+        }
+        Object kid = header.getObjectHeaderValue("kid");
+        if (kid != null && !(kid instanceof String)) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "kid header is not a string");
+        }
+        JwtClaims claims = context.getJwtClaims();
+        Object iss = claims.getClaimValue("iss");
+        if (!(iss instanceof String)) {
+            throw new PortcullisException(Reason.UNTRUSTED_ISSUER, "iss missing or not a string");
+        }
+        IssuerVerifier verifier = issuers.get(iss);
+        if (verifier == null) {
+            throw new PortcullisException(Reason.UNTRUSTED_ISSUER, "issuer not configured: " + abbreviate((String) iss));
+        }
+        if (!verifier.config.algorithms().contains(alg)) {
+            throw new PortcullisException(Reason.DISALLOWED_ALGORITHM,
+                    "algorithm '" + abbreviate((String) alg) + "' not allowed for " + iss);
+        }
+        Object typ = header.getObjectHeaderValue("typ");
+        if (verifier.config.requiredType() != null) {
+            if (!(typ instanceof String)
+                    || !IssuerConfig.normaliseType((String) typ).equals(verifier.config.requiredType())) {
+                throw new PortcullisException(Reason.WRONG_TYPE, "typ header is not " + verifier.config.requiredType());
+            }
+        } else if (typ != null && !(typ instanceof String)) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "typ header is not a string");
+        }
+        verifier.verifySignature(context);
+        return checkClaims(verifier.config, claims, (String) alg, (String) kid);
+    }
+
+    private VerifiedToken checkClaims(IssuerConfig config, JwtClaims claims, String alg, String kid)
+            throws PortcullisException {
+        Object sub = claims.getClaimValue("sub");
+        if (!(sub instanceof String) || ((String) sub).isEmpty()) {
+            throw new PortcullisException(Reason.INVALID_CLAIMS, "sub missing, empty or not a string");
+        }
+        checkAudience(config, claims.getClaimValue("aud"));
+        long now = clock.instant().getEpochSecond();
+        long exp = numericDate(claims, "exp", true);
+        Long iat = optionalNumericDate(claims, "iat");
+        Long nbf = optionalNumericDate(claims, "nbf");
+        if (exp <= now - skewSeconds) {
+            throw new PortcullisException(Reason.EXPIRED, "expired at " + exp + ", now " + now);
+        }
+        if (nbf != null && nbf > now + skewSeconds) {
+            throw new PortcullisException(Reason.NOT_YET_VALID, "nbf " + nbf + " is in the future");
+        }
+        if (iat != null && iat > now + skewSeconds) {
+            throw new PortcullisException(Reason.NOT_YET_VALID, "iat " + iat + " is in the future");
+        }
+        long start = iat != null ? iat : now;
+        if (exp - start > maxLifetimeSeconds + (iat == null ? skewSeconds : 0)) {
+            throw new PortcullisException(Reason.LIFETIME_TOO_LONG,
+                    "lifetime " + (exp - start) + " s exceeds " + maxLifetimeSeconds + " s");
+        }
+        Object jti = claims.getClaimValue("jti");
+        if (jti != null && !(jti instanceof String)) {
+            throw new PortcullisException(Reason.INVALID_CLAIMS, "jti is not a string");
+        }
+        return new VerifiedToken(config.issuer(), (String) sub, (String) jti,
+                iat == null ? null : Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), alg, kid,
+                claims.getClaimsMap());
+    }
+
+    private static void checkAudience(IssuerConfig config, Object aud) throws PortcullisException {
+        if (aud instanceof String) {
+            if (config.audiences().contains(aud)) {
+                return;
+            }
+        } else if (aud instanceof List) {
+            for (Object a : (List<?>) aud) {
+                if (!(a instanceof String)) {
+                    throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud array holds a non-string");
+                }
+            }
+            for (Object a : (List<?>) aud) {
+                if (config.audiences().contains(a)) {
+                    return;
+                }
+            }
+        } else if (aud == null) {
+            throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud missing");
+        } else {
+            throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud is neither a string nor an array");
+        }
+        throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud does not name this application");
+    }
+
+    /** A NumericDate claim as whole seconds; numbers beyond the long range saturate. */
+    private static long numericDate(JwtClaims claims, String name, boolean required) throws PortcullisException {
+        Object v = claims.getClaimValue(name);
+        if (v == null) {
+            if (required) {
+                throw new PortcullisException(Reason.INVALID_CLAIMS, name + " missing");
+            }
+            return Long.MIN_VALUE;
+        }
+        if (!(v instanceof Number)) {
+            throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is not a number");
+        }
+        double d = ((Number) v).doubleValue();
+        if (Double.isNaN(d)) {
+            throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is not a number");
+        }
+        if (v instanceof Long || v instanceof Integer) {
+            return ((Number) v).longValue();
+        }
+        // BigInteger or Double: saturate instead of wrapping (2^63 must not become negative)
+        if (d >= 9.2e18) {
+            return Long.MAX_VALUE / 2;
+        }
+        if (d <= -9.2e18) {
+            return Long.MIN_VALUE / 2;
+        }
+        return (long) Math.floor(d);
+    }
+
+    private static Long optionalNumericDate(JwtClaims claims, String name) throws PortcullisException {
+        return claims.getClaimValue(name) == null ? null : numericDate(claims, name, false);
+    }
+
+    static String abbreviate(String s) {
+        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        StringBuilder out = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
+    }
+
+    private static KeySet keySet(IssuerConfig config, HttpFetcher fetcher, Builder b) {
+        Consumer<Set<String>> removed = kids -> b.keysRemovedListener.accept(config.issuer(), kids);
+        switch (config.keySource()) {
+            case JWKS_URI:
+                return new RemoteJwks(config.issuer(), config.keyUri(), false, fetcher, b.clock, b.jwksTtl,
+                        b.jwksRefreshInterval, b.jwksStaleIfError, removed);
+            case DISCOVERY_URI:
+                return new RemoteJwks(config.issuer(), config.keyUri(), true, fetcher, b.clock, b.jwksTtl,
+                        b.jwksRefreshInterval, b.jwksStaleIfError, removed);
+            case JWKS_FILE:
+                try {
+                    return KeySet.of(RemoteJwks.parse(Files.readString(config.keyFile(), StandardCharsets.UTF_8)));
+                } catch (IOException | JoseException e) {
+                    throw new IllegalArgumentException("cannot read JWKS file " + config.keyFile() + ": " + e.getMessage(), e);
+                }
+            case PUBLIC_KEY_FILE:
+                try {
+                    return KeySet.of(PemKeys.read(Files.readString(config.keyFile(), StandardCharsets.US_ASCII)));
+                } catch (IOException | JoseException | RuntimeException e) {
+                    throw new IllegalArgumentException("cannot read public key file " + config.keyFile() + ": "
+                            + e.getMessage(), e);
+                }
+            case HMAC_SECRET:
+            default:
+                return null;
+        }
+    }
+
+    /** One issuer: its configuration, its keys and its jose4j consumer, built once. */
+    private static final class IssuerVerifier implements org.jose4j.keys.resolvers.VerificationKeyResolver {
+        final IssuerConfig config;
+        final KeySet keys;
+        final Key hmacKey;
+        final JwtConsumer consumer;
+
+        IssuerVerifier(IssuerConfig config, KeySet keys) {
+            this.config = config;
+            this.keys = keys;
+            byte[] secret = config.hmacSecret();
+            this.hmacKey = secret == null ? null : new HmacKey(secret);
+            this.consumer = new JwtConsumerBuilder()
+                    .setSkipAllValidators() // claims are checked by TokenValidator with its Clock
+                    .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                            config.algorithms().toArray(new String[0])))
+                    .setJweAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT))
+                    .setJweContentEncryptionAlgorithmConstraints(
+                            new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT))
+                    .setVerificationKeyResolver(this)
+                    .build();
+        }
+
+        void verifySignature(JwtContext context) throws PortcullisException {
+            try {
+                consumer.processContext(context);
+            } catch (InvalidJwtException e) {
+                PortcullisException cause = findCause(e);
+                if (cause != null) {
+                    throw cause;
+                }
+                if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+                    throw new PortcullisException(Reason.BAD_SIGNATURE, "signature does not verify");
+                }
+                throw new PortcullisException(Reason.BAD_SIGNATURE, "verification failed: " + e.getOriginalMessage());
+            }
+        }
+
+        private static PortcullisException findCause(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof PortcullisException) {
+                    return (PortcullisException) c;
+                }
+                if (c.getCause() == c) {
+                    break;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
+                throws UnresolvableKeyException {
+            if (hmacKey != null) {
+                return hmacKey;
+            }
+            try {
+                List<JsonWebKey> candidates = select(jws, keys.current());
+                if (candidates.isEmpty()) {
+                    candidates = select(jws, keys.refreshForUnknownKey());
+                }
+                if (candidates.isEmpty()) {
+                    throw new PortcullisException(Reason.UNKNOWN_KEY, "no key of " + config.issuer()
+                            + " matches kid " + abbreviate(String.valueOf(jws.getKeyIdHeaderValue())));
+                }
+                if (candidates.size() == 1) {
+                    return key(candidates.get(0));
+                }
+                // Several keys match (duplicate kids, or no kid): the one that verifies wins.
+                for (JsonWebKey candidate : candidates) {
+                    jws.setKey(key(candidate));
+                    if (jws.verifySignature()) {
+                        return key(candidate);
+                    }
+                }
+                throw new PortcullisException(Reason.BAD_SIGNATURE, "no candidate key verifies");
+            } catch (PortcullisException e) {
+                throw new UnresolvableKeyException(e.getMessage(), e);
+            } catch (JoseException e) {
+                throw new UnresolvableKeyException("key selection failed: " + e.getMessage(), e);
+            }
+        }
+
+        private static Key key(JsonWebKey jwk) {
+            return jwk instanceof PublicJsonWebKey ? ((PublicJsonWebKey) jwk).getPublicKey() : jwk.getKey();
+        }
+
+        private static List<JsonWebKey> select(JsonWebSignature jws, Collection<JsonWebKey> keys) throws JoseException {
+            return new ArrayList<>(new VerificationJwkSelector().selectList(jws, keys));
+        }
+    }
+
+    /** Notified with the key ids an issuer removed from its JWKS. */
+    @FunctionalInterface
+    public interface KeysRemovedListener {
+        void accept(String issuer, Set<String> keyIds);
+    }
+
+    /**
+     * Builds a {@link TokenValidator}; each setter validates its argument at once.
+     *
+     * <p>Not thread-safe.
+     */
+    public static final class Builder {
+        private final List<IssuerConfig> issuers = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+        private Duration jwksTtl = Duration.ofMinutes(10);
+        private Duration jwksRefreshInterval = Duration.ofSeconds(30);
+        private Duration jwksStaleIfError = Duration.ofHours(24);
+        private Duration httpTimeout = Duration.ofSeconds(5);
+        private int maxJwksBytes = 256 * 1024;
+        private KeysRemovedListener keysRemovedListener = (issuer, kids) -> { };
+
+        private Builder() {
+        }
+
+        /** Trusts an issuer; at least one is required; each {@code iss} at most once. */
+        public Builder issuer(IssuerConfig config) {
+            for (IssuerConfig c : issuers) {
+                if (c.issuer().equals(config.issuer())) {
+                    throw new IllegalArgumentException("issuer configured twice: " + config.issuer());
+                }
+            }
+            issuers.add(config);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Allowed clock skew for exp/nbf/iat, 0 to 5 minutes (default 30 s). */
+        public Builder clockSkew(Duration skew) {
+            if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
+                throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes, was " + skew);
+            }
+            this.clockSkew = skew;
+            return this;
+        }
+
+        /** Longest accepted {@code exp - iat}, 1 minute to 24 hours (default 1 hour). */
+        public Builder maxLifetime(Duration lifetime) {
+            if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("max token lifetime must be between 1 minute and 24 hours, was "
+                        + lifetime);
+            }
+            this.maxLifetime = lifetime;
+            return this;
+        }
+
+        /** How long fetched keys are kept when the response has no Cache-Control max-age (default 10 min). */
+        public Builder jwksCacheTtl(Duration ttl) {
+            if (ttl.compareTo(Duration.ofSeconds(30)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("JWKS cache TTL must be between 30 s and 24 h, was " + ttl);
+            }
+            this.jwksTtl = ttl;
+            return this;
+        }
+
+        /** Minimum time between two fetches of an issuer's keys (default 30 s, at least 1 s). */
+        public Builder jwksRefreshInterval(Duration interval) {
+            if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("JWKS refresh interval must be between 1 s and 1 h, was " + interval);
+            }
+            this.jwksRefreshInterval = interval;
+            return this;
+        }
+
+        /** How long the last good keys stay usable while the key endpoint fails (default 24 h). */
+        public Builder jwksStaleIfError(Duration staleIfError) {
+            if (staleIfError.isNegative() || staleIfError.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("JWKS stale-if-error must be between 0 and 7 days, was "
+                        + staleIfError);
+            }
+            this.jwksStaleIfError = staleIfError;
+            return this;
+        }
+
+        /** Deadline for a whole key or discovery fetch (default 5 s, 100 ms to 60 s). */
+        public Builder httpTimeout(Duration timeout) {
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new IllegalArgumentException("HTTP timeout must be between 100 ms and 60 s, was " + timeout);
+            }
+            this.httpTimeout = timeout;
+            return this;
+        }
+
+        /** Largest accepted JWKS or discovery document (default 256 KiB). */
+        public Builder maxJwksBytes(int bytes) {
+            if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("max JWKS bytes must be between 1 KiB and 16 MiB, was " + bytes);
+            }
+            this.maxJwksBytes = bytes;
+            return this;
+        }
+
+        /** Called when an issuer's JWKS no longer lists some key ids (e.g. to drop cached tokens). */
+        public Builder onKeysRemoved(KeysRemovedListener listener) {
+            this.keysRemovedListener = java.util.Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public TokenValidator build() {
+            if (issuers.isEmpty()) {
+                throw new IllegalArgumentException("at least one issuer is required");
+            }
+            return new TokenValidator(this);
+        }
+    }
+}
