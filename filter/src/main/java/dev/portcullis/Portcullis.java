@@ -77,6 +77,42 @@ public final class Portcullis implements AutoCloseable {
         return validator.validate(token);
     }
 
+    /**
+     * The principal's fresh roles, from the attribute store through the cache (never from token
+     * claims).
+     *
+     * @throws PortcullisException {@code attributes_unavailable} (503) when the store fails for an
+     *         uncached principal; {@code principal_disabled} / {@code principal_unknown} (403)
+     */
+    public java.util.Set<String> roles(VerifiedToken who) throws PortcullisException {
+        Objects.requireNonNull(who, "who");
+        return java.util.Set.of(); // wired to the attribute cache by the attributes integration
+    }
+
+    /**
+     * Decides whether {@code who} may perform {@code action} on the resource, from fresh attributes
+     * and the loaded policies, and records the decision in the decision log.
+     *
+     * @param resourceKind the resource kind, e.g. {@code document}
+     * @param resourceId the resource id, or null for kind-level actions
+     * @param action the action, e.g. {@code read}
+     * @param method the HTTP method, for the decision log
+     * @param path the request path, for the decision log
+     * @return the allowing decision
+     * @throws PortcullisException {@code access_denied}, {@code principal_disabled},
+     *         {@code principal_unknown} (403) or {@code attributes_unavailable} (503)
+     */
+    public Authorization authorize(VerifiedToken who, String resourceKind, String resourceId, String action,
+                                   String method, String path) throws PortcullisException {
+        Objects.requireNonNull(who, "who");
+        throw new PortcullisException(Reason.ACCESS_DENIED, "no policy evaluator configured");
+    }
+
+    /** Whether some loaded policy covers this resource kind and action (startup checks). */
+    public boolean covers(String resourceKind, String action) {
+        return false;
+    }
+
     /** The token validator (for tools such as the CLI). */
     public TokenValidator tokenValidator() {
         return validator;
