@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -448,10 +449,13 @@ public final class ClaimHygiene {
         return limits;
     }
 
+    /** Claim names in insertion order (a named type so that an array of them is not raw). */
+    private static final class NameSet extends LinkedHashSet<String> {
+    }
+
     /** Findings of the structural limits, by index into {@link #LIMIT_ORDER}. */
     private static final class Limits {
-        @SuppressWarnings("unchecked")
-        final LinkedHashSet<String>[] claims = new LinkedHashSet[LIMIT_ORDER.length];
+        final NameSet[] claims = new NameSet[LIMIT_ORDER.length];
         final long[] measured = new long[LIMIT_ORDER.length];
 
         static Limits record(Limits limits, int index, String claim, long measured) {
@@ -462,7 +466,7 @@ public final class ClaimHygiene {
 
         void record(int index, String claim, long value) {
             if (claims[index] == null) {
-                claims[index] = new LinkedHashSet<>();
+                claims[index] = new NameSet();
             }
             if (claim != null) {
                 claims[index].add(claim);
@@ -505,7 +509,7 @@ public final class ClaimHygiene {
         }
         if (authz != null && personal != null) {
             return Collections.unmodifiableSet(
-                    java.util.EnumSet.of(ClaimCategory.AUTHORIZATION, ClaimCategory.PERSONAL_DATA));
+                    EnumSet.of(ClaimCategory.AUTHORIZATION, ClaimCategory.PERSONAL_DATA));
         }
         return Set.of(authz != null ? ClaimCategory.AUTHORIZATION : ClaimCategory.PERSONAL_DATA);
     }
