@@ -220,37 +220,7 @@ public final class ClaimHygiene {
      * @throws ConfigurationException naming the setting and the bad value
      */
     public static ClaimHygiene fromSettings(Settings settings) {
-        Objects.requireNonNull(settings, "settings");
-        Builder b = builder()
-                .authorization(settings.getEnum(AUTHORIZATION_MODE, HygieneMode.class, HygieneMode.ENFORCE))
-                .personalData(settings.getEnum(PERSONAL_DATA_MODE, HygieneMode.class, HygieneMode.ENFORCE))
-                .maxClaims(settings.getInt(MAX_CLAIMS, DEFAULT_MAX_CLAIMS))
-                .maxStringLength(settings.getInt(MAX_STRING_LENGTH, DEFAULT_MAX_STRING_LENGTH))
-                .maxArrayLength(settings.getInt(MAX_ARRAY_LENGTH, DEFAULT_MAX_ARRAY_LENGTH))
-                .maxDepth(settings.getInt(MAX_DEPTH, DEFAULT_MAX_DEPTH));
-        for (String entry : settings.getList(EXTRA_FORBIDDEN)) {
-            int colon = entry.indexOf(':');
-            ClaimCategory category = colon <= 0 ? null
-                    : ClaimCategory.fromLabel(entry.substring(0, colon).toLowerCase(Locale.ROOT));
-            if (category != ClaimCategory.AUTHORIZATION && category != ClaimCategory.PERSONAL_DATA
-                    || colon == entry.length() - 1) {
-                throw new ConfigurationException(EXTRA_FORBIDDEN, "entries must be "
-                        + "authorization:CLAIM or personal-data:CLAIM, was '" + entry + "'");
-            }
-            b.forbid(category, List.of(entry.substring(colon + 1)));
-        }
-        List<String> allow = settings.getList(ALLOW_ONLY);
-        if (!allow.isEmpty()) {
-            if (allow.size() == 1 && allow.get(0).equals(ALLOW_ONLY_NONE)) {
-                b.allowOnly(List.of());
-            } else if (allow.contains(ALLOW_ONLY_NONE)) {
-                throw new ConfigurationException(ALLOW_ONLY, "'" + ALLOW_ONLY_NONE
-                        + "' must be the only value, was '" + String.join(",", allow) + "'");
-            } else {
-                b.allowOnly(allow);
-            }
-        }
-        return b.build();
+        return builder().settings(settings).build();
     }
 
     /**
@@ -633,6 +603,45 @@ public final class ClaimHygiene {
 
         private static List<String> split(String names) {
             return List.of(names.split(",\\s*"));
+        }
+
+        /**
+         * Applies every setting documented on {@link ClaimHygiene} that is present in
+         * {@code settings}; unset names keep the builder's current values.
+         *
+         * @throws ConfigurationException naming the setting and the bad value
+         */
+        public Builder settings(Settings settings) {
+            Objects.requireNonNull(settings, "settings");
+            authorization(settings.getEnum(AUTHORIZATION_MODE, HygieneMode.class, authorizationMode));
+            personalData(settings.getEnum(PERSONAL_DATA_MODE, HygieneMode.class, personalDataMode));
+            maxClaims(settings.getInt(MAX_CLAIMS, maxClaims));
+            maxStringLength(settings.getInt(MAX_STRING_LENGTH, maxStringLength));
+            maxArrayLength(settings.getInt(MAX_ARRAY_LENGTH, maxArrayLength));
+            maxDepth(settings.getInt(MAX_DEPTH, maxDepth));
+            for (String entry : settings.getList(EXTRA_FORBIDDEN)) {
+                int colon = entry.indexOf(':');
+                ClaimCategory category = colon <= 0 ? null
+                        : ClaimCategory.fromLabel(entry.substring(0, colon).toLowerCase(Locale.ROOT));
+                if (category != ClaimCategory.AUTHORIZATION && category != ClaimCategory.PERSONAL_DATA
+                        || colon == entry.length() - 1) {
+                    throw new ConfigurationException(EXTRA_FORBIDDEN, "entries must be "
+                            + "authorization:CLAIM or personal-data:CLAIM, was '" + safeName(entry) + "'");
+                }
+                forbid(category, List.of(entry.substring(colon + 1)));
+            }
+            List<String> allow = settings.getList(ALLOW_ONLY);
+            if (!allow.isEmpty()) {
+                if (allow.size() == 1 && allow.get(0).equals(ALLOW_ONLY_NONE)) {
+                    allowOnly(List.of());
+                } else if (allow.contains(ALLOW_ONLY_NONE)) {
+                    throw new ConfigurationException(ALLOW_ONLY, "'" + ALLOW_ONLY_NONE
+                            + "' must be the only value, was '" + String.join(",", allow) + "'");
+                } else {
+                    allowOnly(allow);
+                }
+            }
+            return this;
         }
 
         /** Mode for authorization claims ({@value ClaimHygiene#AUTHORIZATION_MODE}). */
