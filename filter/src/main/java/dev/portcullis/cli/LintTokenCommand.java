@@ -328,7 +328,7 @@ final class LintTokenCommand implements Command {
         }
         if (!result.reportedCategories().isEmpty() && !result.refused()) {
             out.println("Reported (request proceeds, claims withheld from the application): "
-                    + labels(result.reportedCategories()));
+                    + String.join(", ", labels(result.reportedCategories())));
         }
         if (refused) {
             out.println("Verdict: REFUSE (" + String.join(", ", reasonCodes(findings, result)) + "): "
