@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.LongAdder;
  * more level is refused. The walk is iterative and stops descending at the limit, so a hostile
  * payload nested ten thousand levels deep costs a few steps.
  *
- * <p><b>Settings</b> (read by {@link #fromSettings(Settings)}; invalid values fail with a
+ * <p><b>Settings</b> (read by {@link #fromSettings(Settings)} and {@link Builder#settings(Settings)};
+ * invalid values fail with a
  * {@link ConfigurationException} naming the setting):
  * <ul>
  *   <li>{@value #AUTHORIZATION_MODE}: {@code enforce} | {@code report} | {@code off}; default
@@ -292,12 +293,16 @@ public final class ClaimHygiene {
                 }
             } else if (value instanceof List || value instanceof Map) {
                 if (stack == null) {
-                    stack = new ArrayDeque<>();
+                    stack = new ArrayDeque<>(8);
                 }
                 limits = walk(name, value, stack, limits);
             }
         }
 
+        if (limits == null && enforcedAuthz == null && reportedAuthz == null && enforcedPersonal == null
+                && reportedPersonal == null && notAllowed == null) {
+            return new HygieneResult(null, List.of(), Set.of(), Set.of(), Collections.unmodifiableMap(claims));
+        }
         List<HygieneViolation> violations = new ArrayList<>();
         boolean forbidden = false;
         if (enforcedAuthz != null) {
@@ -368,52 +373,61 @@ public final class ClaimHygiene {
                 Collections.unmodifiableSet(withheld), Collections.unmodifiableMap(allowed));
     }
 
-    /** Walks one container claim value without recursion, stopping at the depth limit. */
+    /**
+     * Walks one container claim value without recursion, stopping at the depth limit. The root
+     * container is examined in place; only containers nested in it go on the explicit stack.
+     */
     private Limits walk(String claim, Object root, ArrayDeque<Object> stack, Limits limits) {
-        stack.clear();
-        stack.push(1);
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            Object value = stack.pop();
-            int depth = (Integer) stack.pop();
-            Collection<?> children;
-            if (value instanceof List) {
-                List<?> list = (List<?>) value;
-                if (list.size() > maxArrayLength) {
-                    limits = Limits.record(limits, ARRAY_TOO_LONG, claim, list.size());
-                }
-                children = list;
-            } else {
-                Map<?, ?> map = (Map<?, ?>) value;
-                if (map.size() > maxClaims) {
-                    limits = Limits.record(limits, TOO_MANY, claim, map.size());
-                }
-                for (Object key : map.keySet()) {
-                    String k = String.valueOf(key);
-                    if (k.length() > maxStringLength) {
-                        limits = Limits.record(limits, TOO_LONG, claim, k.length());
-                    }
-                }
-                children = map.values();
+        Object value = root;
+        int depth = 1;
+        while (true) {
+            limits = examine(claim, value, depth, stack, limits);
+            if (stack == null || stack.isEmpty()) {
+                return limits;
             }
-            if (children.isEmpty()) {
-                continue;
+            value = stack.pop();
+            depth = (Integer) stack.pop();
+        }
+    }
+
+    /** Checks one container at {@code depth} and pushes its container children. */
+    private Limits examine(String claim, Object value, int depth, ArrayDeque<Object> stack, Limits limits) {
+        Collection<?> children;
+        if (value instanceof List) {
+            List<?> list = (List<?>) value;
+            if (list.size() > maxArrayLength) {
+                limits = Limits.record(limits, ARRAY_TOO_LONG, claim, list.size());
             }
-            int childDepth = depth + 1;
-            if (childDepth > maxDepth) {
-                limits = Limits.record(limits, TOO_DEEP, claim, childDepth);
-                continue;
+            children = list;
+        } else {
+            Map<?, ?> map = (Map<?, ?>) value;
+            if (map.size() > maxClaims) {
+                limits = Limits.record(limits, TOO_MANY, claim, map.size());
             }
-            for (Object child : children) {
-                if (child instanceof String) {
-                    int len = ((String) child).length();
-                    if (len > maxStringLength) {
-                        limits = Limits.record(limits, TOO_LONG, claim, len);
-                    }
-                } else if (child instanceof List || child instanceof Map) {
-                    stack.push(childDepth);
-                    stack.push(child);
+            for (Object key : map.keySet()) {
+                String k = String.valueOf(key);
+                if (k.length() > maxStringLength) {
+                    limits = Limits.record(limits, TOO_LONG, claim, k.length());
                 }
+            }
+            children = map.values();
+        }
+        if (children.isEmpty()) {
+            return limits;
+        }
+        int childDepth = depth + 1;
+        if (childDepth > maxDepth) {
+            return Limits.record(limits, TOO_DEEP, claim, childDepth);
+        }
+        for (Object child : children) {
+            if (child instanceof String) {
+                int len = ((String) child).length();
+                if (len > maxStringLength) {
+                    limits = Limits.record(limits, TOO_LONG, claim, len);
+                }
+            } else if (child instanceof List || child instanceof Map) {
+                stack.push(childDepth);
+                stack.push(child);
             }
         }
         return limits;
@@ -541,18 +555,22 @@ public final class ClaimHygiene {
         return Optional.ofNullable(allowOnly);
     }
 
+    /** The configured {@value #MAX_CLAIMS}. */
     public int maxClaims() {
         return maxClaims;
     }
 
+    /** The configured {@value #MAX_STRING_LENGTH}. */
     public int maxStringLength() {
         return maxStringLength;
     }
 
+    /** The configured {@value #MAX_ARRAY_LENGTH}. */
     public int maxArrayLength() {
         return maxArrayLength;
     }
 
+    /** The configured {@value #MAX_DEPTH}. */
     public int maxDepth() {
         return maxDepth;
     }
