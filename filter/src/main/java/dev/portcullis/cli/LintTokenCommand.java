@@ -35,7 +35,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code lint-token [--config FILE] [--json] [TOKEN|-]}: decodes a compact JWS <em>without
+ * {@code lint-token [--config FILE] [--json] [TOKEN|-]}: decodes a compact JWS (RFC 7515 §7.1) <em>without
  * verifying its signature</em> and reports its size against {@value #MAX_TOKEN_BYTES}, its header
  * ({@code alg}, {@code kid}, {@code typ}), each claim with its {@link ClaimCategory}, every
  * {@link ClaimHygiene} finding, and a verdict.
@@ -46,6 +46,12 @@ import java.util.regex.Pattern;
  * The token is read from the argument, or from standard input when it is {@code -} or absent; a
  * leading {@code Bearer } is ignored. {@code --config FILE} reads a properties file with the same
  * {@code portcullis.*} names as the filter.
+ *
+ * <p>Decoding is strict and never trusts the token: the compact-JWS syntax is checked with a
+ * regular expression first, then header and payload are base64url- and UTF-8-decoded and parsed
+ * with jose4j's {@code JsonUtil.parseJson}, which refuses duplicate member names; anything that is
+ * not a JSON object is malformed. Values are printed with control characters replaced, and
+ * objects and arrays only by size, so no payload can drive a deep walk or the terminal.
  *
  * <p>Thread safety: stateless; each run is independent.
  */

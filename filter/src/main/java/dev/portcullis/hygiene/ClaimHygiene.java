@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Claim hygiene for verified access tokens: keeps authorization and personal data out of tokens
  * (they belong in the attribute store, read fresh per request) and bounds the shape of every
- * claims set.
+ * claims set. The claim names are those of RFC 7519 §4, RFC 9068 (JWT access tokens), RFC 8693
+ * and OpenID Connect Core §5.1, plus the usual vendor forms (Keycloak, Cognito, Entra ID).
  *
  * <p><b>Categories.</b> Each claim name is matched exactly and case-sensitively ({@code Roles} is
  * not {@code roles}). A <em>namespaced</em> claim is one whose name contains {@code /} or
@@ -514,7 +515,7 @@ public final class ClaimHygiene {
     }
 
     /** One claim name made safe for a log line or a terminal (see {@link #safeNames}). */
-    public static String safeName(String name) {
+    static String safeName(String name) {
         int n = Math.min(name.length(), SANITISED_NAME_LENGTH);
         StringBuilder sb = new StringBuilder(n + 3);
         for (int i = 0; i < n; i++) {
