@@ -65,7 +65,7 @@ final class CelEnv {
         this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
                 .setOptions(options)
                 .addLibraries(CelExtensions.strings())
-                .addFunctionBindings(bindings(clock))
+                .addFunctionBindings(bindings(clock, options.evaluateCanonicalTypesToNativeValues()))
                 .build();
     }
 
@@ -142,10 +142,11 @@ final class CelEnv {
         return d;
     }
 
-    private static List<CelFunctionBinding> bindings(Clock clock) {
+    private static List<CelFunctionBinding> bindings(Clock clock, boolean nativeTimes) {
         List<CelFunctionBinding> b = new ArrayList<>();
-        b.add(CelFunctionBinding.from("cerbos_now", List.of(), args -> timestamp(clock.instant())));
-        b.add(CelFunctionBinding.from("cerbos_timestamp_timeSince", Timestamp.class,
+        b.add(CelFunctionBinding.from("cerbos_now", List.of(),
+                args -> nativeTimes ? (Object) clock.instant() : timestamp(clock.instant())));
+        b.add(CelFunctionBinding.from("cerbos_timestamp_timeSince", Object.class,
                 ts -> since(ts, clock.instant())));
         b.add(CelFunctionBinding.from("cerbos_hasIntersection_list_list", List.class, List.class,
                 CelEnv::hasIntersection));
@@ -186,10 +187,19 @@ final class CelEnv {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 
-    static Duration since(Timestamp ts, Instant now) {
-        java.time.Duration d = java.time.Duration.between(
-                Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()), now);
-        return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    /** The time from {@code ts} to {@code now}, in the value model {@code ts} came in. */
+    static Object since(Object ts, Instant now) {
+        if (ts instanceof Instant) {
+            return java.time.Duration.between((Instant) ts, now);
+        }
+        if (ts instanceof Timestamp) {
+            Timestamp t = (Timestamp) ts;
+            java.time.Duration d = java.time.Duration.between(
+                    Instant.ofEpochSecond(t.getSeconds(), t.getNanos()), now);
+            return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+        }
+        throw new IllegalArgumentException("timeSince needs a timestamp, got "
+                + (ts == null ? "null" : ts.getClass().getSimpleName()));
     }
 
     static boolean hasIntersection(List<?> a, List<?> b) {

@@ -37,7 +37,7 @@ abstract class Condition {
                 result = program.eval(activation);
             } catch (CelEvaluationException e) {
                 throw new EvaluationError(where + ": expression '" + source + "' failed: "
-                        + e.getMessage());
+                        + message(e));
             } catch (EvaluationError e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -50,6 +50,15 @@ abstract class Condition {
                     + "' did not yield a boolean but " + (result == null ? "null" : result.getClass()
                     .getSimpleName()));
         }
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && (m == null || !m.contains(cause.getMessage()))) {
+            m = m == null ? cause.getMessage() : m + ": " + cause.getMessage();
+        }
+        return m;
     }
 
     /** {@code all.of}: true when every member is true. */

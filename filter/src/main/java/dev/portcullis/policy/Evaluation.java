@@ -179,7 +179,7 @@ final class Evaluation {
                 v = p.eval(activation);
             } catch (CelEvaluationException e) {
                 throw new Condition.EvaluationError("variable '" + key + "' of " + activation.scope.policy
-                        + " failed: " + e.getMessage());
+                        + " failed: " + Condition.message(e));
             }
             values.put((String) key, v);
             return v;
