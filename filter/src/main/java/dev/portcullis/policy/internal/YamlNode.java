@@ -108,18 +108,20 @@ public final class YamlNode {
         }
         Set<String> ok = new LinkedHashSet<>(Arrays.asList(allowed));
         Map<String, YamlNode> out = new LinkedHashMap<>();
+        Map<String, YamlNode> keys = new LinkedHashMap<>();
         for (NodeTuple t : ((MappingNode) node).getValue()) {
             if (!(t.getKeyNode() instanceof ScalarNode)) {
                 throw new YamlNode(file, t.getKeyNode()).error(what + " has a non-text key");
             }
             String key = ((ScalarNode) t.getKeyNode()).getValue();
+            keys.put(key, new YamlNode(file, t.getKeyNode()));
             if (!ok.contains(key)) {
                 throw new YamlNode(file, t.getKeyNode()).error("unknown field '" + key + "' in " + what
                         + " (allowed: " + String.join(", ", ok) + ")");
             }
             out.put(key, new YamlNode(file, t.getValueNode()));
         }
-        return new Fields(this, what, out);
+        return new Fields(this, what, out, keys);
     }
 
     /** This node as a mapping of free keys (attributes, named fixtures). */
@@ -238,11 +240,13 @@ public final class YamlNode {
         private final YamlNode owner;
         private final String what;
         private final Map<String, YamlNode> values;
+        private final Map<String, YamlNode> keys;
 
-        Fields(YamlNode owner, String what, Map<String, YamlNode> values) {
+        Fields(YamlNode owner, String what, Map<String, YamlNode> values, Map<String, YamlNode> keys) {
             this.owner = owner;
             this.what = what;
             this.values = values;
+            this.keys = keys;
         }
 
         public YamlNode owner() {
@@ -294,7 +298,7 @@ public final class YamlNode {
         public void refuse(String key, String why) {
             YamlNode n = values.get(key);
             if (n != null && !n.isNull()) {
-                throw n.error("'" + key + "' in " + what + " is not supported: " + why);
+                throw keys.get(key).error("'" + key + "' in " + what + " is not supported: " + why);
             }
         }
     }
