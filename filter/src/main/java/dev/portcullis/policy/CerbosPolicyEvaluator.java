@@ -135,6 +135,9 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     @Override
     public List<Decision> decide(PrincipalContext principal, ResourceContext resource,
                                  Collection<String> actions) {
+        if (actions == null) {
+            return List.of();
+        }
         List<Decision> out = new ArrayList<>(actions.size());
         if (principal == null || resource == null) {
             for (String a : actions) {
