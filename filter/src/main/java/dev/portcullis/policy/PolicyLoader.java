@@ -373,8 +373,23 @@ final class PolicyLoader {
                 : op.equals("any") ? new Condition.Any(parts) : new Condition.None(parts);
     }
 
+    /** CEL reports each error with source and caret lines; keep the error lines only. */
     private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " | ").trim();
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (String line : s.split("\\R")) {
+            String t = line.trim();
+            if (t.isEmpty() || t.startsWith("|")) {
+                continue;
+            }
+            if (b.length() > 0) {
+                b.append("; ");
+            }
+            b.append(t);
+        }
+        return b.toString();
     }
 
     private static Effect effect(YamlNode node) {
