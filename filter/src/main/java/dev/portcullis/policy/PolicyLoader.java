@@ -31,6 +31,8 @@ final class PolicyLoader {
     static final String API_VERSION = "api.cerbos.dev/v1";
     private static final Pattern VAR_REF = Pattern.compile(
             "(?<![A-Za-z0-9_.])(?:V|variables)\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)");
+    private static final Pattern UNSUPPORTED_REF = Pattern.compile(
+            "(?<![A-Za-z0-9_.])request\\s*\\.\\s*auxData\\b");
     private static final Pattern CONST_REF = Pattern.compile(
             "(?<![A-Za-z0-9_.])(?:C|constants)\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -293,6 +295,9 @@ final class PolicyLoader {
     }
 
     private static void checkReferences(String expr, YamlNode at, Set<String> vars, Set<String> constants) {
+        if (UNSUPPORTED_REF.matcher(expr).find()) {
+            throw at.error("request.auxData is not supported by the built-in evaluator");
+        }
         Matcher m = VAR_REF.matcher(expr);
         while (m.find()) {
             if (!vars.contains(m.group(1))) {

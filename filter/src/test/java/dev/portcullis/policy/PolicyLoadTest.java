@@ -60,6 +60,20 @@ class PolicyLoadTest {
     }
 
     @Test
+    void loadWhenConditionReadsAuxDataThenRefusedAsUnsupported() {
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("request.auxData.jwt.iss == 'x'"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12: request.auxData is not supported");
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("request.resource.attr.iss == 'x'"));
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "act")).isTrue();
+    }
+
+    @Test
+    void loadWhenConditionUsesUndeclaredIdentifierThenRefused() {
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("globals.x == 1"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12: condition does not compile").contains("globals");
+    }
+
+    @Test
     void loadWhenConditionIsNotBooleanThenRefused() {
         write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("R.id + 'x'"));
         assertThat(loadFails().getMessage()).contains("doc.yaml:12").contains("must be boolean");
