@@ -197,14 +197,14 @@ final class LintTokenCommand implements Command {
         return Main.EXIT_USAGE;
     }
 
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : Text.printable(e.getMessage(), 200);
     }
 
-    private static Settings loadConfig(String file) throws IOException {
+    static Settings loadConfig(String file) throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             p.load(r);
@@ -216,7 +216,7 @@ final class LintTokenCommand implements Command {
         return Settings.of(values);
     }
 
-    private static String readAll(InputStream in) throws IOException, MalformedInput {
+    static String readAll(InputStream in) throws IOException, MalformedInput {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
         int n;

@@ -60,11 +60,12 @@ public final class Main {
         c.put("lint-token", new Registered(
                 "decode a token WITHOUT verifying it; check size and claim hygiene",
                 new LintTokenCommand()));
-        // --- integrator: register the remaining commands here, one line each, e.g. ---
-        // c.put("verify-token", new Registered("verify a token against the configured issuers",
-        //         (args, in, out, err) -> VerifyTokenCommand.run(args, in, out, err)));
-        // c.put("test-policies", new Registered("run policy test suites",
-        //         (args, in, out, err) -> dev.portcullis.policy.testing.TestPoliciesCommand.run(args, out, err)));
+        c.put("verify-token", new Registered(
+                "fully validate a token with the filter's settings (signature, claims, hygiene)",
+                new VerifyTokenCommand()));
+        c.put("test-policies", new Registered(
+                "run Cerbos-format policy test suites (*_test.yaml) against a policy directory",
+                (args, in, out, err) -> dev.portcullis.policy.testing.TestPoliciesCommand.run(args, out, err)));
         return c;
     }
 
