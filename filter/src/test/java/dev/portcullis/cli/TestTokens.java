@@ -40,6 +40,20 @@ final class TestTokens {
         }
     }
 
+    /** The public JWKS of the signing key. */
+    String publicJwks() {
+        return new org.jose4j.jwk.JsonWebKeySet(key).toJson(org.jose4j.jwk.JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+    }
+
+    /** An identity-only claim set valid now (for full verification). */
+    static Map<String, Object> currentIdentity() {
+        Map<String, Object> c = identity();
+        long now = System.currentTimeMillis() / 1000;
+        c.put("iat", now);
+        c.put("exp", now + 300);
+        return c;
+    }
+
     static Map<String, Object> identity() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("iss", "https://idp.example.com/realms/demo");
