@@ -431,9 +431,13 @@ public final class AttributeCache implements AutoCloseable {
             }
             LOG.warn("Loading attributes of subject {} of issuer {} took longer than {}",
                     key.subject(), key.issuer(), loadTimeout);
-        } else {
+        } else if (error instanceof AttributeSourceException) {
             LOG.warn("Loading attributes of subject {} of issuer {} failed: {}",
-                    key.subject(), key.issuer(), error.toString(), error);
+                    key.subject(), key.issuer(), error.toString());
+            LOG.debug("Attribute load failure", error);
+        } else {
+            LOG.warn("Loading attributes of subject {} of issuer {} failed unexpectedly",
+                    key.subject(), key.issuer(), error);
         }
     }
 
