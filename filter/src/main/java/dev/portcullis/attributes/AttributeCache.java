@@ -743,7 +743,7 @@ public final class AttributeCache implements AutoCloseable {
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-                throw new ConfigurationException(ehcacheXml == null ? MAX_ENTRIES : EHCACHE_XML,
+                throw new ConfigurationException(ehcacheXml != null ? EHCACHE_XML : offHeapMb > 0 ? OFFHEAP_MB : MAX_ENTRIES,
                         "cannot start the attribute cache: " + e.getMessage(), e);
             }
         }
