@@ -224,7 +224,7 @@ public final class AttributeCache implements AutoCloseable {
         // validate the cache settings before anything opens a pool
         Builder builder = builder().clock(clock).settings(settings);
         AttributeSource source = kind == SourceKind.JDBC
-                ? JdbcAttributeSource.fromSettings(settings)
+                ? JdbcAttributeSource.fromSettings(settings, clock)
                 : FileAttributeSource.fromSettings(settings, clock);
         try {
             return Optional.of(builder.source(source).build());
@@ -242,6 +242,8 @@ public final class AttributeCache implements AutoCloseable {
      *
      * @throws AttributesUnavailableException if the source fails or times out and no usable
      *     entry is cached (see the class comment)
+     * @throws NullPointerException if issuer or subject is null
+     * @throws IllegalArgumentException if issuer or subject is empty
      */
     public PrincipalAttributes get(String issuer, String subject) throws AttributesUnavailableException {
         PrincipalKey key = PrincipalKey.of(issuer, subject);

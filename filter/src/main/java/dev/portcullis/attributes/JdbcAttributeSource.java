@@ -136,7 +136,12 @@ public final class JdbcAttributeSource implements AttributeSource {
      * @throws ConfigurationException naming the first bad setting
      */
     public static JdbcAttributeSource fromSettings(Settings s) {
-        Builder b = builder();
+        return fromSettings(s, Clock.systemUTC());
+    }
+
+    /** As {@link #fromSettings(Settings)}, stamping load times with {@code clock}. */
+    public static JdbcAttributeSource fromSettings(Settings s, Clock clock) {
+        Builder b = builder().clock(clock);
         Optional<String> jndi = s.get(JNDI);
         Optional<String> url = s.get(URL);
         if (jndi.isPresent() == url.isPresent()) {
