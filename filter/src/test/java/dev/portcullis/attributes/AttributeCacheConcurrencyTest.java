@@ -2,10 +2,15 @@ package dev.portcullis.attributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,22 +32,34 @@ import org.junit.jupiter.api.Test;
 class AttributeCacheConcurrencyTest {
     private static final String ISSUER = "https://idp.example";
     private static final int READERS = 8;
-    private static final int ROUNDS = 300;
     private static final Duration TTL = Duration.ofHours(1);
 
-    /** A store holding one principal whose status and "round" change; loads dawdle a little. */
-    private static final class Store implements AttributeSource {
-        private volatile PrincipalStatus status = PrincipalStatus.ACTIVE;
-        private volatile long round;
+    /** A store holding one principal whose status and "round" (its version) change. */
+    private interface Store {
+        void set(PrincipalStatus status, long round) throws Exception;
+
+        AttributeSource source();
+    }
+
+    /** In memory; loads dawdle a little after reading, to widen the in-flight window. */
+    private static final class MemoryStore implements Store, AttributeSource {
+        private PrincipalStatus status = PrincipalStatus.ACTIVE;
+        private long round;
         private final MutableClock clock;
 
-        Store(MutableClock clock) {
+        MemoryStore(MutableClock clock) {
             this.clock = clock;
         }
 
-        synchronized void set(PrincipalStatus status, long round) {
+        @Override
+        public synchronized void set(PrincipalStatus status, long round) {
             this.round = round;
             this.status = status;
+        }
+
+        @Override
+        public AttributeSource source() {
+            return this;
         }
 
         @Override
@@ -52,24 +70,72 @@ class AttributeCacheConcurrencyTest {
                 s = status;
                 r = round;
             }
-            // widen the window in which a load read before a revoke is still in flight
             LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(500_000));
             return PrincipalAttributes.builder(issuer, subject).status(s).version(Long.toString(r))
                     .loadedAt(clock.instant()).build();
         }
     }
 
+    /** H2 with the shipped schema, read by JdbcAttributeSource, updated with plain SQL. */
+    private static final class H2Store implements Store, AutoCloseable {
+        private final Connection connection;
+        private final JdbcAttributeSource source;
+
+        H2Store(MutableClock clock) throws Exception {
+            String url = "jdbc:h2:mem:hammer-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=0";
+            connection = DriverManager.getConnection(url, "sa", "");
+            SqlScript.run(connection, SqlScript.SCHEMA);
+            JdbcAttributeSourceContract.principal(connection, ISSUER, "alice", "ACTIVE", 0L);
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL(url);
+            ds.setUser("sa");
+            ds.setPassword("");
+            source = JdbcAttributeSource.builder().dataSource(ds).clock(clock).build();
+        }
+
+        @Override
+        public void set(PrincipalStatus status, long round) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE portcullis_principal SET status = ?, version = ? WHERE subject = 'alice'")) {
+                ps.setString(1, status.name());
+                ps.setLong(2, round);
+                ps.executeUpdate();
+            }
+        }
+
+        @Override
+        public AttributeSource source() {
+            return source;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+
     @Test
     void revokeWhenReadersHammerOneSubjectThenNoActiveResultStartsAfterRevokeReturned() throws Exception {
         MutableClock clock = new MutableClock();
-        Store store = new Store(clock);
-        AttributeCache cache = AttributeCache.builder().source(store).clock(clock)
+        hammer(clock, new MemoryStore(clock), 300);
+    }
+
+    @Test
+    void revokeWhenReadersHammerOneSubjectInH2ThenNoActiveResultStartsAfterRevokeReturned() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (H2Store store = new H2Store(clock)) {
+            hammer(clock, store, 80);
+        }
+    }
+
+    private static void hammer(MutableClock clock, Store store, int rounds) throws Exception {
+        AttributeCache cache = AttributeCache.builder().source(store.source()).clock(clock)
                 .ttl(TTL).staleWindow(Duration.ofHours(1))
                 .loadTimeout(Duration.ofSeconds(30)).build();
         AtomicLong sequence = new AtomicLong();
         AtomicLong completed = new AtomicLong();
-        AtomicLongArray revokedAt = new AtomicLongArray(ROUNDS + 1);
-        for (int r = 0; r <= ROUNDS; r++) {
+        AtomicLongArray revokedAt = new AtomicLongArray(rounds + 1);
+        for (int r = 0; r <= rounds; r++) {
             revokedAt.set(r, Long.MAX_VALUE);
         }
         AtomicBoolean stop = new AtomicBoolean();
@@ -80,7 +146,7 @@ class AttributeCacheConcurrencyTest {
                 readers.add(pool.submit(() -> {
                     // per round: the highest start number of a get answered ACTIVE with that
                     // round's data; the last slot counts DISABLED answers
-                    long[] maxActiveStart = new long[ROUNDS + 2];
+                    long[] maxActiveStart = new long[rounds + 2];
                     while (!stop.get()) {
                         long start = sequence.incrementAndGet();
                         PrincipalAttributes p = cache.get(ISSUER, "alice");
@@ -88,7 +154,7 @@ class AttributeCacheConcurrencyTest {
                         if (p.isActive()) {
                             maxActiveStart[round] = Math.max(maxActiveStart[round], start);
                         } else {
-                            maxActiveStart[ROUNDS + 1]++;
+                            maxActiveStart[rounds + 1]++;
                         }
                         completed.incrementAndGet();
                     }
@@ -96,7 +162,7 @@ class AttributeCacheConcurrencyTest {
                 }));
             }
             Random random = new Random(42);
-            for (int r = 1; r <= ROUNDS; r++) {
+            for (int r = 1; r <= rounds; r++) {
                 store.set(PrincipalStatus.ACTIVE, r);
                 cache.evict(ISSUER, "alice");
                 awaitProgress(completed, 1 + random.nextInt(50));
@@ -118,14 +184,14 @@ class AttributeCacheConcurrencyTest {
             long disabled = 0;
             for (Future<long[]> f : readers) {
                 long[] maxActiveStart = f.get(60, TimeUnit.SECONDS);
-                for (int round = 1; round <= ROUNDS; round++) {
+                for (int round = 1; round <= rounds; round++) {
                     if (maxActiveStart[round] > revokedAt.get(round)) {
                         violations++;
                     } else if (maxActiveStart[round] > 0) {
                         activeRounds++;
                     }
                 }
-                disabled += maxActiveStart[ROUNDS + 1];
+                disabled += maxActiveStart[rounds + 1];
             }
             assertThat(violations).as("ACTIVE answers to gets that started after revoke() returned")
                     .isZero();
@@ -133,7 +199,7 @@ class AttributeCacheConcurrencyTest {
             // and DISABLED after it
             assertThat(activeRounds).isPositive();
             assertThat(disabled).isPositive();
-            assertThat(cache.revocations()).isEqualTo(ROUNDS);
+            assertThat(cache.revocations()).isEqualTo(rounds);
         } finally {
             stop.set(true);
             pool.shutdownNow();
