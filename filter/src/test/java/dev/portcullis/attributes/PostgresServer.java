@@ -161,7 +161,12 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
         }
 
         static Cluster start() throws ClusterUnavailable {
-            Path bin = findBinaries();
+            return start(Paths.get("/usr/lib/postgresql"));
+        }
+
+        /** Starts a cluster with the newest binaries under {@code base}/VERSION/bin. */
+        static Cluster start(Path base) throws ClusterUnavailable {
+            Path bin = findBinaries(base);
             boolean root = isRoot();
             List<String> prefix = new ArrayList<>();
             Path dir;
@@ -230,8 +235,7 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
             }
         }
 
-        private static Path findBinaries() throws ClusterUnavailable {
-            Path base = Paths.get("/usr/lib/postgresql");
+        private static Path findBinaries(Path base) throws ClusterUnavailable {
             if (!Files.isDirectory(base)) {
                 throw new ClusterUnavailable("no PostgreSQL binaries under " + base);
             }
