@@ -146,6 +146,7 @@ public final class AttributeCache implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttributeCache.class);
     private static final int STRIPES = 256;
+    private static final Duration MAX_DURATION = Duration.ofDays(365);
 
     private final AttributeSource source;
     private final Clock clock;
@@ -796,13 +797,21 @@ public final class AttributeCache implements AutoCloseable {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(setting + " must be positive, was " + d);
             }
-            return d;
+            return notTooLong(setting, d);
         }
 
         private static Duration notNegative(String setting, Duration d) {
             Objects.requireNonNull(d, setting);
             if (d.isNegative()) {
                 throw new IllegalArgumentException(setting + " must not be negative, was " + d);
+            }
+            return notTooLong(setting, d);
+        }
+
+        private static Duration notTooLong(String setting, Duration d) {
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(setting + " must be at most " + MAX_DURATION.toDays()
+                        + " days, was " + d);
             }
             return d;
         }

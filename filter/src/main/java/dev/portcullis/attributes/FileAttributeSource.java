@@ -332,6 +332,9 @@ public final class FileAttributeSource implements AttributeSource {
             if (interval.isNegative()) {
                 throw new IllegalArgumentException(CHECK_INTERVAL + " must not be negative, was " + interval);
             }
+            if (interval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException(CHECK_INTERVAL + " must be at most 1 day, was " + interval);
+            }
             this.checkInterval = interval;
             return this;
         }

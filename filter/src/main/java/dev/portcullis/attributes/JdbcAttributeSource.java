@@ -480,6 +480,9 @@ public final class JdbcAttributeSource implements AttributeSource {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException(QUERY_TIMEOUT + " must be positive, was " + timeout);
             }
+            if (timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(QUERY_TIMEOUT + " must be at most 1 hour, was " + timeout);
+            }
             this.queryTimeout = timeout;
             return this;
         }

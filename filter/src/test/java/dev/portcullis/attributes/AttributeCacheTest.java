@@ -513,6 +513,8 @@ class AttributeCacheTest {
                 .hasMessageContaining(AttributeCache.STALE_WINDOW);
         assertThatThrownBy(() -> AttributeCache.builder().loadTimeout(Duration.ZERO))
                 .hasMessageContaining(AttributeCache.LOAD_TIMEOUT);
+        assertThatThrownBy(() -> AttributeCache.builder().ttl(Duration.ofDays(100_000)))
+                .hasMessageContaining(AttributeCache.TTL).hasMessageContaining("at most");
     }
 
     @Test
