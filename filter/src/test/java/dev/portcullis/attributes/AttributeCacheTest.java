@@ -331,6 +331,17 @@ class AttributeCacheTest {
     }
 
     @Test
+    void getWhenReloadTimesOutWithinStaleWindowThenServesStale() throws Exception {
+        cache = builder().loadTimeout(Duration.ofMillis(100)).build();
+        PrincipalAttributes loaded = cache.get(ISSUER, "alice");
+        clock.advance(TTL);
+        source.gate.set(new CountDownLatch(1));
+        assertThat(cache.get(ISSUER, "alice")).isEqualTo(loaded);
+        assertThat(cache.staleServes()).isEqualTo(1);
+        assertThat(cache.loadFailures()).isEqualTo(1);
+    }
+
+    @Test
     void getWhenLoadWithinTimeoutThenServed() throws Exception {
         cache = builder().loadTimeout(Duration.ofSeconds(10)).build();
         assertThat(cache.get(ISSUER, "alice").isActive()).isTrue();
