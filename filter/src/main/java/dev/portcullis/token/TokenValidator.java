@@ -256,7 +256,9 @@ public final class TokenValidator {
             throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is not a number");
         }
         if (v instanceof Long || v instanceof Integer) {
-            return ((Number) v).longValue();
+            // Saturate at half the long range so that exp - iat can never overflow: with
+            // exp = 2^63-1 and iat = -2^63 the difference would wrap to -1 and pass the lifetime check.
+            return Math.max(Long.MIN_VALUE / 2, Math.min(Long.MAX_VALUE / 2, ((Number) v).longValue()));
         }
         // BigInteger or Double: saturate instead of wrapping (2^63 must not become negative)
         if (d >= 9.2e18) {
