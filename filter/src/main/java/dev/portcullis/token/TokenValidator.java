@@ -318,10 +318,13 @@ public final class TokenValidator {
         final KeySet keys;
         final Key hmacKey;
         final JwtConsumer consumer;
+        /** PEM keys carry no kid, so the token's kid cannot select among them. */
+        final boolean keysWithoutKid;
 
         IssuerVerifier(IssuerConfig config, KeySet keys) {
             this.config = config;
             this.keys = keys;
+            this.keysWithoutKid = config.keySource() == IssuerConfig.KeySourceKind.PUBLIC_KEY_FILE;
             byte[] secret = config.hmacSecret();
             this.hmacKey = secret == null ? null : new HmacKey(secret);
             this.consumer = new JwtConsumerBuilder()
@@ -399,8 +402,15 @@ public final class TokenValidator {
             return jwk instanceof PublicJsonWebKey ? ((PublicJsonWebKey) jwk).getPublicKey() : jwk.getKey();
         }
 
-        private static List<JsonWebKey> select(JsonWebSignature jws, Collection<JsonWebKey> keys) throws JoseException {
-            return new ArrayList<>(new VerificationJwkSelector().selectList(jws, keys));
+        private List<JsonWebKey> select(JsonWebSignature jws, Collection<JsonWebKey> keys) throws JoseException {
+            JsonWebSignature criteria = jws;
+            if (keysWithoutKid) {
+                // Select by algorithm (key type and curve) only; the candidates loop then finds the
+                // key that verifies. Otherwise every token with a kid would be an unknown key.
+                criteria = new JsonWebSignature();
+                criteria.setAlgorithmHeaderValue(jws.getAlgorithmHeaderValue());
+            }
+            return new ArrayList<>(new VerificationJwkSelector().selectList(criteria, keys));
         }
     }
 
