@@ -294,9 +294,29 @@ public final class TokenValidator {
                 return new RemoteJwks(config.issuer(), config.keyUri(), true, fetcher, b.clock, b.jwksTtl,
                         b.jwksRefreshInterval, b.jwksStaleIfError, removed);
             case JWKS_FILE:
+            case PUBLIC_KEY_FILE:
+                return fileKeys(config);
+            case HMAC_SECRET:
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * Reads the keys of a JWKS or PEM file key source.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no usable key
+     */
+    static KeySet fileKeys(IssuerConfig config) {
+        switch (config.keySource()) {
+            case JWKS_FILE:
                 try {
-                    return KeySet.of(RemoteJwks.parse(Files.readString(config.keyFile(), StandardCharsets.UTF_8)));
-                } catch (IOException | JoseException e) {
+                    List<JsonWebKey> keys = RemoteJwks.parse(Files.readString(config.keyFile(), StandardCharsets.UTF_8));
+                    if (keys.isEmpty()) {
+                        throw new JoseException("no public signature key in the set");
+                    }
+                    return KeySet.of(keys);
+                } catch (IOException | JoseException | RuntimeException e) {
                     throw new IllegalArgumentException("cannot read JWKS file " + config.keyFile() + ": " + e.getMessage(), e);
                 }
             case PUBLIC_KEY_FILE:
@@ -306,9 +326,8 @@ public final class TokenValidator {
                     throw new IllegalArgumentException("cannot read public key file " + config.keyFile() + ": "
                             + e.getMessage(), e);
                 }
-            case HMAC_SECRET:
             default:
-                return null;
+                throw new IllegalArgumentException("not a file key source: " + config.keySource());
         }
     }
 
