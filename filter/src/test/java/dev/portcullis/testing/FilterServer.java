@@ -69,6 +69,9 @@ public final class FilterServer implements AutoCloseable {
         server.addConnector(connector);
         context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(b.contextPath);
+        if (b.resourceBase != null) {
+            context.setBaseResourceAsPath(b.resourceBase);
+        }
         FilterHolder filter = new FilterHolder(b.filter);
         filter.setName("portcullis");
         filter.setInitParameters(b.params);
@@ -217,6 +220,7 @@ public final class FilterServer implements AutoCloseable {
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private Class<? extends Filter> filter = PortcullisFilter.class;
         private String contextPath = "/";
+        private java.nio.file.Path resourceBase;
 
         private Builder() {
         }
@@ -253,6 +257,12 @@ public final class FilterServer implements AutoCloseable {
 
         public Builder contextPath(String path) {
             this.contextPath = path;
+            return this;
+        }
+
+        /** The web application's root directory (for {@code /WEB-INF/...} resources). */
+        public Builder resourceBase(java.nio.file.Path dir) {
+            this.resourceBase = dir;
             return this;
         }
 
