@@ -236,9 +236,12 @@ public final class FilterServer implements AutoCloseable {
             return this;
         }
 
-        /** Init-params trusting {@code idp}'s JWKS for audience {@value Tokens#AUDIENCE}. */
+        /**
+         * Init-params trusting issuer {@value Tokens#ISSUER} (the {@link Tokens} default) with the keys
+         * of {@code idp}'s JWKS, for audience {@value Tokens#AUDIENCE}.
+         */
         public Builder trusting(JwksServer idp) {
-            return param("portcullis.issuer", idp.issuer())
+            return param("portcullis.issuer", Tokens.ISSUER)
                     .param("portcullis.audience", Tokens.AUDIENCE)
                     .param("portcullis.jwks-uri", idp.jwksUri().toString());
         }
