@@ -226,6 +226,20 @@ class PortcullisFilterHttpTest {
     }
 
     @Test
+    void requestWhenTwoAuthorizationHeaderLinesOnTheWireThen400InvalidRequest() throws Exception {
+        FilterServer app = start();
+        String t = token();
+        String twice = app.raw("GET /x HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + t
+                + "\r\nAuthorization: Bearer " + t + "\r\nConnection: close\r\n\r\n");
+        assertThat(twice).startsWith("HTTP/1.1 400 ").contains("error=\"invalid_request\"")
+                .contains("application/problem+json").doesNotContain(t.substring(0, 40));
+        String once = app.raw("GET /x HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + t
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(once).startsWith("HTTP/1.1 200 ").contains("principal=alice");
+        assertThat(app.invocations()).isEqualTo(1);
+    }
+
+    @Test
     void requestWhenBrokenBearerSyntaxThen400InvalidRequest() throws Exception {
         FilterServer app = start();
         String t = token();

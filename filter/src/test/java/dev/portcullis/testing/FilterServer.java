@@ -139,6 +139,23 @@ public final class FilterServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} verbatim over a new socket (use {@code \r\n} line ends and
+     * {@code Connection: close}) and returns the whole raw response; for requests an HTTP client
+     * would refuse or normalise, such as repeated headers.
+     */
+    public String raw(String request) {
+        URI u = uri("/");
+        try (java.net.Socket socket = new java.net.Socket(u.getHost(), u.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IllegalStateException("raw request failed", e);
+        }
+    }
+
     public HttpClient client() {
         return client;
     }
