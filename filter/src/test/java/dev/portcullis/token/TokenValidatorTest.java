@@ -394,6 +394,25 @@ class TokenValidatorTest {
     }
 
     @Test
+    void validateWhenDuplicateMembersThenRefused() {
+        String header = "{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}";
+        String payload = "{\"iss\":\"" + Tokens.ISSUER + "\",\"aud\":\"api\",\"sub\":\"alice\",\"iat\":"
+                + T0.getEpochSecond() + ",\"exp\":" + (T0.getEpochSecond() + 600);
+        assertThat(refusal(rsa().rawHeader(header).rawPayload(payload + ",\"sub\":\"admin\"}").sign()))
+                .isEqualTo(Reason.MALFORMED_TOKEN);
+        assertThat(refusal(rsa().rawHeader("{\"alg\":\"RS256\",\"kid\":\"rsa-1\",\"alg\":\"none\"}")
+                .rawPayload(payload + "}").sign())).isEqualTo(Reason.MALFORMED_TOKEN);
+    }
+
+    @Test
+    void validateWhenRawTokenWellFormedThenVerified() throws PortcullisException {
+        String payload = "{\"iss\":\"" + Tokens.ISSUER + "\",\"aud\":\"api\",\"sub\":\"alice\",\"iat\":"
+                + T0.getEpochSecond() + ",\"exp\":" + (T0.getEpochSecond() + 600) + "}";
+        assertThat(validator.validate(rsa().rawHeader("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}").rawPayload(payload).sign())
+                .subject()).isEqualTo(Tokens.SUBJECT);
+    }
+
+    @Test
     void validateWhenJweThenRefusedWithoutDecryption() throws Exception {
         JsonWebEncryption jwe = new JsonWebEncryption();
         jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.RSA_OAEP_256);
