@@ -2,6 +2,7 @@ package dev.portcullis.testing;
 
 import dev.portcullis.Portcullis;
 import dev.portcullis.servlet.PortcullisFilter;
+import dev.portcullis.token.VerifiedToken;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -16,11 +17,13 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -146,7 +149,7 @@ public final class FilterServer implements AutoCloseable {
      */
     public String raw(String request) {
         URI u = uri("/");
-        try (java.net.Socket socket = new java.net.Socket(u.getHost(), u.getPort())) {
+        try (Socket socket = new Socket(u.getHost(), u.getPort())) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -203,8 +206,8 @@ public final class FilterServer implements AutoCloseable {
             out.append("principal=").append(p == null ? "" : p.getName()).append('\n');
             out.append("remoteUser=").append(nullToEmpty(req.getRemoteUser())).append('\n');
             out.append("authType=").append(nullToEmpty(req.getAuthType())).append('\n');
-            if (identity instanceof dev.portcullis.token.VerifiedToken) {
-                dev.portcullis.token.VerifiedToken t = (dev.portcullis.token.VerifiedToken) identity;
+            if (identity instanceof VerifiedToken) {
+                VerifiedToken t = (VerifiedToken) identity;
                 out.append("subject=").append(t.subject()).append('\n');
                 out.append("issuer=").append(t.issuer()).append('\n');
             }
@@ -237,7 +240,7 @@ public final class FilterServer implements AutoCloseable {
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private Class<? extends Filter> filter = PortcullisFilter.class;
         private String contextPath = "/";
-        private java.nio.file.Path resourceBase;
+        private Path resourceBase;
 
         private Builder() {
         }
@@ -281,7 +284,7 @@ public final class FilterServer implements AutoCloseable {
         }
 
         /** The web application's root directory (for {@code /WEB-INF/...} resources). */
-        public Builder resourceBase(java.nio.file.Path dir) {
+        public Builder resourceBase(Path dir) {
             this.resourceBase = dir;
             return this;
         }
