@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  *
  * <p>For each token: the (unverified) {@code iss} picks the issuer configuration; the JOSE header
  * must name an allowed algorithm and carry none of {@code crit}, {@code jku}, {@code x5u},
- * {@code jwk}, {@code x5c}, {@code x5t}, {@code cty}; the signature is verified with a key of that
+ * {@code jwk}, {@code x5c}, {@code cty} (an {@code x5t} thumbprint only helps pick one of the
+ * issuer's own keys, as Microsoft Entra ID tokens need); the signature is verified with a key of that
  * issuer only (never a key the token brings); then {@code iss}, {@code sub}, {@code aud},
  * {@code exp} (required), {@code nbf} and {@code iat} (when present, and of numeric type), the
  * maximum lifetime ({@code exp - iat}, or {@code exp - now} without {@code iat}) and the optional
@@ -65,8 +66,8 @@ public final class TokenValidator {
     /** Default maximum token lifetime. */
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(1);
 
-    private static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c", "x5t",
-            "x5t#S256", "cty", "enc", "zip", "p2c", "p2s", "epk");
+    private static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c",
+            "cty", "enc", "zip", "p2c", "p2s", "epk");
 
     private final Map<String, IssuerVerifier> issuers;
     private final JwtConsumer firstPass;

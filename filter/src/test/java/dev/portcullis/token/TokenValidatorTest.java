@@ -191,6 +191,16 @@ class TokenValidatorTest {
     }
 
     @Test
+    void validateWhenX5tThumbprintHeaderThenVerifiedWithTheIssuersKey() throws Exception {
+        // Microsoft Entra ID puts x5t in every access token header: it names a key, it does not carry one.
+        PublicJsonWebKey rsa = TestKeys.rsa();
+        String token = rsa().header("x5t", rsa.calculateBase64urlEncodedThumbprint("SHA-1")).sign();
+        assertThat(validator.validate(token).keyId()).isEqualTo(TestKeys.RSA_KID);
+        String forged = Tokens.signedWith(TestKeys.otherRsa()).kid(TestKeys.RSA_KID).header("x5t", "AAAA").at(T0).sign();
+        assertThat(refusal(forged)).isEqualTo(Reason.BAD_SIGNATURE);
+    }
+
+    @Test
     void validateWhenEmbeddedJwkIsTheAttackersOwnKeyThenRefused() {
         PublicJsonWebKey attacker = TestKeys.otherRsa();
         String token = Tokens.signedWith(attacker).noKid()
