@@ -67,6 +67,20 @@ class IssuerConfigTest {
     }
 
     @Test
+    void builderWhenHttpHostOnlyLooksLikeLoopbackThenRefused() {
+        for (String url : new String[] {"http://127.0.0.1.attacker.test/jwks", "http://127.evil.test/jwks",
+                "http://localhost.attacker.test/jwks", "http://1270.0.0.1/jwks"}) {
+            assertThatThrownBy(() -> IssuerConfig.builder("x").jwksUri(URI.create(url)))
+                    .as(url).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+        }
+        for (String url : new String[] {"http://127.0.0.1/jwks", "http://127.1.2.3:9000/jwks", "http://[::1]:8080/jwks",
+                "http://LOCALHOST/jwks", "https://127.0.0.1.example.test/jwks"}) {
+            assertThat(IssuerConfig.builder("x").audiences("a").jwksUri(URI.create(url)).build().keyUri())
+                    .hasToString(url);
+        }
+    }
+
+    @Test
     void algorithmsWhenNoneOrUnknownThenRefused() {
         assertThatThrownBy(() -> IssuerConfig.builder("x").algorithms(List.of("none")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'none'");
