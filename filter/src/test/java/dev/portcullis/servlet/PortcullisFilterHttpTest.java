@@ -166,6 +166,18 @@ class PortcullisFilterHttpTest {
     }
 
     @Test
+    void requestWhenApplicationHasAContextPathThenPublicPathsAreWithinIt() throws Exception {
+        FilterServer app = FilterServer.builder().trusting(idp).contextPath("/app")
+                .param("portcullis.public-paths", "/health").start();
+        toClose.add(app);
+        assertThat(app.get("/app/health").statusCode()).isEqualTo(200);
+        assertNoTokenChallenge(app.get("/app/x"));
+        HttpResponse<String> r = app.getWithToken("/app/x", token());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("principal=alice");
+    }
+
+    @Test
     void requestWhenBadSignatureThen401InvalidTokenWithGenericDescription() throws Exception {
         FilterServer app = start();
         String forged = Tokens.signedWith(TestKeys.otherRsa()).kid(TestKeys.RSA_KID).sign();

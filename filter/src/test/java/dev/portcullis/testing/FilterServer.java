@@ -95,11 +95,13 @@ public final class FilterServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** The absolute URI of {@code pathAndQuery} (which starts with {@code /}) in this application. */
+    /**
+     * The absolute URI of {@code pathAndQuery}, which starts with {@code /} and includes the context
+     * path if the application has one.
+     */
     public URI uri(String pathAndQuery) {
-        String base = server.getURI().toString();
-        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return URI.create(base + pathAndQuery);
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
     /** GET with header name/value pairs (a name may repeat: each pair is one header line). */

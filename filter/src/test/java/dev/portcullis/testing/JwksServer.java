@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class JwksServer implements AutoCloseable {
     /** How the JWKS endpoint answers. */
-    public enum Behaviour { NORMAL, ERROR, HANG, SLOW, HUGE, INVALID_JSON }
+    public enum Behaviour { NORMAL, ERROR, HANG, SLOW, DRIP, HUGE, INVALID_JSON }
 
     public static final String JWKS_PATH = "/jwks";
     public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
@@ -144,6 +144,16 @@ public final class JwksServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The JWKS endpoint sends its headers at once, then the body one byte per {@code interval}
+     * (a slow-loris answer: only a deadline on the whole exchange stops it).
+     */
+    public JwksServer drip(Duration interval) {
+        this.delay = interval;
+        this.behaviour = Behaviour.DRIP;
+        return this;
+    }
+
     /** The JWKS endpoint answers 200 with {@code bytes} of JSON-looking filler. */
     public JwksServer huge(int bytes) {
         this.hugeBytes = bytes;
@@ -210,6 +220,9 @@ public final class JwksServer implements AutoCloseable {
                     }
                     send(exchange, 200, jwks);
                     return;
+                case DRIP:
+                    sendDrip(exchange);
+                    return;
                 case HUGE:
                     sendHuge(exchange);
                     return;
@@ -256,6 +269,23 @@ public final class JwksServer implements AutoCloseable {
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    private void sendDrip(HttpExchange exchange) throws IOException {
+        byte[] bytes = jwks.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (byte b : bytes) {
+                if (awaitClose(delay)) {
+                    return;
+                }
+                out.write(b);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client gave up: that is the point
         }
     }
 

@@ -228,6 +228,14 @@ class RemoteJwksTest {
     }
 
     @Test
+    void validateWhenBodyTricklesThenBoundedByTimeout() {
+        idp.drip(Duration.ofMillis(100));
+        TokenValidator v = validator(b -> b.httpTimeout(Duration.ofMillis(500)));
+        Reason r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> refusal(v, token(TestKeys.rsa())));
+        assertThat(r).isEqualTo(Reason.KEYS_UNAVAILABLE);
+    }
+
+    @Test
     void validateWhenEndpointSlowButWithinTimeoutThenVerified() throws PortcullisException {
         idp.slow(Duration.ofMillis(200));
         assertThat(validator(b -> b.httpTimeout(Duration.ofSeconds(10))).validate(token(TestKeys.rsa())).subject())
