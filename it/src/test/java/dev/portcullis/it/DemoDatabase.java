@@ -35,13 +35,20 @@ public final class DemoDatabase {
         return new DemoDatabase("jdbc:h2:file:" + dir.resolve("demo") + ";AUTO_SERVER=TRUE");
     }
 
+    /** Whether the database file exists: the application created it (it does so at startup when it uses the store). */
+    public boolean exists() {
+        String file = url.substring("jdbc:h2:file:".length(), url.indexOf(';'));
+        return java.nio.file.Files.exists(Path.of(file + ".mv.db"));
+    }
+
     /** The JDBC URL for both the application and the test. */
     public String url() {
         return url;
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, "sa", "");
+        // no user, as the demo WAR connects: H2's first connection defines the database's user
+        return DriverManager.getConnection(url);
     }
 
     /** Inserts an ACTIVE principal with roles. */
