@@ -16,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -124,7 +126,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
     private final Unannotated mode;
 
     private Deployment deployment;
-    private final List<String> unannotated = new ArrayList<>();
+    private final Set<String> unannotated = new LinkedHashSet<>();
+    private final Set<String> runtimeProvided = new LinkedHashSet<>();
     private final AtomicBoolean unannotatedLogged = new AtomicBoolean();
 
     /**
@@ -175,14 +178,27 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         }
         synchronized (this) {
             if (!rule.annotated()) {
-                unannotated.add(rule.where());
+                if (isRuntimeProvided(type)) {
+                    runtimeProvided.add(rule.where());
+                } else {
+                    unannotated.add(rule.where());
+                }
             }
         }
         LOG.debug("Portcullis rule {}", rule);
         context.register(new AuthorizationFilter(rule, d.authenticator), Priorities.AUTHORIZATION);
     }
 
-    /** The resource methods seen so far that no annotation covers ({@code class#method}). */
+    /** Jersey's and RESTEasy's own resources (WADL, OPTIONS): guarded, but not listed by name. */
+    private static boolean isRuntimeProvided(Class<?> type) {
+        String name = type.getName();
+        return name.startsWith("org.glassfish.jersey.") || name.startsWith("org.jboss.resteasy.");
+    }
+
+    /**
+     * The application's resource methods seen so far that no annotation covers
+     * ({@code class#method}).
+     */
     public synchronized List<String> unannotatedMethods() {
         return List.copyOf(unannotated);
     }
@@ -191,14 +207,15 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
     void logUnannotatedOnce() {
         if (!unannotatedLogged.get() && unannotatedLogged.compareAndSet(false, true)) {
             List<String> methods = unannotatedMethods();
-            if (!methods.isEmpty()) {
-                Unannotated m;
-                synchronized (this) {
-                    m = deployment.mode;
-                }
-                LOG.info("Portcullis: {} resource method(s) without security annotations, treated as '{}': {}",
-                        methods.size(), m.name().toLowerCase(java.util.Locale.ROOT), methods);
+            Unannotated m;
+            int internal;
+            synchronized (this) {
+                m = deployment.mode;
+                internal = runtimeProvided.size();
             }
+            LOG.info("Portcullis: {} resource method(s) without security annotations, treated as '{}': {}"
+                    + " (plus {} provided by the JAX-RS runtime, such as WADL and OPTIONS handlers)",
+                    methods.size(), m.name().toLowerCase(Locale.ROOT), methods, internal);
         }
     }
 
