@@ -65,7 +65,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       first one of the roles (from the attribute store, never from token claims), then the
  *       policy decision.</li>
  * </ol>
- * Every non-public method needs a valid token: none or a bad one is answered 401 with a
+ * After an allowing policy decision, the {@link dev.portcullis.Authorization} (decision id,
+ * policy, rule) is the request property {@code dev.portcullis.authorization}; the verified token
+ * is the request property {@value Portcullis#IDENTITY_ATTRIBUTE}.
+ *
+ * <p>Every non-public method needs a valid token: none or a bad one is answered 401 with a
  * {@code WWW-Authenticate: Bearer} challenge (unlike Jersey's {@code RolesAllowedDynamicFeature},
  * which answers anonymous callers 403); a denial is 403; a key or attribute store outage is 503
  * with {@code Retry-After}. Each carries an {@code application/problem+json} body and is produced

@@ -31,7 +31,7 @@ abstract class JaxrsContract {
     }
 
     @AfterAll
-    void stop() throws Exception {
+    void stop() {
         if (server != null) {
             server.close();
         }

@@ -75,6 +75,7 @@ class PortcullisFeatureTest {
     void unannotatedMethodsWhenDeployedThenListsOnlyApplicationMethods() throws Exception {
         PortcullisFeature feature = new PortcullisFeature(engine);
         try (Runtimes.Deployed server = Runtimes.jerseyGrizzly(app().register(feature))) {
+            assertThat(Http.get(server.base, "open", null).statusCode()).isEqualTo(200);
             assertThat(feature.unannotatedMethods())
                     .containsExactly(TestResources.ThingResource.class.getName() + "#plain");
         }

@@ -45,8 +45,12 @@ final class Runtimes {
         }
 
         @Override
-        public void close() throws Exception {
-            stop.close();
+        public void close() {
+            try {
+                stop.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("stopping the server failed", e);
+            }
         }
     }
 
@@ -108,6 +112,7 @@ final class Runtimes {
             }
 
             @Override
+            @SuppressWarnings("deprecation")
             public Set<Object> getSingletons() {
                 return new LinkedHashSet<>(singletons);
             }
