@@ -1,42 +1,87 @@
 package dev.portcullis;
 
+import dev.portcullis.attributes.AttributeCache;
+import dev.portcullis.attributes.AttributesUnavailableException;
+import dev.portcullis.attributes.PrincipalAttributes;
+import dev.portcullis.attributes.PrincipalStatus;
+import dev.portcullis.audit.DecisionLog;
+import dev.portcullis.audit.DecisionRecord;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.hygiene.ClaimHygiene;
+import dev.portcullis.hygiene.HygieneResult;
+import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.PolicyEvaluator;
+import dev.portcullis.policy.PrincipalContext;
+import dev.portcullis.policy.ResourceContext;
+import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.token.BearerTokenExtractor;
 import dev.portcullis.token.TokenSettings;
 import dev.portcullis.token.TokenValidator;
 import dev.portcullis.token.VerifiedToken;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The container-neutral Portcullis engine: one instance per application, shared by the servlet
- * filter and the JAX-RS filters. It turns the credentials of a request into a verified identity
- * (steps 1–5 of the request flow: extract, size gate, verify, claim hygiene), and decides whether
- * that identity may act (steps 6–9: fresh attributes, policy decision, decision log).
+ * filter and the JAX-RS filters.
+ *
+ * <p>Request flow (see ARCHITECTURE.md): {@link #authenticate} extracts the one bearer token,
+ * gates its size, verifies it and applies claim hygiene; {@link #principal} loads the principal's
+ * fresh attributes through the cache and refuses disabled or unknown principals;
+ * {@link #authorize} asks the policy evaluator about one action on one resource and writes the
+ * decision log. {@link #revoke} makes a principal's next request load fresh attributes, before it
+ * returns.
  *
  * <pre>{@code
  * Portcullis portcullis = Portcullis.fromSettings(Settings.fromSystem(initParams, Map.of()));
  * VerifiedToken who = portcullis.authenticate(authorizationHeaders, List.of());
+ * Authorization ok = portcullis.authorize(who, "document", "42", "read", "GET", "/api/documents/42");
  * }</pre>
  *
- * <p>Thread safety: thread-safe; build once at startup.
+ * <p>Thread safety: thread-safe; build once at startup and close at shutdown.
  */
 public final class Portcullis implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Portcullis.class);
     /** Request attribute under which adapters store the {@link VerifiedToken}. */
     public static final String IDENTITY_ATTRIBUTE = "dev.portcullis.identity";
-    /** Application-scope attribute under which the servlet filter publishes its engine. */
+    /** Attribute (application scope, and request scope) under which the servlet filter publishes its engine. */
     public static final String ENGINE_ATTRIBUTE = "dev.portcullis.engine";
+    /** Size of the decision log queue (default 10,000). */
+    public static final String DECISION_LOG_CAPACITY = "portcullis.decision-log.capacity";
+    /**
+     * Class name of a {@link ResourceResolver} (public, with a public constructor taking
+     * {@link Settings} or none) that loads resource attributes for policy conditions; default none.
+     */
+    public static final String RESOURCE_RESOLVER = "portcullis.resource-resolver";
 
     private final BearerTokenExtractor extractor;
     private final TokenValidator validator;
+    private final ClaimHygiene hygiene;
+    private final AttributeCache attributes;
+    private final PolicyEvaluator policy;
+    private final ResourceResolver resources;
+    private final DecisionLog decisions;
     private final Clock clock;
 
     private Portcullis(Builder b) {
         this.extractor = b.extractor;
         this.validator = b.validator;
+        this.hygiene = b.hygiene;
+        this.attributes = b.attributes;
+        this.policy = b.policy;
+        this.resources = b.resources;
+        this.decisions = b.decisions != null ? b.decisions : DecisionLog.start(DecisionLog.DEFAULT_CAPACITY);
         this.clock = b.clock;
     }
 
@@ -46,7 +91,8 @@ public final class Portcullis implements AutoCloseable {
 
     /**
      * Builds the engine from settings; fails with a {@link ConfigurationException} naming the
-     * first bad setting.
+     * first bad setting. Policies are loaded when {@code portcullis.policy.dir} is set; the
+     * attribute store when {@code portcullis.attributes.source} is set.
      */
     public static Portcullis fromSettings(Settings settings) {
         return fromSettings(settings, Clock.systemUTC());
@@ -57,15 +103,51 @@ public final class Portcullis implements AutoCloseable {
         Builder b = builder().clock(clock);
         b.extractor(TokenSettings.extractor(settings));
         b.validator(TokenSettings.validator(settings, clock, (issuer, kids) -> { }));
+        b.hygiene(ClaimHygiene.fromSettings(settings));
+        int capacity = settings.getInt(DECISION_LOG_CAPACITY, DecisionLog.DEFAULT_CAPACITY);
+        if (capacity < 1) {
+            throw new ConfigurationException(DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
+        }
+        if (settings.get(CerbosPolicyEvaluator.POLICY_DIR).isPresent()) {
+            b.policy(CerbosPolicyEvaluator.fromSettings(settings));
+        }
+        settings.get(RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
+        AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
+        b.decisions(DecisionLog.start(capacity));
         return b.build();
     }
 
+    private static ResourceResolver resolver(String className, Settings settings) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try {
+            Class<?> type = Class.forName(className, true, loader != null ? loader : Portcullis.class.getClassLoader());
+            if (!ResourceResolver.class.isAssignableFrom(type)) {
+                throw new ConfigurationException(RESOURCE_RESOLVER, className + " does not implement "
+                        + ResourceResolver.class.getName());
+            }
+            try {
+                return (ResourceResolver) type.getConstructor(Settings.class).newInstance(settings);
+            } catch (NoSuchMethodException e) {
+                return (ResourceResolver) type.getConstructor().newInstance();
+            }
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ConfigurationException) {
+                throw (ConfigurationException) cause;
+            }
+            throw new ConfigurationException(RESOURCE_RESOLVER, "cannot create " + className + ": " + cause, cause);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new ConfigurationException(RESOURCE_RESOLVER, "cannot create " + className + ": " + e, e);
+        }
+    }
+
     /**
-     * Authenticates a request.
+     * Authenticates a request: one bearer token, size gate, signature and claims, claim hygiene.
      *
-     * @param authorizationHeaders every {@code Authorization} header value
-     * @param parameterTokens every {@code access_token} query or form value
-     * @return the verified identity, or {@code null} when the request carries no bearer token
+     * @return the verified identity carrying only the claims hygiene lets the application see, or
+     *         {@code null} when the request carries no bearer token
      * @throws PortcullisException when the request or token is refused
      */
     public VerifiedToken authenticate(List<String> authorizationHeaders, List<String> parameterTokens)
@@ -74,48 +156,171 @@ public final class Portcullis implements AutoCloseable {
         if (token == null) {
             return null;
         }
-        return validator.validate(token);
+        VerifiedToken verified = validator.validate(token);
+        HygieneResult result = hygiene.check(verified.claims());
+        if (result.refused()) {
+            throw new PortcullisException(result.reason().orElse(Reason.FORBIDDEN_CLAIMS),
+                    "claim hygiene: " + result, null, 0, result.description());
+        }
+        return verified.withClaims(result.allowedClaims());
     }
 
     /**
-     * The principal's fresh roles, from the attribute store through the cache (never from token
-     * claims).
+     * The principal's fresh attributes, or refusal when the principal is disabled or unknown.
+     * Without an attribute store every authenticated principal is active with no roles.
      *
-     * @throws PortcullisException {@code attributes_unavailable} (503) when the store fails for an
-     *         uncached principal; {@code principal_disabled} / {@code principal_unknown} (403)
+     * @throws PortcullisException {@code principal_disabled} / {@code principal_unknown} (403),
+     *         {@code attributes_unavailable} (503)
      */
-    public java.util.Set<String> roles(VerifiedToken who) throws PortcullisException {
+    public PrincipalAttributes principal(VerifiedToken who) throws PortcullisException {
         Objects.requireNonNull(who, "who");
-        return java.util.Set.of(); // wired to the attribute cache by the attributes integration
+        if (attributes == null) {
+            return PrincipalAttributes.builder(who.issuer(), who.subject()).status(PrincipalStatus.ACTIVE)
+                    .loadedAt(clock.instant()).build();
+        }
+        PrincipalAttributes attrs;
+        try {
+            attrs = attributes.get(who.issuer(), who.subject());
+        } catch (AttributesUnavailableException e) {
+            throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, e.getMessage(), null,
+                    Math.max(1, e.retryAfter().toSeconds()));
+        }
+        if (attrs.status() == PrincipalStatus.DISABLED) {
+            throw new PortcullisException(Reason.PRINCIPAL_DISABLED, who.subject() + " is disabled");
+        }
+        if (attrs.status() != PrincipalStatus.ACTIVE) {
+            throw new PortcullisException(Reason.PRINCIPAL_UNKNOWN, who.subject() + " is unknown to the attribute store");
+        }
+        return attrs;
     }
 
-    /**
-     * Decides whether {@code who} may perform {@code action} on the resource, from fresh attributes
-     * and the loaded policies, and records the decision in the decision log.
-     *
-     * @param resourceKind the resource kind, e.g. {@code document}
-     * @param resourceId the resource id, or null for kind-level actions
-     * @param action the action, e.g. {@code read}
-     * @param method the HTTP method, for the decision log
-     * @param path the request path, for the decision log
-     * @return the allowing decision
-     * @throws PortcullisException {@code access_denied}, {@code principal_disabled},
-     *         {@code principal_unknown} (403) or {@code attributes_unavailable} (503)
-     */
+    /** The principal's fresh roles (never from token claims). */
+    public Set<String> roles(VerifiedToken who) throws PortcullisException {
+        return principal(who).roles();
+    }
+
+    /** {@link #authorize(VerifiedToken, PrincipalAttributes, String, String, String, String, String)} loading the attributes. */
     public Authorization authorize(VerifiedToken who, String resourceKind, String resourceId, String action,
                                    String method, String path) throws PortcullisException {
-        Objects.requireNonNull(who, "who");
-        throw new PortcullisException(Reason.ACCESS_DENIED, "no policy evaluator configured");
+        PrincipalAttributes attrs;
+        try {
+            attrs = principal(who);
+        } catch (PortcullisException e) {
+            if (e.reason().status() == 403) {
+                throw denied(who, resourceKind, resourceId, action, method, path, null, e.reason(), e.getMessage(),
+                        System.nanoTime());
+            }
+            throw e;
+        }
+        return authorize(who, attrs, resourceKind, resourceId, action, method, path);
+    }
+
+    /**
+     * Decides whether {@code who} may perform {@code action} on the resource, from fresh
+     * attributes and the loaded policies, and records the decision in the decision log.
+     *
+     * @throws PortcullisException {@code access_denied} (403, with a decision id) or
+     *         {@code attributes_unavailable} (503, when resource attributes cannot be loaded)
+     */
+    public Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind,
+                                   String resourceId, String action, String method, String path)
+            throws PortcullisException {
+        long start = System.nanoTime();
+        if (policy == null) {
+            throw denied(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
+                    "no policies configured (" + CerbosPolicyEvaluator.POLICY_DIR + ")", start);
+        }
+        Map<String, Object> resourceAttributes;
+        try {
+            resourceAttributes = resourceId == null ? Map.of() : resources.resolve(resourceKind, resourceId);
+        } catch (RuntimeException e) {
+            LOG.warn("resource resolver failed for {}:{}: {}", resourceKind, resourceId, e.toString());
+            throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable", e, 5);
+        }
+        Decision decision = policy.decide(
+                PrincipalContext.of(who.subject(), attrs.roles(), attrs.attributes()),
+                ResourceContext.of(resourceKind, resourceId, resourceAttributes), action);
+        String id = decisions.newDecisionId();
+        record(id, who, resourceKind, resourceId, action, method, path, attrs, decision.isAllowed() ? "ALLOW" : "DENY",
+                decision.isAllowed() ? null : Reason.ACCESS_DENIED.code(), decision.policy().orElse(null),
+                decision.rule(), new ArrayList<>(decision.activeDerivedRoles()), start);
+        if (!decision.isAllowed()) {
+            decision.error().ifPresent(err -> LOG.warn("policy evaluation error for {} {} on {}:{}: {}",
+                    who.subject(), action, resourceKind, resourceId, err));
+            throw new PortcullisException(Reason.ACCESS_DENIED, "denied by " + decision, null, 0, null, id);
+        }
+        return new Authorization(id, decision.policy().orElse(null), decision.rule(),
+                new ArrayList<>(decision.activeDerivedRoles()));
+    }
+
+    private PortcullisException denied(VerifiedToken who, String kind, String id, String action, String method,
+                                       String path, PrincipalAttributes attrs, Reason reason, String detail,
+                                       long start) {
+        String decisionId = decisions.newDecisionId();
+        record(decisionId, who, kind, id, action, method, path, attrs, "DENY", reason.code(), null, null, List.of(),
+                start);
+        return new PortcullisException(reason, detail, null, 0, null, decisionId);
+    }
+
+    private void record(String decisionId, VerifiedToken who, String kind, String id, String action, String method,
+                        String path, PrincipalAttributes attrs, String effect, String reason, String policyName,
+                        String rule, List<String> derivedRoles, long start) {
+        java.time.Instant now = clock.instant();
+        decisions.record(DecisionRecord.builder(now, decisionId)
+                .request(method, path)
+                .principal(who.issuer(), who.subject(), who.tokenId())
+                .resource(kind, id, action)
+                .effect(effect, reason)
+                .rule(policyName, rule, derivedRoles)
+                .attributes(attrs == null ? null : attrs.version().orElse(null),
+                        attrs == null ? 0 : Duration.between(attrs.loadedAt(), now).toMillis())
+                .latencyMicros((System.nanoTime() - start) / 1000)
+                .build());
     }
 
     /** Whether some loaded policy covers this resource kind and action (startup checks). */
     public boolean covers(String resourceKind, String action) {
-        return false;
+        return policy != null && policy.covers(resourceKind, action);
+    }
+
+    /**
+     * Revokes a principal: drops its cached attributes and never serves them stale again, so the
+     * next request (starting after this returns) reads the store. Effective before it returns.
+     */
+    public void revoke(String issuer, String subject) {
+        if (attributes != null) {
+            attributes.revoke(issuer, subject);
+        }
+        LOG.info("revoked {} @ {}", subject, issuer);
+    }
+
+    /** Drops a principal's cached attributes. */
+    public void evict(String issuer, String subject) {
+        if (attributes != null) {
+            attributes.evict(issuer, subject);
+        }
+    }
+
+    /** Drops every cached principal. */
+    public void evictAll() {
+        if (attributes != null) {
+            attributes.evictAll();
+        }
     }
 
     /** The token validator (for tools such as the CLI). */
     public TokenValidator tokenValidator() {
         return validator;
+    }
+
+    /** The claim hygiene rules in force. */
+    public ClaimHygiene hygiene() {
+        return hygiene;
+    }
+
+    /** The decision log (for its counters). */
+    public DecisionLog decisionLog() {
+        return decisions;
     }
 
     public Clock clock() {
@@ -124,7 +329,24 @@ public final class Portcullis implements AutoCloseable {
 
     @Override
     public void close() {
-        // no resources yet held beyond the JVM's HTTP client
+        decisions.close();
+        if (resources instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) resources).close();
+            } catch (Exception e) {
+                LOG.warn("closing the resource resolver failed: {}", e.toString());
+            }
+        }
+        if (attributes != null) {
+            attributes.close();
+        }
+        if (policy instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) policy).close();
+            } catch (Exception e) {
+                LOG.warn("closing the policy evaluator failed: {}", e.toString());
+            }
+        }
     }
 
     /**
@@ -135,6 +357,11 @@ public final class Portcullis implements AutoCloseable {
     public static final class Builder {
         private BearerTokenExtractor extractor = BearerTokenExtractor.builder().build();
         private TokenValidator validator;
+        private ClaimHygiene hygiene = ClaimHygiene.defaults();
+        private AttributeCache attributes;
+        private PolicyEvaluator policy;
+        private ResourceResolver resources = ResourceResolver.NONE;
+        private DecisionLog decisions;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -147,6 +374,34 @@ public final class Portcullis implements AutoCloseable {
 
         public Builder validator(TokenValidator validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        public Builder hygiene(ClaimHygiene hygiene) {
+            this.hygiene = Objects.requireNonNull(hygiene, "hygiene");
+            return this;
+        }
+
+        /** The attribute cache (over its source); without one every principal is active with no roles. */
+        public Builder attributes(AttributeCache attributes) {
+            this.attributes = Objects.requireNonNull(attributes, "attributes");
+            return this;
+        }
+
+        /** The policy evaluator; without one every authorization is denied. */
+        public Builder policy(PolicyEvaluator policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Loads resource attributes (e.g. owner) for ABAC conditions. */
+        public Builder resources(ResourceResolver resources) {
+            this.resources = Objects.requireNonNull(resources, "resources");
+            return this;
+        }
+
+        public Builder decisions(DecisionLog decisions) {
+            this.decisions = Objects.requireNonNull(decisions, "decisions");
             return this;
         }
 

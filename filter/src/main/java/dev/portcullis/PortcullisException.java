@@ -18,6 +18,7 @@ public class PortcullisException extends Exception {
     private final Reason reason;
     private final long retryAfterSeconds;
     private final String clientDescription;
+    private final String decisionId;
 
     public PortcullisException(Reason reason, String detail) {
         this(reason, detail, null, 0);
@@ -37,10 +38,24 @@ public class PortcullisException extends Exception {
      */
     public PortcullisException(Reason reason, String detail, Throwable cause, long retryAfterSeconds,
                                String clientDescription) {
+        this(reason, detail, cause, retryAfterSeconds, clientDescription, null);
+    }
+
+    /**
+     * @param decisionId the id of the decision-log record for a policy refusal, or null
+     */
+    public PortcullisException(Reason reason, String detail, Throwable cause, long retryAfterSeconds,
+                               String clientDescription, String decisionId) {
         super(detail, cause, false, false);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.retryAfterSeconds = retryAfterSeconds;
         this.clientDescription = clientDescription;
+        this.decisionId = decisionId;
+    }
+
+    /** The decision id of a policy refusal (also in the decision log), or null. */
+    public String decisionId() {
+        return decisionId;
     }
 
     /** The description the client may see: a specific safe text, or the reason's generic title. */

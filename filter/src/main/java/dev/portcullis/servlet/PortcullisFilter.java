@@ -116,6 +116,9 @@ public class PortcullisFilter implements Filter {
             init(settings, Portcullis.fromSettings(settings));
         } catch (ConfigurationException e) {
             throw new ServletException("Portcullis configuration error: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // a builder check that no setting name was attached to: still fail closed, never start unprotected
+            throw new ServletException("Portcullis configuration error: " + e.getMessage(), e);
         }
         config.getServletContext().setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine);
         LOG.info("Portcullis filter '{}' protecting {} (public paths: {})", config.getFilterName(),

@@ -129,6 +129,11 @@ public final class BearerTokenExtractor {
             throw new PortcullisException(Reason.TOKEN_TOO_LARGE,
                     "token of " + token.length() + " bytes exceeds " + maxTokenBytes);
         }
+        // A JWE is recognised by its five segments before the JWS syntax rules: its encrypted-key
+        // segment is legitimately empty with "alg":"dir", which must not make it look malformed.
+        if (token.chars().filter(c -> c == '.').count() == 4) {
+            throw new PortcullisException(Reason.ENCRYPTED_TOKEN, "five segments: a JWE, refused without decryption");
+        }
         int segments = 1;
         int segmentStart = 0;
         for (int i = 0; i < token.length(); i++) {

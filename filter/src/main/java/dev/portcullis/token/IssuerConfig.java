@@ -245,7 +245,10 @@ public final class IssuerConfig {
                 return false;
             }
             String h = host.toLowerCase(Locale.ROOT);
-            return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+            // 127.0.0.1.example.com is a DNS name anyone can point anywhere: only a literal
+            // 127.x.y.z address counts, not every name that starts with "127."
+            return h.equals("localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+                    || h.equals("[::1]") || h.equals("::1");
         }
 
         public IssuerConfig build() {

@@ -79,16 +79,26 @@ public final class TokenSettings {
     public static List<IssuerConfig> issuers(Settings s) {
         List<IssuerConfig> out = new ArrayList<>();
         if (s.get(ISSUER).isPresent()) {
-            out.add(issuer(s, "portcullis."));
+            add(out, issuer(s, "portcullis."), ISSUER);
         }
         for (String name : s.getList(ISSUERS)) {
-            out.add(issuer(s, ISSUERS + "." + name + "."));
+            String prefix = ISSUERS + "." + name + ".";
+            add(out, issuer(s, prefix), prefix + "issuer");
         }
         if (out.isEmpty()) {
             throw new ConfigurationException(ISSUER, "is required: name the token issuer (the exact 'iss' value)"
                     + " or list several in " + ISSUERS);
         }
         return out;
+    }
+
+    private static void add(List<IssuerConfig> out, IssuerConfig config, String setting) {
+        for (IssuerConfig c : out) {
+            if (c.issuer().equals(config.issuer())) {
+                throw new ConfigurationException(setting, "issuer '" + config.issuer() + "' is configured twice");
+            }
+        }
+        out.add(config);
     }
 
     private static IssuerConfig issuer(Settings s, String prefix) {
@@ -153,12 +163,19 @@ public final class TokenSettings {
             apply(algName, () -> b.algorithms(algorithms));
         }
         s.get(prefix + "required-type").ifPresent(t -> apply(prefix + "required-type", () -> b.requiredType(t)));
+        IssuerConfig config;
         try {
-            return b.build();
+            config = b.build();
         } catch (IllegalArgumentException e) {
             String setting = e.getMessage().contains("HMAC") || e.getMessage().contains("HS") ? algName : source;
             throw new ConfigurationException(setting, e.getMessage(), e);
         }
+        if (config.keySource() == IssuerConfig.KeySourceKind.JWKS_FILE
+                || config.keySource() == IssuerConfig.KeySourceKind.PUBLIC_KEY_FILE) {
+            // read the file now, so that a bad file is reported under its setting name
+            apply(source, () -> TokenValidator.fileKeys(config));
+        }
+        return config;
     }
 
     private static URI parseUri(String setting, String value) {

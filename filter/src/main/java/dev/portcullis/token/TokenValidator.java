@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  *
  * <p>For each token: the (unverified) {@code iss} picks the issuer configuration; the JOSE header
  * must name an allowed algorithm and carry none of {@code crit}, {@code jku}, {@code x5u},
- * {@code jwk}, {@code x5c}, {@code x5t}, {@code cty}; the signature is verified with a key of that
+ * {@code jwk}, {@code x5c}, {@code cty} (an {@code x5t} thumbprint only helps pick one of the
+ * issuer's own keys, as Microsoft Entra ID tokens need); the signature is verified with a key of that
  * issuer only (never a key the token brings); then {@code iss}, {@code sub}, {@code aud},
  * {@code exp} (required), {@code nbf} and {@code iat} (when present, and of numeric type), the
  * maximum lifetime ({@code exp - iat}, or {@code exp - now} without {@code iat}) and the optional
@@ -65,8 +66,8 @@ public final class TokenValidator {
     /** Default maximum token lifetime. */
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(1);
 
-    private static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c", "x5t",
-            "x5t#S256", "cty", "enc", "zip", "p2c", "p2s", "epk");
+    private static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c",
+            "cty", "enc", "zip", "p2c", "p2s", "epk");
 
     private final Map<String, IssuerVerifier> issuers;
     private final JwtConsumer firstPass;
@@ -256,7 +257,9 @@ public final class TokenValidator {
             throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is not a number");
         }
         if (v instanceof Long || v instanceof Integer) {
-            return ((Number) v).longValue();
+            // Saturate at half the long range so that exp - iat can never overflow: with
+            // exp = 2^63-1 and iat = -2^63 the difference would wrap to -1 and pass the lifetime check.
+            return Math.max(Long.MIN_VALUE / 2, Math.min(Long.MAX_VALUE / 2, ((Number) v).longValue()));
         }
         // BigInteger or Double: saturate instead of wrapping (2^63 must not become negative)
         if (d >= 9.2e18) {
@@ -292,9 +295,29 @@ public final class TokenValidator {
                 return new RemoteJwks(config.issuer(), config.keyUri(), true, fetcher, b.clock, b.jwksTtl,
                         b.jwksRefreshInterval, b.jwksStaleIfError, removed);
             case JWKS_FILE:
+            case PUBLIC_KEY_FILE:
+                return fileKeys(config);
+            case HMAC_SECRET:
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * Reads the keys of a JWKS or PEM file key source.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no usable key
+     */
+    static KeySet fileKeys(IssuerConfig config) {
+        switch (config.keySource()) {
+            case JWKS_FILE:
                 try {
-                    return KeySet.of(RemoteJwks.parse(Files.readString(config.keyFile(), StandardCharsets.UTF_8)));
-                } catch (IOException | JoseException e) {
+                    List<JsonWebKey> keys = RemoteJwks.parse(Files.readString(config.keyFile(), StandardCharsets.UTF_8));
+                    if (keys.isEmpty()) {
+                        throw new JoseException("no public signature key in the set");
+                    }
+                    return KeySet.of(keys);
+                } catch (IOException | JoseException | RuntimeException e) {
                     throw new IllegalArgumentException("cannot read JWKS file " + config.keyFile() + ": " + e.getMessage(), e);
                 }
             case PUBLIC_KEY_FILE:
@@ -304,9 +327,8 @@ public final class TokenValidator {
                     throw new IllegalArgumentException("cannot read public key file " + config.keyFile() + ": "
                             + e.getMessage(), e);
                 }
-            case HMAC_SECRET:
             default:
-                return null;
+                throw new IllegalArgumentException("not a file key source: " + config.keySource());
         }
     }
 
@@ -316,10 +338,13 @@ public final class TokenValidator {
         final KeySet keys;
         final Key hmacKey;
         final JwtConsumer consumer;
+        /** PEM keys carry no kid, so the token's kid cannot select among them. */
+        final boolean keysWithoutKid;
 
         IssuerVerifier(IssuerConfig config, KeySet keys) {
             this.config = config;
             this.keys = keys;
+            this.keysWithoutKid = config.keySource() == IssuerConfig.KeySourceKind.PUBLIC_KEY_FILE;
             byte[] secret = config.hmacSecret();
             this.hmacKey = secret == null ? null : new HmacKey(secret);
             this.consumer = new JwtConsumerBuilder()
@@ -397,8 +422,15 @@ public final class TokenValidator {
             return jwk instanceof PublicJsonWebKey ? ((PublicJsonWebKey) jwk).getPublicKey() : jwk.getKey();
         }
 
-        private static List<JsonWebKey> select(JsonWebSignature jws, Collection<JsonWebKey> keys) throws JoseException {
-            return new ArrayList<>(new VerificationJwkSelector().selectList(jws, keys));
+        private List<JsonWebKey> select(JsonWebSignature jws, Collection<JsonWebKey> keys) throws JoseException {
+            JsonWebSignature criteria = jws;
+            if (keysWithoutKid) {
+                // Select by algorithm (key type and curve) only; the candidates loop then finds the
+                // key that verifies. Otherwise every token with a kid would be an unknown key.
+                criteria = new JsonWebSignature();
+                criteria.setAlgorithmHeaderValue(jws.getAlgorithmHeaderValue());
+            }
+            return new ArrayList<>(new VerificationJwkSelector().selectList(criteria, keys));
         }
     }
 

@@ -1,0 +1,163 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.PortcullisException;
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.Settings;
+import dev.portcullis.hygiene.ClaimHygiene;
+import dev.portcullis.hygiene.HygieneResult;
+import dev.portcullis.token.BearerTokenExtractor;
+import dev.portcullis.token.TokenSettings;
+import dev.portcullis.token.TokenValidator;
+import dev.portcullis.token.VerifiedToken;
+
+import org.jose4j.json.JsonUtil;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code verify-token --config FILE [--json] [TOKEN|-]}: full validation of a token (syntax and
+ * size, signature with the configured keys, iss/aud/exp/nbf/iat/lifetime/typ, claim hygiene) with
+ * exactly the settings the filter uses: the properties file, overridden by {@code portcullis.*}
+ * system properties and {@code PORTCULLIS_*} environment variables.
+ *
+ * <p>Exit codes: 0 valid, 1 refused (the reason code is printed), 2 usage error, unreadable
+ * configuration or keys unavailable.
+ */
+final class VerifyTokenCommand implements Command {
+    private static final String NAME = "verify-token";
+
+    @Override
+    public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
+        boolean json = false;
+        String config = null;
+        String tokenArg = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--help") || a.equals("-h")) {
+                help(out);
+                return Main.EXIT_OK;
+            } else if (a.equals("--json")) {
+                json = true;
+            } else if (a.equals("--config")) {
+                if (i + 1 >= args.size()) {
+                    return usage(err, "--config needs a FILE");
+                }
+                config = args.get(++i);
+            } else if (a.startsWith("--config=")) {
+                config = a.substring("--config=".length());
+            } else if (a.startsWith("-") && !a.equals("-")) {
+                return usage(err, "unknown option '" + Text.printable(a, 40) + "'");
+            } else if (tokenArg != null) {
+                return usage(err, "give one token only");
+            } else {
+                tokenArg = a;
+            }
+        }
+        if (config == null) {
+            return usage(err, "--config FILE is required (the same portcullis.* settings the filter uses)");
+        }
+        BearerTokenExtractor extractor;
+        TokenValidator validator;
+        ClaimHygiene hygiene;
+        try {
+            Settings file = LintTokenCommand.loadConfig(config);
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String name : file.names()) {
+                values.put(name, file.get(name).orElse(""));
+            }
+            Settings settings = Settings.fromSystem(Map.of(), values);
+            extractor = TokenSettings.extractor(settings);
+            validator = TokenSettings.validator(settings, Clock.systemUTC(), (issuer, kids) -> { });
+            hygiene = ClaimHygiene.fromSettings(settings);
+        } catch (ConfigurationException e) {
+            return fail(json, out, err, "configuration error: " + Text.printable(e.getMessage(), 300));
+        } catch (IOException e) {
+            return fail(json, out, err, "cannot read config file '" + Text.printable(config, 200) + "': "
+                    + LintTokenCommand.describe(e));
+        }
+        String token;
+        try {
+            token = tokenArg == null || tokenArg.equals("-") ? LintTokenCommand.readAll(in) : tokenArg;
+        } catch (IOException e) {
+            return fail(json, out, err, "cannot read standard input: " + LintTokenCommand.describe(e));
+        } catch (LintTokenCommand.MalformedInput e) {
+            return fail(json, out, err, e.getMessage());
+        }
+        token = token.strip();
+        if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = token.substring(7).strip();
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        try {
+            String extracted = extractor.extract(List.of("Bearer " + token), List.of());
+            VerifiedToken verified = validator.validate(extracted);
+            HygieneResult hygieneResult = hygiene.check(verified.claims());
+            if (hygieneResult.refused()) {
+                throw new PortcullisException(hygieneResult.reason().orElseThrow(), hygieneResult.toString(), null, 0,
+                        hygieneResult.description());
+            }
+            result.put("verdict", "valid");
+            result.put("issuer", verified.issuer());
+            result.put("subject", verified.subject());
+            result.put("algorithm", verified.algorithm());
+            result.put("key_id", verified.keyId());
+            result.put("expires_at", verified.expiresAt().toString());
+            result.put("visible_claims", List.copyOf(hygieneResult.allowedClaims().keySet()));
+            if (!hygieneResult.reportedCategories().isEmpty()) {
+                result.put("reported", hygieneResult.description());
+            }
+        } catch (PortcullisException e) {
+            if (e.reason().status() >= 500) {
+                return fail(json, out, err, e.reason().code() + ": " + Text.printable(e.getMessage(), 300));
+            }
+            result.put("verdict", "refused");
+            result.put("reason", e.reason().code());
+            result.put("status", e.reason().status());
+            result.put("description", e.clientDescription());
+            result.put("detail", Text.printable(e.getMessage(), 300));
+        }
+        if (json) {
+            out.println(JsonUtil.toJson(result));
+        } else {
+            for (Map.Entry<String, Object> e : result.entrySet()) {
+                out.println(e.getKey() + ": " + e.getValue());
+            }
+        }
+        return "valid".equals(result.get("verdict")) ? Main.EXIT_OK : Main.EXIT_REFUSED;
+    }
+
+    private static void help(PrintStream out) {
+        out.println("Usage: " + Main.PROGRAM + " " + NAME + " --config FILE [--json] [TOKEN|-]");
+        out.println();
+        out.println("Fully validates a token as the filter would: size and syntax, signature with the");
+        out.println("configured issuer keys, iss/aud/exp/nbf/iat/lifetime/typ, and claim hygiene.");
+        out.println("The token comes from the argument, or from standard input for '-' or none.");
+        out.println("Settings: the properties file, overridden by portcullis.* system properties and");
+        out.println("PORTCULLIS_* environment variables, exactly as for the filter.");
+        out.println();
+        out.println("Exit codes: 0 valid, 1 refused (reason printed), 2 usage, configuration or key errors.");
+    }
+
+    private static int usage(PrintStream err, String message) {
+        err.println(Main.PROGRAM + " " + NAME + ": " + message + " (see --help)");
+        return Main.EXIT_USAGE;
+    }
+
+    private static int fail(boolean json, PrintStream out, PrintStream err, String message) {
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("verdict", "error");
+            o.put("error", message);
+            out.println(JsonUtil.toJson(o));
+        } else {
+            err.println(Main.PROGRAM + " " + NAME + ": " + message);
+        }
+        return Main.EXIT_USAGE;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.portcullis.policy;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Decides whether a principal may perform actions on a resource. The built-in implementation is
+ * {@link CerbosPolicyEvaluator}; applications may plug their own.
+ *
+ * <pre>{@code
+ * PolicyEvaluator evaluator = CerbosPolicyEvaluator.load(Path.of("policies"));
+ * List<Decision> ds = evaluator.decide(principal, resource, List.of("read", "update"));
+ * }</pre>
+ *
+ * <p>Contract: {@link #decide} never throws for any principal, resource or action; an evaluation
+ * problem yields a {@link Effect#DENY} decision carrying the error (fail closed). The result has
+ * one decision per requested action, in the iteration order of {@code actions}.
+ *
+ * <p>Thread safety: implementations must be safe for concurrent use.
+ */
+public interface PolicyEvaluator {
+    /**
+     * One decision per action, in the order given.
+     *
+     * @param principal who asks
+     * @param resource what is asked about
+     * @param actions the actions to decide, e.g. {@code read}
+     */
+    List<Decision> decide(PrincipalContext principal, ResourceContext resource,
+                          Collection<String> actions);
+
+    /** Convenience for one action. */
+    default Decision decide(PrincipalContext principal, ResourceContext resource, String action) {
+        return decide(principal, resource, List.of(action)).get(0);
+    }
+
+    /**
+     * Whether some policy has a rule for {@code action} on resources of kind {@code resourceKind}
+     * (in any version). Used at startup to check that every route or annotation names a kind and
+     * action a policy covers; it says nothing about who is allowed.
+     */
+    boolean covers(String resourceKind, String action);
+}

@@ -1,0 +1,97 @@
+package dev.portcullis.policy;
+
+import dev.portcullis.policy.internal.CelValues;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What is asked about: the resource kind, the instance id, its attributes and the policy version
+ * to apply. Policies see it as {@code request.resource} (alias {@code R}) with fields
+ * {@code kind}, {@code id}, {@code attr} and {@code policyVersion}.
+ *
+ * <pre>{@code
+ * ResourceContext r = ResourceContext.of("document", "42", resolver.resolve("document", "42"));
+ * }</pre>
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class ResourceContext {
+    private final String kind;
+    private final String id;
+    private final Map<String, Object> attr;
+    private final String policyVersion;
+    private final Map<String, Object> celView;
+
+    private ResourceContext(String kind, String id, Map<String, Object> attr, String policyVersion) {
+        this.kind = kind;
+        this.id = id;
+        this.attr = attr;
+        this.policyVersion = policyVersion;
+        this.celView = Map.of("kind", kind, "id", id, "attr", attr, "policyVersion", policyVersion);
+    }
+
+    /**
+     * A resource with the default policy version.
+     *
+     * @param kind the resource kind, not null
+     * @param id the instance id; null means none (seen by policies as the empty string)
+     * @param attr its attributes, null for none
+     */
+    public static ResourceContext of(String kind, String id, Map<String, ?> attr) {
+        Objects.requireNonNull(kind, "resource kind");
+        return new ResourceContext(kind, id == null ? "" : id, CelValues.attributes(attr),
+                PrincipalContext.DEFAULT_VERSION);
+    }
+
+    /** A resource with no attributes. */
+    public static ResourceContext of(String kind, String id) {
+        return of(kind, id, null);
+    }
+
+    /** A copy that selects resource policies of {@code version}. */
+    public ResourceContext withPolicyVersion(String version) {
+        Objects.requireNonNull(version, "policyVersion");
+        return new ResourceContext(kind, id, attr,
+                version.isEmpty() ? PrincipalContext.DEFAULT_VERSION : version);
+    }
+
+    /** A copy with {@code more} attributes added over the present ones. */
+    public ResourceContext withAttributes(Map<String, ?> more) {
+        if (more == null || more.isEmpty()) {
+            return this;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(attr);
+        merged.putAll(CelValues.attributes(more));
+        return new ResourceContext(kind, id, java.util.Collections.unmodifiableMap(merged),
+                policyVersion);
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Map<String, Object> attr() {
+        return attr;
+    }
+
+    public String policyVersion() {
+        return policyVersion;
+    }
+
+    /** The map policies see as {@code R}. */
+    Map<String, Object> celView() {
+        return celView;
+    }
+
+    @Override
+    public String toString() {
+        return "ResourceContext{kind=" + kind + ", id=" + id + ", attr=" + attr.keySet()
+                + ", policyVersion=" + policyVersion + '}';
+    }
+}

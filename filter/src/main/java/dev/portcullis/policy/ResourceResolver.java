@@ -1,0 +1,33 @@
+package dev.portcullis.policy;
+
+import java.util.Map;
+
+/**
+ * Looks up the attributes of a resource instance (its owner, department, status...) so policies
+ * can decide on them (attribute-based access control).
+ *
+ * <p>The engine calls {@link #resolve(String, String)} at most once per resource per request and
+ * may keep the result for the rest of that request; implementations should not rely on being
+ * called again within one request, and may themselves cache across requests if the data allows.
+ * Returned maps should hold JSON-like values: String, Boolean, Number, List, Map.
+ *
+ * <pre>{@code
+ * ResourceResolver documents = (kind, id) -> Map.of("owner", repository.ownerOf(id));
+ * }</pre>
+ *
+ * <p>Thread safety: implementations must be safe for concurrent use.
+ */
+@FunctionalInterface
+public interface ResourceResolver {
+    /** A resolver that knows no attributes: every resource has an empty attribute map. */
+    ResourceResolver NONE = (kind, id) -> Map.of();
+
+    /**
+     * The attributes of resource {@code id} of kind {@code kind}; an empty map when it has none.
+     * Throw to signal the store is unavailable; callers then fail closed.
+     *
+     * @param kind the resource kind, e.g. {@code document}
+     * @param id the resource id, possibly null for collection-level actions
+     */
+    Map<String, Object> resolve(String kind, String id);
+}
