@@ -33,7 +33,7 @@ final class Refusals {
             LOG.debug("{} {} refused: {} ({})", request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
                     reason.code(), e.getMessage());
         }
-        request.abortWith(response(Refusal.of(e, realm, null)));
+        request.abortWith(response(Refusal.of(e, realm, e.decisionId())));
     }
 
     static Response response(Refusal refusal) {

@@ -1,5 +1,8 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.Portcullis;
+import dev.portcullis.config.Settings;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,16 +22,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JaxrsContract {
-    TokenMint mint;
-    Runtimes.Deployed server;
+    /** The resource classes every runtime serves. */
+    static final List<Class<?>> RESOURCES = List.of(TestResources.OpenResource.class,
+            TestResources.ThingResource.class, TestResources.LockedResource.class,
+            TestResources.DocumentResource.class);
 
-    /** Starts the runtime with {@link TestResources}' classes guarded by Portcullis. */
-    abstract Runtimes.Deployed deploy(TokenMint mint) throws Exception;
+    TokenMint mint;
+    TestStore store;
+    Runtimes.Deployed server;
+    private Portcullis engine;
+
+    /**
+     * Starts the runtime with {@link #RESOURCES} guarded by Portcullis.
+     *
+     * @param engineSettings settings for the engine: the issuer, attribute store and policies
+     * @param engine an engine built from them, for runtimes that take one (the servlet filter
+     *        builds its own)
+     */
+    abstract Runtimes.Deployed deploy(Map<String, String> engineSettings, Portcullis engine) throws Exception;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         mint = new TokenMint(dir);
-        server = deploy(mint);
+        store = new TestStore(dir);
+        engine = Portcullis.fromSettings(Settings.of(store.settings(mint)));
+        server = deploy(store.settings(mint), engine);
     }
 
     @AfterAll
@@ -35,6 +54,13 @@ abstract class JaxrsContract {
         if (server != null) {
             server.close();
         }
+        engine.close();
+    }
+
+    /** The engine serving requests: the servlet filter's when there is one. */
+    Portcullis engine() {
+        Portcullis filterEngine = server.filterEngine();
+        return filterEngine != null ? filterEngine : engine;
     }
 
     HttpResponse<String> get(String path, String token) {
@@ -144,17 +170,102 @@ abstract class JaxrsContract {
     }
 
     @Test
-    void rolesAllowedWhenTokenClaimsRoleButStoreDoesNotThen403() {
-        HttpResponse<String> response = get("things/admin", mint.tokenClaimingRoles("bob", List.of("admin")));
+    void rolesAllowedWhenTokenCarriesRolesClaimThen401ForbiddenClaims() {
+        HttpResponse<String> response = get("things/admin", mint.tokenClaimingRoles("root", List.of("admin")));
 
-        assertRefused(response, 403, "access_denied");
+        assertRefused(response, 401, "forbidden_claims");
     }
 
     @Test
-    void isUserInRoleWhenTokenClaimsRoleThenStillFalse() {
-        HttpResponse<String> response = get("things/plain", mint.tokenClaimingRoles("bob", List.of("admin")));
+    void rolesAllowedWhenRoleInStoreThen200() {
+        HttpResponse<String> response = get("things/admin", mint.token("root"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("plain bob scheme=Bearer admin=false");
+        assertThat(response.body()).isEqualTo("admin root scheme=Bearer admin=true");
+    }
+
+    @Test
+    void requiresPermissionWhenPathIdOwnedByCallerThen200() {
+        HttpResponse<String> response = get("documents/1", mint.token("alice"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("document 1 for alice scheme=Bearer admin=false");
+    }
+
+    @Test
+    void requiresPermissionWhenPathIdOwnedBySomeoneElseThen403WithDecisionId() {
+        HttpResponse<String> response = get("documents/2", mint.token("alice"));
+
+        assertRefused(response, 403, "access_denied");
+        assertThat(response.body()).containsPattern("\"decision_id\":\"[^\"]+\"");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+    }
+
+    @Test
+    void requiresPermissionWhenAdminRoleThenReadsAnyDocument() {
+        assertThat(get("documents/2", mint.token("root")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requiresPermissionWhenNoTokenThen401() {
+        assertRefused(get("documents/1", null), 401, "missing_token");
+    }
+
+    @Test
+    void classPermissionWhenRoleAllowsThen200() {
+        HttpResponse<String> response = get("documents", mint.token("bob"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("list bob scheme=Bearer admin=false");
+    }
+
+    @Test
+    void classPermissionWhenRoleMissingThen403() {
+        assertRefused(get("documents", mint.token("dave")), 403, "access_denied");
+    }
+
+    @Test
+    void classPermissionWhenMethodPermitAllThen200WithoutToken() {
+        HttpResponse<String> response = get("documents/help", null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("help");
+    }
+
+    @Test
+    void requiresPermissionWhenPrincipalDisabledThen403Disabled() {
+        assertRefused(get("documents/1", mint.token("carol")), 403, "principal_disabled");
+    }
+
+    @Test
+    void requiresPermissionWhenPrincipalUnknownToStoreThen403Unknown() {
+        assertRefused(get("documents", mint.token("mallory")), 403, "principal_unknown");
+    }
+
+    @Test
+    void requiresPermissionWhenResourceStoreDownThen503WithRetryAfter() {
+        HttpResponse<String> response = get("documents/broken", mint.token("alice"));
+
+        assertRefused(response, 503, "attributes_unavailable");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+    }
+
+    @Test
+    void isUserInRoleWhenRoleRemovedFromStoreAndRevokedThenFalseOnNextRequest() {
+        try {
+            HttpResponse<String> before = get("things/plain", mint.token("erin"));
+            assertThat(before.body()).isEqualTo("plain erin scheme=Bearer admin=true");
+            assertThat(get("things/admin", mint.token("erin")).statusCode()).isEqualTo(200);
+
+            store.write(List.of("user"));
+            engine().revoke(TokenMint.ISSUER, "erin");
+
+            HttpResponse<String> after = get("things/plain", mint.token("erin"));
+            assertThat(after.body()).isEqualTo("plain erin scheme=Bearer admin=false");
+            assertRefused(get("things/admin", mint.token("erin")), 403, "access_denied");
+        } finally {
+            store.write(List.of("admin", "user"));
+            engine().revoke(TokenMint.ISSUER, "erin");
+        }
     }
 }

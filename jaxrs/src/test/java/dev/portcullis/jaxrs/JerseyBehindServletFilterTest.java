@@ -1,9 +1,12 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.Portcullis;
 import dev.portcullis.servlet.PortcullisFilter;
 
 import org.glassfish.jersey.server.ResourceConfig;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 
 /**
@@ -13,11 +16,10 @@ import java.util.Map;
  */
 class JerseyBehindServletFilterTest extends JaxrsContract {
     @Override
-    Runtimes.Deployed deploy(TokenMint mint) throws Exception {
-        Map<String, String> params = new java.util.HashMap<>(mint.settings());
+    Runtimes.Deployed deploy(Map<String, String> engineSettings, Portcullis unused) throws Exception {
+        Map<String, String> params = new HashMap<>(engineSettings);
         params.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
-        return Runtimes.jerseyServlet(new ResourceConfig(TestResources.OpenResource.class,
-                TestResources.ThingResource.class, TestResources.LockedResource.class)
+        return Runtimes.jerseyServlet(new ResourceConfig().registerClasses(new HashSet<>(RESOURCES))
                 .register(PortcullisFeature.class), params);
     }
 }

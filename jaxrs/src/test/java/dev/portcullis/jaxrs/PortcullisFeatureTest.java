@@ -148,6 +148,53 @@ class PortcullisFeatureTest {
                         + "#get carries @PermitAll together with @RolesAllowed; remove one of them"));
     }
 
+    @Test
+    void configureWhenPermissionUncoveredByPoliciesThenDeploymentFailsNamingIt(@TempDir Path dir) {
+        Portcullis withPolicies = Portcullis.fromSettings(Settings.of(new TestStore(dir).settings(mint)));
+
+        assertThatThrownBy(() -> Runtimes.jerseyGrizzly(new ResourceConfig(ShredderResource.class)
+                .register(new PortcullisFeature(withPolicies))).close())
+                .satisfies(e -> assertThat(causeMessages(e)).contains("Portcullis: @RequiresPermission on "
+                        + ShredderResource.class.getName() + "#shred names resource kind 'document' and action"
+                        + " 'shred', which no loaded policy covers"));
+        withPolicies.close();
+    }
+
+    @Test
+    void configureWhenPermissionsCoveredByPoliciesThenDeploys(@TempDir Path dir) throws Exception {
+        try (Portcullis withPolicies = Portcullis.fromSettings(Settings.of(new TestStore(dir).settings(mint)));
+             Runtimes.Deployed server = Runtimes.jerseyGrizzly(new ResourceConfig(
+                     TestResources.DocumentResource.class).register(new PortcullisFeature(withPolicies)))) {
+            assertThat(Http.get(server.base, "documents/1", mint.token("alice")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void rolesWhenHygieneLetsRolesClaimThroughThenClaimStillNotBelieved(@TempDir Path dir) throws Exception {
+        Map<String, String> settings = new HashMap<>(new TestStore(dir).settings(mint));
+        settings.put("portcullis.hygiene.authorization", "off");
+        try (Portcullis lenient = Portcullis.fromSettings(Settings.of(settings));
+             Runtimes.Deployed server = Runtimes.jerseyGrizzly(new ResourceConfig(TestResources.ThingResource.class,
+                     TestResources.DocumentResource.class).register(new PortcullisFeature(lenient)))) {
+            String claimsAdmin = mint.tokenClaimingRoles("alice", java.util.List.of("admin"));
+
+            assertThat(Http.get(server.base, "things/plain", claimsAdmin).body())
+                    .isEqualTo("plain alice scheme=Bearer admin=false");
+            assertRefused(Http.get(server.base, "things/admin", claimsAdmin), 403, "access_denied");
+            assertRefused(Http.get(server.base, "documents/2", claimsAdmin), 403, "access_denied");
+            assertThat(Http.get(server.base, "things/admin", mint.token("root")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @jakarta.ws.rs.Path("/shredder")
+    public static class ShredderResource {
+        @jakarta.ws.rs.DELETE
+        @jakarta.ws.rs.Path("{docId}")
+        @RequiresPermission(value = "document:shred", id = "{docId}")
+        public void shred(@jakarta.ws.rs.PathParam("docId") String docId) {
+        }
+    }
+
     @jakarta.ws.rs.Path("/bad")
     public static class BadResource {
         @jakarta.ws.rs.GET

@@ -1,7 +1,9 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.Portcullis;
 import dev.portcullis.servlet.PortcullisFilter;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +15,11 @@ import java.util.Map;
  */
 class ResteasyBehindServletFilterTest extends JaxrsContract {
     @Override
-    Runtimes.Deployed deploy(TokenMint mint) throws Exception {
-        Map<String, String> params = new HashMap<>(mint.settings());
+    Runtimes.Deployed deploy(Map<String, String> engineSettings, Portcullis unused) throws Exception {
+        Map<String, String> params = new HashMap<>(engineSettings);
         params.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
-        return Runtimes.resteasyServlet(Runtimes.application(
-                List.of(TestResources.OpenResource.class, TestResources.ThingResource.class,
-                        TestResources.LockedResource.class, PortcullisFeature.class),
-                List.of()), params);
+        List<Class<?>> classes = new ArrayList<>(RESOURCES);
+        classes.add(PortcullisFeature.class);
+        return Runtimes.resteasyServlet(Runtimes.application(classes, List.of()), params);
     }
 }

@@ -1,18 +1,14 @@
 package dev.portcullis.jaxrs;
 
 import dev.portcullis.Portcullis;
-import dev.portcullis.config.Settings;
 
 import java.util.List;
+import java.util.Map;
 
 /** RESTEasy's servlet in Jetty, with no Portcullis servlet filter: the feature verifies tokens itself. */
 class ResteasyServletTest extends JaxrsContract {
     @Override
-    Runtimes.Deployed deploy(TokenMint mint) throws Exception {
-        Portcullis engine = Portcullis.fromSettings(Settings.of(mint.settings()));
-        return Runtimes.resteasyServlet(Runtimes.application(
-                List.of(TestResources.OpenResource.class, TestResources.ThingResource.class,
-                        TestResources.LockedResource.class),
-                List.of(new PortcullisFeature(engine))), null);
+    Runtimes.Deployed deploy(Map<String, String> engineSettings, Portcullis engine) throws Exception {
+        return Runtimes.resteasyServlet(Runtimes.application(RESOURCES, List.of(new PortcullisFeature(engine))), null);
     }
 }

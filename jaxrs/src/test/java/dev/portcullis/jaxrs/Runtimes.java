@@ -1,5 +1,6 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.Portcullis;
 import dev.portcullis.servlet.PortcullisFilter;
 
 import jakarta.servlet.DispatcherType;
@@ -25,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Starts the same resources on Jersey (Grizzly, no servlet; servlet in Jetty) and RESTEasy (servlet in Jetty). */
 final class Runtimes {
@@ -38,10 +40,21 @@ final class Runtimes {
     static final class Deployed implements AutoCloseable {
         final URI base;
         private final AutoCloseable stop;
+        private final Supplier<Portcullis> engine;
 
         Deployed(URI base, AutoCloseable stop) {
+            this(base, stop, () -> null);
+        }
+
+        Deployed(URI base, AutoCloseable stop, Supplier<Portcullis> engine) {
             this.base = base;
             this.stop = stop;
+            this.engine = engine;
+        }
+
+        /** The servlet filter's engine, when one runs in front of JAX-RS; else null. */
+        Portcullis filterEngine() {
+            return engine.get();
         }
 
         @Override
@@ -87,8 +100,9 @@ final class Runtimes {
         if (deployment != null) {
             context.setAttribute(ResteasyDeployment.class.getName(), deployment);
         }
+        PortcullisFilter portcullisFilter = new PortcullisFilter();
         if (filterParams != null) {
-            FilterHolder filter = new FilterHolder(PortcullisFilter.class);
+            FilterHolder filter = new FilterHolder(portcullisFilter);
             filter.setName("portcullis");
             filter.setInitParameters(filterParams);
             context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -100,7 +114,7 @@ final class Runtimes {
         return new Deployed(URI.create("http://127.0.0.1:" + port + "/"), () -> {
             server.stop();
             after.close();
-        });
+        }, portcullisFilter::engine);
     }
 
     /** A JAX-RS application of these classes and singletons, for RESTEasy. */
