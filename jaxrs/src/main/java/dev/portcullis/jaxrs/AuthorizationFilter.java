@@ -69,11 +69,14 @@ final class AuthorizationFilter implements ContainerRequestFilter {
         if (who.token() == null) {
             throw new PortcullisException(Reason.MISSING_TOKEN, "no bearer token");
         }
+        // Fresh attributes, loaded once per request: refuses disabled or unknown principals
+        // (403) and a store outage (503) even where no role or permission is named.
+        Set<String> roles = who.securityContext().roles();
         if (rule.kind() == MethodRule.Kind.AUTHENTICATED) {
             return;
         }
         Set<String> allowed = rule.roles();
-        if (allowed != null && Collections.disjoint(who.securityContext().roles(), allowed)) {
+        if (allowed != null && Collections.disjoint(roles, allowed)) {
             throw new PortcullisException(Reason.ACCESS_DENIED, who.token().subject() + " has none of the roles "
                     + allowed + " required by " + rule.where());
         }

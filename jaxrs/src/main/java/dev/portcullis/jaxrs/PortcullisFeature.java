@@ -69,6 +69,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * policy, rule) is the request property {@code dev.portcullis.authorization}; the verified token
  * is the request property {@value Portcullis#IDENTITY_ATTRIBUTE}.
  *
+ * <p>Every method that is not public also loads the principal's fresh attributes (once per
+ * request): a principal disabled in or unknown to the attribute store is refused 403 even on
+ * methods that name no role or permission.
+ *
  * <p>Every non-public method needs a valid token: none or a bad one is answered 401 with a
  * {@code WWW-Authenticate: Bearer} challenge (unlike Jersey's {@code RolesAllowedDynamicFeature},
  * which answers anonymous callers 403); a denial is 403; a key or attribute store outage is 503

@@ -11,7 +11,10 @@ package dev.portcullis.jaxrs;
 public enum Unannotated {
     /** Refuse every request with 403 {@code access_denied}: the fail-closed choice. */
     DENY,
-    /** Require a valid bearer token, and nothing else (the default). */
+    /**
+     * Require a valid bearer token of a principal the attribute store knows as active (the
+     * default); no role or policy check.
+     */
     AUTHENTICATED,
     /** Let every request through, with or without a token, like {@code @PermitAll}. */
     PERMIT

@@ -243,6 +243,24 @@ abstract class JaxrsContract {
     }
 
     @Test
+    void unannotatedWhenPrincipalDisabledThen403Disabled() {
+        assertRefused(get("things/plain", mint.token("carol")), 403, "principal_disabled");
+    }
+
+    @Test
+    void unannotatedWhenPrincipalUnknownToStoreThen403Unknown() {
+        assertRefused(get("things/plain", mint.token("mallory")), 403, "principal_unknown");
+    }
+
+    @Test
+    void permitAllWhenPrincipalDisabledThenStill200() {
+        HttpResponse<String> response = get("open", mint.token("carol"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello carol scheme=Bearer admin=false");
+    }
+
+    @Test
     void requiresPermissionWhenResourceStoreDownThen503WithRetryAfter() {
         HttpResponse<String> response = get("documents/broken", mint.token("alice"));
 
