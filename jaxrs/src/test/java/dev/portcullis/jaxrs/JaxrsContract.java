@@ -202,6 +202,24 @@ abstract class JaxrsContract {
     }
 
     @Test
+    void requiresPermissionWhenQueryIdOwnedByCallerThen200() {
+        HttpResponse<String> response = get("documents/by-query?doc=1", mint.token("alice"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("document 1");
+    }
+
+    @Test
+    void requiresPermissionWhenQueryIdOwnedBySomeoneElseThen403() {
+        assertRefused(get("documents/by-query?doc=2", mint.token("alice")), 403, "access_denied");
+    }
+
+    @Test
+    void requiresPermissionWhenQueryIdMissingThen403() {
+        assertRefused(get("documents/by-query", mint.token("alice")), 403, "access_denied");
+    }
+
+    @Test
     void requiresPermissionWhenAdminRoleThenReadsAnyDocument() {
         assertThat(get("documents/2", mint.token("root")).statusCode()).isEqualTo(200);
     }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
@@ -94,6 +95,13 @@ final class TestResources {
         @RequiresPermission(resource = "document", action = "read", id = "{docId}")
         public String read(@PathParam("docId") String docId, @Context SecurityContext security) {
             return "document " + docId + " for " + describe(security);
+        }
+
+        @GET
+        @Path("by-query")
+        @RequiresPermission(resource = "document", action = "read", id = "{query:doc}")
+        public String byQuery(@QueryParam("doc") String doc) {
+            return "document " + doc;
         }
 
         @GET
