@@ -194,6 +194,31 @@ public final class Portcullis implements AutoCloseable {
         return attrs;
     }
 
+    /**
+     * {@link #principal} for a request: a refusal (disabled, unknown) is also written to the
+     * decision log, with its decision id on the exception.
+     */
+    public PrincipalAttributes admit(VerifiedToken who, String method, String path) throws PortcullisException {
+        long start = System.nanoTime();
+        try {
+            return principal(who);
+        } catch (PortcullisException e) {
+            if (e.reason().status() == 403) {
+                throw deny(who, null, null, null, method, path, null, e.reason(), e.getMessage(), start);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Records a refusal decided outside the policy (a route that does not allow the method, an
+     * unmatched path under {@code unmatched: deny}) and returns the exception to answer with.
+     */
+    public PortcullisException refuse(VerifiedToken who, PrincipalAttributes attrs, Reason reason, String detail,
+                                      String method, String path) {
+        return deny(who, null, null, null, method, path, attrs, reason, detail, System.nanoTime());
+    }
+
     /** The principal's fresh roles (never from token claims). */
     public Set<String> roles(VerifiedToken who) throws PortcullisException {
         return principal(who).roles();
@@ -202,13 +227,13 @@ public final class Portcullis implements AutoCloseable {
     /** {@link #authorize(VerifiedToken, PrincipalAttributes, String, String, String, String, String)} loading the attributes. */
     public Authorization authorize(VerifiedToken who, String resourceKind, String resourceId, String action,
                                    String method, String path) throws PortcullisException {
+        long start = System.nanoTime();
         PrincipalAttributes attrs;
         try {
             attrs = principal(who);
         } catch (PortcullisException e) {
             if (e.reason().status() == 403) {
-                throw denied(who, resourceKind, resourceId, action, method, path, null, e.reason(), e.getMessage(),
-                        System.nanoTime());
+                throw deny(who, resourceKind, resourceId, action, method, path, null, e.reason(), e.getMessage(), start);
             }
             throw e;
         }
@@ -227,7 +252,7 @@ public final class Portcullis implements AutoCloseable {
             throws PortcullisException {
         long start = System.nanoTime();
         if (policy == null) {
-            throw denied(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
+            throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
                     "no policies configured (" + CerbosPolicyEvaluator.POLICY_DIR + ")", start);
         }
         Map<String, Object> resourceAttributes;
@@ -253,7 +278,7 @@ public final class Portcullis implements AutoCloseable {
                 new ArrayList<>(decision.activeDerivedRoles()));
     }
 
-    private PortcullisException denied(VerifiedToken who, String kind, String id, String action, String method,
+    private PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
                                        String path, PrincipalAttributes attrs, Reason reason, String detail,
                                        long start) {
         String decisionId = decisions.newDecisionId();

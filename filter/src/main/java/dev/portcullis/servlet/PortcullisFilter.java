@@ -1,6 +1,12 @@
 package dev.portcullis.servlet;
 
 import dev.portcullis.Portcullis;
+import dev.portcullis.attributes.FileAttributeSource;
+import dev.portcullis.attributes.PrincipalAttributes;
+import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.route.Route;
+import dev.portcullis.route.RouteMatch;
+import dev.portcullis.route.RouteTable;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 import dev.portcullis.Refusal;
@@ -94,15 +100,42 @@ public class PortcullisFilter implements Filter {
     public static final String MAX_TOKEN_BYTES_PARAM = TokenSettings.MAX_TOKEN_BYTES;
     public static final String PUBLIC_PATHS_PARAM = "portcullis.public-paths";
     public static final String REALM_PARAM = "portcullis.realm";
+    /**
+     * Route table (YAML, see {@link RouteTable}) mapping endpoints to resource kinds and actions,
+     * as {@code /WEB-INF/...}, {@code classpath:...} or a file path; default none (every
+     * authenticated, active principal passes to the application).
+     */
+    public static final String ROUTES_PARAM = "portcullis.routes";
+    /**
+     * Path of the optional revocation endpoint ({@code POST <path>?subject=...[&issuer=...]}),
+     * itself authorized by the policy action {@code revoke} on resource kind {@code portcullis};
+     * default none (off).
+     */
+    public static final String ADMIN_REVOKE_PATH_PARAM = "portcullis.admin.revoke-path";
+
+    /** Settings naming files that may be given as {@code /WEB-INF/...} inside the web application. */
+    private static final List<String> PATH_SETTINGS = List.of(CerbosPolicyEvaluator.POLICY_DIR,
+            FileAttributeSource.FILE, TokenSettings.JWKS_FILE, TokenSettings.PUBLIC_KEY_FILE);
 
     private Portcullis engine;
     private PathMatcher publicPaths;
     private String realm;
     private boolean parameterTokensAllowed;
+    private RouteTable routes;
+    private String revokePath;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
+        ServletContext context = config.getServletContext();
         Map<String, String> params = new HashMap<>();
+        // context-params named portcullis.* are shared defaults; the filter's init-params win
+        Enumeration<String> contextNames = context.getInitParameterNames();
+        while (contextNames.hasMoreElements()) {
+            String name = contextNames.nextElement();
+            if (name.startsWith(Settings.PREFIX)) {
+                params.put(name, context.getInitParameter(name));
+            }
+        }
         Enumeration<String> names = config.getInitParameterNames();
         while (names.hasMoreElements()) {
             String name = names.nextElement();
@@ -110,27 +143,90 @@ public class PortcullisFilter implements Filter {
                 params.put(name, config.getInitParameter(name));
             }
         }
-        Map<String, String> file = readConfigFile(config.getServletContext(), config.getInitParameter(CONFIG_PARAM));
-        Settings settings = Settings.fromSystem(params, file);
+        Map<String, String> file = readConfigFile(context, config.getInitParameter(CONFIG_PARAM));
+        Portcullis built = null;
         try {
-            init(settings, Portcullis.fromSettings(settings));
+            Settings settings = resolveWebInfPaths(context, Settings.fromSystem(params, file));
+            built = Portcullis.fromSettings(settings);
+            init(settings, built, context);
         } catch (ConfigurationException e) {
+            closeQuietly(built);
             throw new ServletException("Portcullis configuration error: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
+            closeQuietly(built);
             // a builder check that no setting name was attached to: still fail closed, never start unprotected
             throw new ServletException("Portcullis configuration error: " + e.getMessage(), e);
         }
-        config.getServletContext().setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine);
-        LOG.info("Portcullis filter '{}' protecting {} (public paths: {})", config.getFilterName(),
-                config.getServletContext().getContextPath().isEmpty() ? "/" : config.getServletContext().getContextPath(),
-                publicPaths);
+        context.setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine);
+        LOG.info("Portcullis filter '{}' protecting {} (public paths: {}; routes: {}; unmatched paths: {})",
+                config.getFilterName(), context.getContextPath().isEmpty() ? "/" : context.getContextPath(),
+                publicPaths, routes.routes().size(), routes.unmatched().name().toLowerCase(java.util.Locale.ROOT));
     }
 
-    private void init(Settings settings, Portcullis portcullis) {
+    private void init(Settings settings, Portcullis portcullis, ServletContext context) {
         this.engine = portcullis;
         this.publicPaths = PathMatcher.of(PUBLIC_PATHS_PARAM, settings.getList(PUBLIC_PATHS_PARAM));
         this.realm = settings.get(REALM_PARAM, "portcullis");
         this.parameterTokensAllowed = settings.getBoolean(TokenSettings.ALLOW_INSECURE_QUERY_PARAMETER_TOKENS, false);
+        this.routes = settings.get(ROUTES_PARAM).map(location -> loadRoutes(context, location)).orElse(RouteTable.empty());
+        this.revokePath = settings.get(ADMIN_REVOKE_PATH_PARAM).orElse(null);
+        List<String> uncovered = new ArrayList<>();
+        for (Route route : routes.routes()) {
+            if (!engine.covers(route.resourceKind(), route.action())) {
+                uncovered.add(route.source() + " '" + route.method() + " " + route.template() + "' -> "
+                        + route.resourceKind() + ":" + route.action());
+            }
+        }
+        if (!uncovered.isEmpty()) {
+            throw new ConfigurationException(ROUTES_PARAM, "no loaded policy covers " + uncovered
+                    + " (a typo here would silently deny; fix the route or add the policy rule)");
+        }
+        if (revokePath != null) {
+            if (!revokePath.startsWith("/")) {
+                throw new ConfigurationException(ADMIN_REVOKE_PATH_PARAM, "must start with /, was '" + revokePath + "'");
+            }
+            if (!engine.covers("portcullis", "revoke")) {
+                throw new ConfigurationException(ADMIN_REVOKE_PATH_PARAM, "the revocation endpoint needs a policy"
+                        + " rule for action 'revoke' on resource kind 'portcullis'");
+            }
+        }
+        if (routes.unmatched() == RouteTable.Unmatched.AUTHENTICATED && !routes.routes().isEmpty()) {
+            LOG.info("paths outside the route table need authentication only (set 'unmatched: deny' to refuse them)");
+        }
+    }
+
+    private static RouteTable loadRoutes(ServletContext context, String location) {
+        try (InputStream in = open(context, location)) {
+            if (in == null) {
+                throw new ConfigurationException(ROUTES_PARAM, "'" + location + "' not found");
+            }
+            return RouteTable.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), location, ROUTES_PARAM);
+        } catch (IOException e) {
+            throw new ConfigurationException(ROUTES_PARAM, "cannot read '" + location + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Turns {@code /WEB-INF/...} values of file settings into real paths of the unpacked application. */
+    private static Settings resolveWebInfPaths(ServletContext context, Settings settings) {
+        Map<String, String> resolved = new HashMap<>();
+        for (String name : PATH_SETTINGS) {
+            String value = settings.get(name).orElse(null);
+            if (value != null && (value.startsWith("/WEB-INF/") || value.startsWith("/META-INF/"))) {
+                String real = context.getRealPath(value);
+                if (real == null) {
+                    throw new ConfigurationException(name, "'" + value + "' has no file system path (the WAR is not"
+                            + " unpacked); use a classpath: location or an absolute path");
+                }
+                resolved.put(name, real);
+            }
+        }
+        return resolved.isEmpty() ? settings : settings.with(resolved);
+    }
+
+    private static void closeQuietly(Portcullis portcullis) {
+        if (portcullis != null) {
+            portcullis.close();
+        }
     }
 
     private static Map<String, String> readConfigFile(ServletContext context, String location) throws ServletException {
@@ -182,21 +278,85 @@ public class PortcullisFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        String method = request.getMethod();
+        String rawPath = rawPathWithinApplication(request);
         VerifiedToken token;
+        PrincipalAttributes principal;
         try {
             token = engine.authenticate(headers(request), parameterTokens(request));
             if (token == null) {
                 throw new PortcullisException(Reason.MISSING_TOKEN, "no bearer token");
             }
+            principal = engine.admit(token, method, rawPath);
+            if (revokePath != null && revokePath.equals(pathWithinApplication(request))) {
+                revoke(request, response, token, principal, rawPath);
+                return;
+            }
+            authorizeRoute(token, principal, method, rawPath);
         } catch (PortcullisException e) {
-            refuse(request, response, e, null);
+            refuse(request, response, e, e.decisionId());
             return;
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure authenticating {} {}", request.getMethod(), request.getRequestURI(), e);
+            LOG.error("unexpected failure authorizing {} {}", method, request.getRequestURI(), e);
             writeInternalError(response);
             return;
         }
-        chain.doFilter(new AuthenticatedRequest(request, token, Set::of), response);
+        request.setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine);
+        Set<String> roles = principal.roles();
+        chain.doFilter(new AuthenticatedRequest(request, token, () -> roles), response);
+    }
+
+    private void authorizeRoute(VerifiedToken token, PrincipalAttributes principal, String method, String rawPath)
+            throws PortcullisException {
+        RouteMatch match = routes.match(method, rawPath);
+        switch (match.kind()) {
+            case MATCHED:
+                engine.authorize(token, principal, match.route().resourceKind(), match.resourceId(),
+                        match.route().action(), method, rawPath);
+                return;
+            case UNSAFE_PATH:
+                throw new PortcullisException(Reason.INVALID_REQUEST, "path cannot be normalised safely", null, 0,
+                        "The request path is not acceptable");
+            case METHOD_NOT_ROUTED:
+                throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "no route allows " + method + " here",
+                        method, rawPath);
+            case UNMATCHED:
+            default:
+                if (routes.unmatched() == RouteTable.Unmatched.DENY) {
+                    throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "no route covers this path",
+                            method, rawPath);
+                }
+        }
+    }
+
+    /** {@code POST <revoke-path>?subject=...[&issuer=...]}: revoke a principal, if the policy allows. */
+    private void revoke(HttpServletRequest request, HttpServletResponse response, VerifiedToken token,
+                        PrincipalAttributes principal, String rawPath) throws PortcullisException, IOException {
+        if (!"POST".equals(request.getMethod())) {
+            throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "revocation needs POST", request.getMethod(),
+                    rawPath);
+        }
+        String subject = request.getParameter("subject");
+        String issuer = request.getParameter("issuer");
+        if (subject == null || subject.isBlank()) {
+            throw new PortcullisException(Reason.INVALID_REQUEST, "revocation without subject", null, 0,
+                    "The subject parameter is required");
+        }
+        String targetIssuer = issuer == null || issuer.isBlank() ? token.issuer() : issuer;
+        engine.authorize(token, principal, "portcullis", subject, "revoke", "POST", rawPath);
+        engine.revoke(targetIssuer, subject);
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** The request path within the application, as sent (not decoded): the route table normalises it once. */
+    static String rawPathWithinApplication(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String contextPath = request.getContextPath();
+        if (contextPath != null && !contextPath.isEmpty() && uri.startsWith(contextPath)) {
+            uri = uri.substring(contextPath.length());
+        }
+        return uri.isEmpty() ? "/" : uri;
     }
 
     private static List<String> headers(HttpServletRequest request) {
