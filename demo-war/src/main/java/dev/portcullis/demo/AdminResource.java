@@ -24,9 +24,6 @@ public class AdminResource {
     private final Portcullis portcullis;
     private final DocumentStore store;
 
-    @Context
-    SecurityContext security;
-
     public AdminResource(Portcullis portcullis, DocumentStore store) {
         this.portcullis = portcullis;
         this.store = store;
@@ -35,7 +32,7 @@ public class AdminResource {
     @POST
     @Path("/disable")
     @RequiresPermission(resource = "user", action = "disable", id = "{id}")
-    public Response disable(@PathParam("id") String id) throws SQLException {
+    public Response disable(@PathParam("id") String id, @Context SecurityContext security) throws SQLException {
         String issuer = ((BearerPrincipal) security.getUserPrincipal()).issuer();
         try (Connection c = store.connect();
              PreparedStatement ps = c.prepareStatement(

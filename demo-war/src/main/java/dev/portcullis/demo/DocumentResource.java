@@ -32,16 +32,13 @@ import java.util.Map;
 public class DocumentResource {
     private final DocumentStore store;
 
-    @Context
-    SecurityContext security;
-
     public DocumentResource(DocumentStore store) {
         this.store = store;
     }
 
     @GET
     @RequiresPermission(resource = "document", action = "read", id = "{id}")
-    public Response read(@PathParam("id") String id) throws SQLException {
+    public Response read(@PathParam("id") String id, @Context SecurityContext security) throws SQLException {
         try (Connection c = store.connect();
              PreparedStatement ps = c.prepareStatement("SELECT id, owner, title, body FROM demo_document WHERE id = ?")) {
             ps.setString(1, id);
