@@ -273,6 +273,7 @@ public class PortcullisFilter implements Filter {
         }
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
+        request.setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine); // for the JAX-RS adapter, which sees no context attributes
         if (publicPaths.matches(pathWithinApplication(request))) {
             chain.doFilter(request, response);
             return;

@@ -1,0 +1,118 @@
+package dev.portcullis.jaxrs;
+
+import dev.portcullis.Portcullis;
+import dev.portcullis.PortcullisException;
+import dev.portcullis.Reason;
+import dev.portcullis.token.VerifiedToken;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Authenticates a request at most once: reuses the identity the servlet filter verified (request
+ * property {@value Portcullis#IDENTITY_ATTRIBUTE}), or asks the engine to verify the bearer token,
+ * and installs a {@link BearerSecurityContext} on success. Never aborts the request itself: the
+ * authorization filter of the matched method decides what the outcome means (a {@code @PermitAll}
+ * method ignores a bad token).
+ *
+ * <p>Thread safety: immutable after deployment; thread-safe.
+ */
+final class Authenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+
+    /** Request property holding this request's {@link Authentication}. */
+    static final String AUTHENTICATION_PROPERTY = "dev.portcullis.jaxrs.authentication";
+
+    /** Seconds a client is asked to wait when no engine can be found. */
+    private static final long NO_ENGINE_RETRY_SECONDS = 30;
+
+    private final Portcullis fixedEngine;
+    private final Portcullis fallbackEngine;
+    private final String realm;
+
+    /**
+     * @param fixedEngine the engine given to the feature's constructor, used for every request;
+     *        or null to look for the servlet filter's engine in each request first
+     * @param fallbackEngine the engine found or built at deployment, used when the request has none
+     */
+    Authenticator(Portcullis fixedEngine, Portcullis fallbackEngine, String realm) {
+        this.fixedEngine = fixedEngine;
+        this.fallbackEngine = fallbackEngine;
+        this.realm = realm;
+    }
+
+    String realm() {
+        return realm;
+    }
+
+    /** The engine for a request: constructor's, then the request property, then the fallback. */
+    Portcullis engine(ContainerRequestContext request) {
+        if (fixedEngine != null) {
+            return fixedEngine;
+        }
+        Object fromRequest = request.getProperty(Portcullis.ENGINE_ATTRIBUTE);
+        if (fromRequest instanceof Portcullis) {
+            return (Portcullis) fromRequest;
+        }
+        return fallbackEngine;
+    }
+
+    /** The request's authentication outcome, computed on the first call and remembered. */
+    Authentication authenticate(ContainerRequestContext request) {
+        Object known = request.getProperty(AUTHENTICATION_PROPERTY);
+        if (known instanceof Authentication) {
+            return (Authentication) known;
+        }
+        Authentication outcome = compute(request);
+        request.setProperty(AUTHENTICATION_PROPERTY, outcome);
+        if (outcome.securityContext() != null) {
+            request.setProperty(Portcullis.IDENTITY_ATTRIBUTE, outcome.token());
+            request.setSecurityContext(outcome.securityContext());
+        }
+        return outcome;
+    }
+
+    private Authentication compute(ContainerRequestContext request) {
+        Portcullis engine = engine(request);
+        if (engine == null) {
+            LOG.error("no Portcullis engine for {} {}: construct PortcullisFeature with one, run the Portcullis"
+                    + " servlet filter in front of JAX-RS, or set the portcullis.* properties",
+                    request.getMethod(), request.getUriInfo().getRequestUri().getRawPath());
+            return Authentication.refused(null, new PortcullisException(Reason.KEYS_UNAVAILABLE,
+                    "no Portcullis engine configured", null, NO_ENGINE_RETRY_SECONDS));
+        }
+        try {
+            // The servlet filter in front of us has verified this request already: never verify twice.
+            Object verified = request.getProperty(Portcullis.IDENTITY_ATTRIBUTE);
+            VerifiedToken token = verified instanceof VerifiedToken
+                    ? (VerifiedToken) verified
+                    : engine.authenticate(headers(request), queryTokens(request));
+            if (token == null) {
+                return Authentication.anonymous(engine);
+            }
+            return Authentication.verified(engine, token,
+                    new BearerSecurityContext(engine, token, request.getSecurityContext()));
+        } catch (PortcullisException e) {
+            return Authentication.refused(engine, e);
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure authenticating {} {}", request.getMethod(),
+                    request.getUriInfo().getRequestUri().getRawPath(), e);
+            return Authentication.failedUnexpectedly();
+        }
+    }
+
+    private static List<String> headers(ContainerRequestContext request) {
+        List<String> values = request.getHeaders().get("Authorization");
+        return values == null ? List.of() : values;
+    }
+
+    /** Raw {@code access_token} query values: the engine refuses them unless explicitly allowed. */
+    private static List<String> queryTokens(ContainerRequestContext request) {
+        List<String> values = request.getUriInfo().getQueryParameters(false).get("access_token");
+        return values == null ? List.of() : values;
+    }
+}

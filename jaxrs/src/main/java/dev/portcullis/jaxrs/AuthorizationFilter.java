@@ -1,0 +1,96 @@
+package dev.portcullis.jaxrs;
+
+import dev.portcullis.Authorization;
+import dev.portcullis.PortcullisException;
+import dev.portcullis.Reason;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+
+import java.util.Collections;
+import java.util.Set;
+
+/**
+ * Enforces the {@link MethodRule} of one resource method, decided at deployment: refuses with
+ * 401 (no or bad token), 403 (denied) or 503 (keys or attribute store unavailable), each with a
+ * problem+json body, through {@code abortWith}.
+ *
+ * <p>Thread safety: immutable; thread-safe.
+ */
+@Priority(Priorities.AUTHORIZATION)
+final class AuthorizationFilter implements ContainerRequestFilter {
+    /** Request property holding the allowing {@link Authorization} of a permission check. */
+    static final String AUTHORIZATION_PROPERTY = "dev.portcullis.authorization";
+
+    private final MethodRule rule;
+    private final Authenticator authenticator;
+
+    AuthorizationFilter(MethodRule rule, Authenticator authenticator) {
+        this.rule = rule;
+        this.authenticator = authenticator;
+    }
+
+    MethodRule rule() {
+        return rule;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        try {
+            check(request);
+        } catch (PortcullisException e) {
+            Refusals.abort(request, e, authenticator.realm());
+        } catch (RuntimeException e) {
+            Refusals.abortInternalError(request, e);
+        }
+    }
+
+    private void check(ContainerRequestContext request) throws PortcullisException {
+        switch (rule.kind()) {
+            case DENY:
+                // Nobody may call it: a token would not help, so 403 and not 401 (RFC 9110 §15.5.2).
+                throw new PortcullisException(Reason.ACCESS_DENIED, rule.where() + " is denied to everyone");
+            case PERMIT:
+                // Authenticate so that a valid token still gives a principal; a bad one is ignored.
+                authenticator.authenticate(request);
+                return;
+            default:
+                break;
+        }
+        Authentication who = authenticator.authenticate(request);
+        if (who.broken()) {
+            throw new IllegalStateException("authentication failed unexpectedly (logged above)");
+        }
+        if (who.refusal() != null) {
+            throw who.refusal();
+        }
+        if (who.token() == null) {
+            throw new PortcullisException(Reason.MISSING_TOKEN, "no bearer token");
+        }
+        // Fresh attributes, loaded once per request: refuses disabled or unknown principals
+        // (403) and a store outage (503) even where no role or permission is named.
+        Set<String> roles = who.securityContext().roles();
+        if (rule.kind() == MethodRule.Kind.AUTHENTICATED) {
+            return;
+        }
+        Set<String> allowed = rule.roles();
+        if (allowed != null && Collections.disjoint(roles, allowed)) {
+            throw new PortcullisException(Reason.ACCESS_DENIED, who.token().subject() + " has none of the roles "
+                    + allowed + " required by " + rule.where());
+        }
+        MethodRule.Permission permission = rule.permission();
+        if (permission != null) {
+            String id;
+            try {
+                id = permission.id().resolve(request.getUriInfo());
+            } catch (IdTemplate.MissingParameterException e) {
+                throw new PortcullisException(Reason.ACCESS_DENIED, rule.where() + ": " + e.getMessage());
+            }
+            Authorization allowedBy = who.engine().authorize(who.token(), permission.resource(), id,
+                    permission.action(), request.getMethod(), request.getUriInfo().getRequestUri().getRawPath());
+            request.setProperty(AUTHORIZATION_PROPERTY, allowedBy);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.portcullis.jaxrs;
+
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What one resource method requires, decided once at deployment from its annotations and its
+ * class's (see the precedence rules in {@link PortcullisFeature}).
+ *
+ * <p>Thread safety: immutable.
+ */
+final class MethodRule {
+    enum Kind { PERMIT, DENY, AUTHENTICATED, CHECK }
+
+    private final Kind kind;
+    private final Set<String> roles;
+    private final Permission permission;
+    private final boolean annotated;
+    private final String where;
+
+    private MethodRule(Kind kind, Set<String> roles, Permission permission, boolean annotated, String where) {
+        this.kind = kind;
+        this.roles = roles == null ? null : Collections.unmodifiableSet(roles);
+        this.permission = permission;
+        this.annotated = annotated;
+        this.where = where;
+    }
+
+    /**
+     * The rule for a resource method.
+     *
+     * @throws IllegalStateException naming the class and method when the annotations contradict
+     *         each other or a {@code @RequiresPermission} is malformed
+     */
+    static MethodRule of(Class<?> type, Method method, Unannotated mode) {
+        String where = type.getName() + "#" + method.getName();
+        MethodRule rule = fromElement(method, where, where);
+        if (rule == null) {
+            rule = fromElement(type, type.getName(), where);
+        }
+        if (rule != null) {
+            return rule;
+        }
+        switch (mode) {
+            case DENY:
+                return new MethodRule(Kind.DENY, null, null, false, where);
+            case PERMIT:
+                return new MethodRule(Kind.PERMIT, null, null, false, where);
+            default:
+                return new MethodRule(Kind.AUTHENTICATED, null, null, false, where);
+        }
+    }
+
+    private static MethodRule fromElement(AnnotatedElement element, String elementName, String where) {
+        if (element.isAnnotationPresent(DenyAll.class)) {
+            return new MethodRule(Kind.DENY, null, null, true, where);
+        }
+        PermitAll permitAll = element.getAnnotation(PermitAll.class);
+        RolesAllowed rolesAllowed = element.getAnnotation(RolesAllowed.class);
+        RequiresPermission requires = element.getAnnotation(RequiresPermission.class);
+        if (permitAll != null && (rolesAllowed != null || requires != null)) {
+            throw new IllegalStateException("Portcullis: " + elementName + " carries @PermitAll together with "
+                    + (rolesAllowed != null ? "@RolesAllowed" : "@RequiresPermission")
+                    + "; remove one of them");
+        }
+        if (permitAll != null) {
+            return new MethodRule(Kind.PERMIT, null, null, true, where);
+        }
+        if (rolesAllowed == null && requires == null) {
+            return null;
+        }
+        Set<String> roles = rolesAllowed == null ? null : new LinkedHashSet<>(java.util.List.of(rolesAllowed.value()));
+        Permission permission = requires == null ? null : Permission.of(requires, elementName);
+        return new MethodRule(Kind.CHECK, roles, permission, true, where);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** The roles of {@code @RolesAllowed} (any one suffices), or null when not role-checked. */
+    Set<String> roles() {
+        return roles;
+    }
+
+    /** The permission of {@code @RequiresPermission}, or null. */
+    Permission permission() {
+        return permission;
+    }
+
+    /** Whether some annotation decided this rule (false: the unannotated mode did). */
+    boolean annotated() {
+        return annotated;
+    }
+
+    /** {@code class#method}, for logs and messages. */
+    String where() {
+        return where;
+    }
+
+    @Override
+    public String toString() {
+        return where + ": " + kind + (roles != null ? " roles=" + roles : "")
+                + (permission != null ? " " + permission : "");
+    }
+
+    /**
+     * A resource kind, action and id template from {@code @RequiresPermission}.
+     *
+     * <p>Thread safety: immutable.
+     */
+    static final class Permission {
+        private final String resource;
+        private final String action;
+        private final IdTemplate id;
+
+        private Permission(String resource, String action, IdTemplate id) {
+            this.resource = resource;
+            this.action = action;
+            this.id = id;
+        }
+
+        static Permission of(RequiresPermission a, String where) {
+            String resource = a.resource().trim();
+            String action = a.action().trim();
+            String value = a.value().trim();
+            if (!value.isEmpty()) {
+                if (!resource.isEmpty() || !action.isEmpty()) {
+                    throw new IllegalStateException("Portcullis: @RequiresPermission on " + where
+                            + " gives both value \"" + value + "\" and resource/action; use one form");
+                }
+                int colon = value.indexOf(':');
+                if (colon <= 0 || colon == value.length() - 1 || value.indexOf(':', colon + 1) >= 0) {
+                    throw new IllegalStateException("Portcullis: @RequiresPermission on " + where
+                            + " has value \"" + value + "\"; expected \"kind:action\", e.g. \"document:read\"");
+                }
+                resource = value.substring(0, colon).trim();
+                action = value.substring(colon + 1).trim();
+            }
+            if (resource.isEmpty() || action.isEmpty()) {
+                throw new IllegalStateException("Portcullis: @RequiresPermission on " + where
+                        + " needs a resource kind and an action (resource = \"document\", action = \"read\","
+                        + " or \"document:read\")");
+            }
+            try {
+                return new Permission(resource, action, IdTemplate.parse(a.id()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Portcullis: @RequiresPermission on " + where + ": " + e.getMessage(), e);
+            }
+        }
+
+        String resource() {
+            return resource;
+        }
+
+        String action() {
+            return action;
+        }
+
+        IdTemplate id() {
+            return id;
+        }
+
+        @Override
+        public String toString() {
+            return resource + ":" + action + (id.isEmpty() ? "" : " id=" + id);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.portcullis.jaxrs;
+
+import dev.portcullis.Portcullis;
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.Settings;
+import dev.portcullis.token.TokenSettings;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Configuration;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Guards JAX-RS 3.1 resources with Portcullis: verifies identity-only bearer tokens (RFC 6750),
+ * installs a {@link jakarta.ws.rs.core.SecurityContext} backed by fresh roles, and enforces
+ * {@link RequiresPermission}, {@code @RolesAllowed}, {@code @PermitAll} and {@code @DenyAll}. It
+ * needs no servlet API: Jersey on Grizzly works as well as Jersey or RESTEasy in a servlet
+ * container.
+ *
+ * <pre>{@code
+ * Portcullis engine = Portcullis.fromSettings(Settings.fromSystem(Map.of(), Map.of()));
+ * ResourceConfig app = new ResourceConfig(DocumentResource.class)
+ *         .register(new PortcullisFeature(engine));                        // Jersey
+ * // RESTEasy: return it from Application.getSingletons()
+ * }</pre>
+ *
+ * <h2>What it registers</h2>
+ * Annotations are read once, at deployment, in {@link #configure(ResourceInfo, FeatureContext)}:
+ * each resource method gets one small immutable authorization filter
+ * ({@code Priorities.AUTHORIZATION}) holding what that method requires. As a {@link Feature} it
+ * also registers one authentication filter ({@code Priorities.AUTHENTICATION}) that verifies the
+ * token and installs the security context; it never refuses by itself.
+ *
+ * <h2>Precedence rules</h2>
+ * Written down in the manner of Jersey's {@code RolesAllowedDynamicFeature}:
+ * <ol>
+ *   <li>The method's annotations are looked at first. If the method carries any of
+ *       {@code @DenyAll}, {@code @PermitAll}, {@code @RolesAllowed}, {@code @RequiresPermission},
+ *       the class's annotations are ignored entirely (the method overrides the class, as a set).
+ *       Otherwise the class's annotations apply; with none there either, the {@link Unannotated}
+ *       mode does.</li>
+ *   <li>On one element, {@code @DenyAll} wins over everything: 403 for every caller, with or
+ *       without a token (a token would not help, so no 401).</li>
+ *   <li>{@code @PermitAll} next to {@code @RolesAllowed} or {@code @RequiresPermission} on the same
+ *       element is a contradiction and fails deployment.</li>
+ *   <li>{@code @PermitAll}: no token needed. A valid token still yields a principal; an invalid
+ *       or expired one is ignored (the method is public, and refusing would only punish clients
+ *       that send a stale token everywhere).</li>
+ *   <li>{@code @RolesAllowed} and {@code @RequiresPermission} on the same element must both pass:
+ *       first one of the roles (from the attribute store, never from token claims), then the
+ *       policy decision.</li>
+ * </ol>
+ * After an allowing policy decision, the {@link dev.portcullis.Authorization} (decision id,
+ * policy, rule) is the request property {@code dev.portcullis.authorization}; the verified token
+ * is the request property {@value Portcullis#IDENTITY_ATTRIBUTE}.
+ *
+ * <p>Every method that is not public also loads the principal's fresh attributes (once per
+ * request): a principal disabled in or unknown to the attribute store is refused 403 even on
+ * methods that name no role or permission.
+ *
+ * <p>Every non-public method needs a valid token: none or a bad one is answered 401 with a
+ * {@code WWW-Authenticate: Bearer} challenge (unlike Jersey's {@code RolesAllowedDynamicFeature},
+ * which answers anonymous callers 403); a denial is 403; a key or attribute store outage is 503
+ * with {@code Retry-After}. Each carries an {@code application/problem+json} body and is produced
+ * with {@code abortWith}: no exception reaches the runtime's mappers.
+ *
+ * <h2>Finding the engine</h2>
+ * With {@link #PortcullisFeature(Portcullis)} or {@link #PortcullisFeature(Portcullis, Unannotated)}
+ * that engine serves every request. The no-argument constructor (for runtime discovery) looks, per
+ * request, at:
+ * <ol>
+ *   <li>the request property {@value Portcullis#ENGINE_ATTRIBUTE}, which the Portcullis servlet
+ *       filter sets when it runs in front of JAX-RS in a servlet container;</li>
+ *   <li>else the application property {@value Portcullis#ENGINE_ATTRIBUTE} holding a
+ *       {@link Portcullis} instance;</li>
+ *   <li>else an engine built once at deployment with {@code Portcullis.fromSettings} from the
+ *       application's {@code portcullis.*} properties, under system properties and environment
+ *       variables ({@link Settings#fromSystem}), when they name an issuer.</li>
+ * </ol>
+ * When none is found a request that needs authentication is answered 503 and the error is logged.
+ * If the servlet filter has already verified the request's token (request property
+ * {@value Portcullis#IDENTITY_ATTRIBUTE}), that identity is reused: the signature is never
+ * verified twice.
+ *
+ * <h2>Settings</h2>
+ * Read from the JAX-RS application properties (and system properties / {@code PORTCULLIS_*}
+ * environment variables, which override them):
+ * <ul>
+ *   <li>{@value #UNANNOTATED}: {@code deny}, {@code authenticated} or {@code permit}, default
+ *       {@code authenticated}; ignored when the mode is given to the constructor;</li>
+ *   <li>{@value #REALM}: the realm of {@code WWW-Authenticate} challenges, default
+ *       {@code portcullis};</li>
+ *   <li>the engine's own settings ({@code portcullis.issuer}...) for the third lookup above.</li>
+ * </ul>
+ *
+ * <h2>Startup checks</h2>
+ * Deployment fails with an {@link IllegalStateException} naming the class, method, resource kind
+ * and action when a {@code @RequiresPermission} names a kind and action that no loaded policy
+ * covers ({@link Portcullis#covers}), or when annotations are malformed or contradictory. (When
+ * the engine only becomes known per request, the coverage check cannot run; uncovered actions are
+ * then denied by the engine.) Methods left to the {@link Unannotated} mode are listed in one INFO
+ * log line, when the first request arrives (JAX-RS has no portable end-of-deployment callback).
+ *
+ * <p>Use one instance per application. Thread safety: the {@code configure} methods are called by
+ * the runtime during deployment and are synchronized; the filters they register are immutable and
+ * thread-safe.
+ */
+public final class PortcullisFeature implements Feature, DynamicFeature {
+    private static final Logger LOG = LoggerFactory.getLogger(PortcullisFeature.class);
+
+    /** Setting: what unannotated resource methods require ({@code deny|authenticated|permit}). */
+    public static final String UNANNOTATED = "portcullis.jaxrs.unannotated";
+    /** Setting: the realm of the {@code WWW-Authenticate} challenge, default {@code portcullis}. */
+    public static final String REALM = "portcullis.realm";
+
+    private static final String DEFAULT_REALM = "portcullis";
+
+    private final Portcullis engine;
+    private final Unannotated mode;
+
+    private Deployment deployment;
+    private final Set<String> unannotated = new LinkedHashSet<>();
+    private final Set<String> runtimeProvided = new LinkedHashSet<>();
+    private final AtomicBoolean unannotatedLogged = new AtomicBoolean();
+
+    /**
+     * For runtime discovery: finds the engine per request (see the class documentation) and reads
+     * the unannotated mode from {@value #UNANNOTATED}.
+     */
+    public PortcullisFeature() {
+        this.engine = null;
+        this.mode = null;
+    }
+
+    /** Guards with this engine; the unannotated mode comes from {@value #UNANNOTATED}. */
+    public PortcullisFeature(Portcullis engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.mode = null;
+    }
+
+    /** Guards with this engine and treats unannotated methods as {@code mode} says. */
+    public PortcullisFeature(Portcullis engine, Unannotated mode) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.mode = Objects.requireNonNull(mode, "mode");
+    }
+
+    /** Registers the authentication filter. */
+    @Override
+    public boolean configure(FeatureContext context) {
+        Deployment d = deployment(context.getConfiguration());
+        context.register(d.authenticationFilter, Priorities.AUTHENTICATION);
+        return true;
+    }
+
+    /** Reads one resource method's annotations and registers its authorization filter. */
+    @Override
+    public void configure(ResourceInfo resourceInfo, FeatureContext context) {
+        Method method = resourceInfo.getResourceMethod();
+        Class<?> type = resourceInfo.getResourceClass();
+        if (method == null || type == null) {
+            return;
+        }
+        Deployment d = deployment(context.getConfiguration());
+        MethodRule rule = MethodRule.of(type, method, d.mode);
+        MethodRule.Permission permission = rule.permission();
+        if (permission != null && d.startupEngine != null
+                && !d.startupEngine.covers(permission.resource(), permission.action())) {
+            throw new IllegalStateException("Portcullis: @RequiresPermission on " + rule.where()
+                    + " names resource kind '" + permission.resource() + "' and action '" + permission.action()
+                    + "', which no loaded policy covers");
+        }
+        synchronized (this) {
+            if (!rule.annotated()) {
+                if (isRuntimeProvided(type)) {
+                    runtimeProvided.add(rule.where());
+                } else {
+                    unannotated.add(rule.where());
+                }
+            }
+        }
+        LOG.debug("Portcullis rule {}", rule);
+        context.register(new AuthorizationFilter(rule, d.authenticator), Priorities.AUTHORIZATION);
+    }
+
+    /** Jersey's and RESTEasy's own resources (WADL, OPTIONS): guarded, but not listed by name. */
+    private static boolean isRuntimeProvided(Class<?> type) {
+        String name = type.getName();
+        return name.startsWith("org.glassfish.jersey.") || name.startsWith("org.jboss.resteasy.");
+    }
+
+    /**
+     * The application's resource methods seen so far that no annotation covers
+     * ({@code class#method}).
+     */
+    public synchronized List<String> unannotatedMethods() {
+        return List.copyOf(unannotated);
+    }
+
+    /** Logs, once, the methods left to the unannotated mode. */
+    void logUnannotatedOnce() {
+        if (!unannotatedLogged.get() && unannotatedLogged.compareAndSet(false, true)) {
+            List<String> methods = unannotatedMethods();
+            Unannotated m;
+            int internal;
+            synchronized (this) {
+                m = deployment.mode;
+                internal = runtimeProvided.size();
+            }
+            LOG.info("Portcullis: {} resource method(s) without security annotations, treated as '{}': {}"
+                    + " (plus {} provided by the JAX-RS runtime, such as WADL and OPTIONS handlers)",
+                    methods.size(), m.name().toLowerCase(Locale.ROOT), methods, internal);
+        }
+    }
+
+    private synchronized Deployment deployment(Configuration configuration) {
+        if (deployment == null) {
+            deployment = new Deployment(configuration);
+        }
+        return deployment;
+    }
+
+    /** What the feature settles once per deployment: settings, the engines, the filters' helpers. */
+    private final class Deployment {
+        final Unannotated mode;
+        final Portcullis startupEngine;
+        final Authenticator authenticator;
+        final AuthenticationFilter authenticationFilter;
+
+        Deployment(Configuration configuration) {
+            Settings settings = Settings.fromSystem(portcullisProperties(configuration), Map.of());
+            try {
+                this.mode = PortcullisFeature.this.mode != null ? PortcullisFeature.this.mode
+                        : settings.getEnum(UNANNOTATED, Unannotated.class, Unannotated.AUTHENTICATED);
+                String realm = settings.get(REALM, DEFAULT_REALM);
+                Portcullis fallback = null;
+                if (engine == null) {
+                    Object configured = configuration.getProperty(Portcullis.ENGINE_ATTRIBUTE);
+                    if (configured instanceof Portcullis) {
+                        fallback = (Portcullis) configured;
+                    } else if (settings.get(TokenSettings.ISSUER).isPresent()
+                            || settings.get(TokenSettings.ISSUERS).isPresent()) {
+                        fallback = Portcullis.fromSettings(settings);
+                    }
+                }
+                this.startupEngine = engine != null ? engine : fallback;
+                if (startupEngine == null) {
+                    LOG.warn("Portcullis: no engine known at deployment; each request must bring one (servlet"
+                            + " filter), and @RequiresPermission coverage cannot be checked at startup");
+                }
+                this.authenticator = new Authenticator(engine, fallback, realm);
+                this.authenticationFilter = new AuthenticationFilter(PortcullisFeature.this, authenticator);
+            } catch (ConfigurationException e) {
+                throw new IllegalStateException("Portcullis configuration error: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Map<String, String> portcullisProperties(Configuration configuration) {
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, Object> e : configuration.getProperties().entrySet()) {
+            if (e.getKey() != null && e.getKey().startsWith(Settings.PREFIX) && e.getValue() instanceof String) {
+                out.put(e.getKey(), (String) e.getValue());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.portcullis.jaxrs;
+
+import dev.portcullis.Portcullis;
+import dev.portcullis.config.Settings;
+import dev.portcullis.servlet.PortcullisFilter;
+
+import com.sun.net.httpserver.HttpServer;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With the servlet filter in front, the JAX-RS layer reuses the identity the filter verified. The
+ * feature here gets its own engine whose keys come from a JWKS endpoint that counts its fetches:
+ * any signature check on the JAX-RS side would have to fetch them.
+ */
+class NoDoubleVerificationTest {
+    private TokenMint mint;
+    private HttpServer jwksServer;
+    private final AtomicInteger jwksFetches = new AtomicInteger();
+    private Portcullis jaxrsEngine;
+    private Map<String, String> filterParams;
+
+    /** Under the filter's public prefix, so the filter lets it through and JAX-RS must verify. */
+    @Path("/public")
+    @Produces(MediaType.TEXT_PLAIN)
+    public static class UnfilteredResource {
+        @GET
+        @Path("me")
+        public String me(@Context SecurityContext security) {
+            return "me " + TestResources.describe(security);
+        }
+
+        @GET
+        @Path("open")
+        @PermitAll
+        public String open() {
+            return "open";
+        }
+    }
+
+    @BeforeEach
+    void setUp(@TempDir java.nio.file.Path dir) throws Exception {
+        mint = new TokenMint(dir);
+        byte[] jwks = mint.jwks().getBytes(StandardCharsets.UTF_8);
+        jwksServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwksServer.createContext("/jwks", exchange -> {
+            jwksFetches.incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        jwksServer.start();
+        Map<String, String> settings = new HashMap<>(mint.settings());
+        settings.remove("portcullis.jwks-file");
+        settings.put("portcullis.jwks-uri", "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks");
+        jaxrsEngine = Portcullis.fromSettings(Settings.of(settings));
+        filterParams = new HashMap<>(mint.settings());
+        filterParams.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
+    }
+
+    @AfterEach
+    void tearDown() {
+        jwksServer.stop(0);
+    }
+
+    private Runtimes.Deployed jersey() throws Exception {
+        return Runtimes.jerseyServlet(new ResourceConfig(TestResources.ThingResource.class, UnfilteredResource.class)
+                .register(new PortcullisFeature(jaxrsEngine)), filterParams);
+    }
+
+    private Runtimes.Deployed resteasy() throws Exception {
+        return Runtimes.resteasyServlet(Runtimes.application(
+                List.of(TestResources.ThingResource.class, UnfilteredResource.class),
+                List.of(new PortcullisFeature(jaxrsEngine))), filterParams);
+    }
+
+    private void assertFilteredRequestsAreNotVerifiedAgain(Runtimes.Deployed server) {
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> response = Http.get(server.base, "things/plain", mint.token("bob"));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("plain bob scheme=Bearer admin=false");
+        }
+
+        assertThat(jwksFetches).hasValue(0);
+        assertThat(jaxrsEngine.tokenValidator().keyFetchCount(TokenMint.ISSUER)).isZero();
+    }
+
+    private void assertUnfilteredRequestIsVerifiedByJaxrs(Runtimes.Deployed server) {
+        HttpResponse<String> response = Http.get(server.base, "public/me", mint.token("bob"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("me bob scheme=Bearer admin=false");
+        assertThat(jwksFetches).hasValue(1);
+        assertThat(jaxrsEngine.tokenValidator().keyFetchCount(TokenMint.ISSUER)).isEqualTo(1);
+    }
+
+    @Test
+    void jerseyWhenServletFilterVerifiedThenNoSecondVerification() throws Exception {
+        try (Runtimes.Deployed server = jersey()) {
+            assertFilteredRequestsAreNotVerifiedAgain(server);
+        }
+    }
+
+    @Test
+    void jerseyWhenServletFilterSkippedPathThenJaxrsVerifies() throws Exception {
+        try (Runtimes.Deployed server = jersey()) {
+            assertUnfilteredRequestIsVerifiedByJaxrs(server);
+            assertThat(Http.get(server.base, "public/me", null).statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void resteasyWhenServletFilterVerifiedThenNoSecondVerification() throws Exception {
+        try (Runtimes.Deployed server = resteasy()) {
+            assertFilteredRequestsAreNotVerifiedAgain(server);
+        }
+    }
+
+    @Test
+    void resteasyWhenServletFilterSkippedPathThenJaxrsVerifies() throws Exception {
+        try (Runtimes.Deployed server = resteasy()) {
+            assertUnfilteredRequestIsVerifiedByJaxrs(server);
+            assertThat(Http.get(server.base, "public/me", null).statusCode()).isEqualTo(401);
+        }
+    }
+}

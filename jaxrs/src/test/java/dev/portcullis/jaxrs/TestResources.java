@@ -1,0 +1,114 @@
+package dev.portcullis.jaxrs;
+
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+
+/** The resource classes every runtime in these tests serves, unchanged. */
+final class TestResources {
+    private TestResources() {
+    }
+
+    static String describe(SecurityContext security) {
+        if (security == null || security.getUserPrincipal() == null) {
+            return "anonymous";
+        }
+        return security.getUserPrincipal().getName() + " scheme=" + security.getAuthenticationScheme()
+                + " admin=" + security.isUserInRole("admin");
+    }
+
+    /** Public for everyone. */
+    @Path("/open")
+    @PermitAll
+    @Produces(MediaType.TEXT_PLAIN)
+    public static class OpenResource {
+        @GET
+        public String hello(@Context SecurityContext security) {
+            return "hello " + describe(security);
+        }
+    }
+
+    /** No class-level annotation: each method says what it needs, or the unannotated mode decides. */
+    @Path("/things")
+    @Produces(MediaType.TEXT_PLAIN)
+    public static class ThingResource {
+        @GET
+        @Path("plain")
+        public String plain(@Context SecurityContext security) {
+            return "plain " + describe(security);
+        }
+
+        @GET
+        @Path("denied")
+        @DenyAll
+        public String denied() {
+            return "never";
+        }
+
+        @GET
+        @Path("admin")
+        @RolesAllowed("admin")
+        public String admin(@Context SecurityContext security) {
+            return "admin " + describe(security);
+        }
+    }
+
+    /** Class-level @DenyAll, overridden by one method. */
+    @Path("/locked")
+    @DenyAll
+    @Produces(MediaType.TEXT_PLAIN)
+    public static class LockedResource {
+        @GET
+        @Path("public")
+        @PermitAll
+        public String open() {
+            return "unlocked";
+        }
+
+        @GET
+        @Path("still-locked")
+        public String locked() {
+            return "never";
+        }
+    }
+
+    /** Needs policies: class-level permission, method-level override with a path-parameter id. */
+    @Path("/documents")
+    @RequiresPermission("document:list")
+    @Produces(MediaType.TEXT_PLAIN)
+    public static class DocumentResource {
+        @GET
+        public String list(@Context SecurityContext security) {
+            return "list " + describe(security);
+        }
+
+        @GET
+        @Path("{docId}")
+        @RequiresPermission(resource = "document", action = "read", id = "{docId}")
+        public String read(@PathParam("docId") String docId, @Context SecurityContext security) {
+            return "document " + docId + " for " + describe(security);
+        }
+
+        @GET
+        @Path("by-query")
+        @RequiresPermission(resource = "document", action = "read", id = "{query:doc}")
+        public String byQuery(@QueryParam("doc") String doc) {
+            return "document " + doc;
+        }
+
+        @GET
+        @Path("help")
+        @PermitAll
+        public String help() {
+            return "help";
+        }
+    }
+}
