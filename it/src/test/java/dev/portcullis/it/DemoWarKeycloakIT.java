@@ -148,4 +148,24 @@ class DemoWarKeycloakIT {
 
         assertProblem(r, Reason.PRINCIPAL_UNKNOWN);
     }
+
+    @Test
+    void leanAccessTokenWhenStoreSaysViewerThenDeleteDenied() {
+        assumeTrue(database.exists(), "this demo WAR does not use the attribute store yet");
+        database.addDocument("it-kc-1", "alice", "Only admins may delete this");
+
+        Http.Response r = http.send("DELETE", "/api/documents/it-kc-1", leanToken("carol"));
+
+        assertProblem(r, Reason.ACCESS_DENIED);
+    }
+
+    @Test
+    void leanAccessTokenWhenStoreSaysAdminThenDeleteAllowed() {
+        assumeTrue(database.exists(), "this demo WAR does not use the attribute store yet");
+        database.addDocument("it-kc-2", "carol", "Alice may delete this");
+
+        Http.Response r = http.send("DELETE", "/api/documents/it-kc-2", leanToken("alice"));
+
+        assertThat(r.status()).as("%s\n%s", r, server.logTail(30)).isEqualTo(200);
+    }
 }
