@@ -523,6 +523,10 @@ public final class JdbcAttributeSource implements AttributeSource {
             HikariConfig config = new HikariConfig();
             config.setPoolName("portcullis-attributes");
             config.setJdbcUrl(jdbcUrl);
+            String driver = bundledDriverFor(jdbcUrl);
+            if (driver != null) {
+                config.setDriverClassName(driver);
+            }
             config.setUsername(username);
             config.setPassword(password);
             config.setMaximumPoolSize(poolSize);
@@ -538,6 +542,34 @@ public final class JdbcAttributeSource implements AttributeSource {
                         + "': " + e.getMessage(), e);
             }
             return new JdbcAttributeSource(this, pool, pool, "pool " + jdbcUrl);
+        }
+
+        /**
+         * The class of a JDBC driver that the application's class loader bundles (for example in
+         * {@code WEB-INF/lib}) and that accepts the URL. {@code DriverManager} only knows drivers
+         * registered through the class loader that first used it, which in a servlet container is
+         * often the container's: Tomcat then answers "No suitable driver" for a driver in the WAR.
+         * Naming the class lets the pool load it from the application's class loader.
+         */
+        private static String bundledDriverFor(String url) {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (loader == null) {
+                loader = JdbcAttributeSource.class.getClassLoader();
+            }
+            try {
+                for (java.sql.Driver d : java.util.ServiceLoader.load(java.sql.Driver.class, loader)) {
+                    try {
+                        if (d.acceptsURL(url)) {
+                            return d.getClass().getName();
+                        }
+                    } catch (java.sql.SQLException e) {
+                        // this driver cannot judge the URL: try the next
+                    }
+                }
+            } catch (java.util.ServiceConfigurationError e) {
+                return null; // a broken driver jar: let the pool use DriverManager as usual
+            }
+            return null;
         }
     }
 }
