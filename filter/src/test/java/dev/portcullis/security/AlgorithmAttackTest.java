@@ -58,6 +58,7 @@ class AlgorithmAttackTest {
     void start() throws Exception {
         idp = JwksServer.serving(TestKeys.rsa(), TestKeys.ec(), TestKeys.ed25519());
         app = FilterServer.builder().trusting(idp).start();
+        AttackSupport.warmUp(app);
     }
 
     @AfterAll

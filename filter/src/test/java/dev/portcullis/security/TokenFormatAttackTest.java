@@ -47,6 +47,7 @@ class TokenFormatAttackTest {
     void start() throws Exception {
         idp = JwksServer.serving(TestKeys.rsa(), TestKeys.ec(), TestKeys.ed25519());
         app = FilterServer.builder().trusting(idp).start();
+        AttackSupport.warmUp(app);
         roomy = FilterServer.builder().trusting(idp).param("portcullis.max-token-bytes", "7900")
                 .param("portcullis.max-header-bytes", "5800").start();
     }
