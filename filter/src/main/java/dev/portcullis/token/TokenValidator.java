@@ -302,7 +302,15 @@ public final class TokenValidator {
     }
 
     private static Long optionalNumericDate(JwtClaims claims, String name) throws PortcullisException {
-        return claims.getClaimValue(name) == null ? null : numericDate(claims, name, false);
+        if (claims.getClaimValue(name) == null) {
+            // "nbf": null is not absent: a NumericDate is a JSON number (RFC 7519 §2), so refuse it
+            // rather than skip the check it names
+            if (claims.getClaimsMap().containsKey(name)) {
+                throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is null");
+            }
+            return null;
+        }
+        return numericDate(claims, name, false);
     }
 
     static String abbreviate(String s) {
