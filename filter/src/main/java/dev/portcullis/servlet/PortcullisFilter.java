@@ -4,6 +4,7 @@ import dev.portcullis.Portcullis;
 import dev.portcullis.attributes.FileAttributeSource;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.policy.PolicyLoadException;
 import dev.portcullis.route.Route;
 import dev.portcullis.route.RouteMatch;
 import dev.portcullis.route.RouteTable;
@@ -152,6 +153,11 @@ public class PortcullisFilter implements Filter {
         } catch (ConfigurationException e) {
             closeQuietly(built);
             throw new ServletException("Portcullis configuration error: " + e.getMessage(), e);
+        } catch (PolicyLoadException e) {
+            closeQuietly(built);
+            // policies that do not load must stop the application like any other bad setting
+            throw new ServletException("Portcullis configuration error: " + CerbosPolicyEvaluator.POLICY_DIR + ": "
+                    + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             closeQuietly(built);
             // a builder check that no setting name was attached to: still fail closed, never start unprotected

@@ -140,6 +140,7 @@ public final class BearerTokenExtractor {
             char c = token.charAt(i);
             if (c == '.') {
                 checkSegment(segmentStart, i, segments);
+                checkCanonicalEnd(token, segmentStart, i, segments);
                 if (segments == 1 && i > maxHeaderSegmentChars) {
                     throw new PortcullisException(Reason.TOKEN_TOO_LARGE, "JOSE header too large");
                 }
@@ -151,6 +152,7 @@ public final class BearerTokenExtractor {
             }
         }
         checkSegment(segmentStart, token.length(), segments);
+        checkCanonicalEnd(token, segmentStart, token.length(), segments);
         if (segments == 5) {
             throw new PortcullisException(Reason.ENCRYPTED_TOKEN, "five segments: a JWE, refused without decryption");
         }
@@ -167,6 +169,35 @@ public final class BearerTokenExtractor {
         if (length % 4 == 1) {
             throw new PortcullisException(Reason.MALFORMED_TOKEN, "segment " + index + " is not base64url");
         }
+    }
+
+    /**
+     * The last character of an unpadded base64url segment may carry bits that decoders drop
+     * (RFC 4648 §3.5); accepting them would let many different strings stand for one signed token.
+     */
+    private static void checkCanonicalEnd(String token, int start, int end, int index) throws PortcullisException {
+        int rest = (end - start) % 4;
+        if (rest == 0) {
+            return;
+        }
+        int bits = base64UrlValue(token.charAt(end - 1));
+        int unused = rest == 2 ? 0x0f : 0x03;
+        if ((bits & unused) != 0) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "segment " + index + " is not canonical base64url");
+        }
+    }
+
+    private static int base64UrlValue(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
     }
 
     private static boolean isBase64Url(char c) {

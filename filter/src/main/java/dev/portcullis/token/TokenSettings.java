@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Reads the token settings (issuers, keys, algorithms, limits) into a {@link TokenValidator} and
@@ -31,6 +32,8 @@ public final class TokenSettings {
     public static final String JWKS_FILE = "portcullis.jwks-file";
     public static final String PUBLIC_KEY_FILE = "portcullis.public-key-file";
     public static final String HMAC_SECRET = "portcullis.hmac-secret";
+    /** Fewest distinct byte values an HMAC secret from settings may have (a repeated pattern is refused). */
+    static final int MIN_DISTINCT_SECRET_BYTES = 8;
     public static final String ALGORITHMS = "portcullis.algorithms";
     public static final String REQUIRED_TYPE = "portcullis.required-type";
     public static final String CLOCK_SKEW = "portcullis.clock-skew";
@@ -133,6 +136,12 @@ public final class TokenSettings {
             if (secret.length < 32) {
                 throw new ConfigurationException(source, "an HMAC secret must be at least 32 bytes, was "
                         + secret.length + " bytes (value not shown)");
+            }
+            long distinct = IntStream.range(0, secret.length).map(i -> secret[i]).distinct().count();
+            if (distinct < MIN_DISTINCT_SECRET_BYTES) {
+                // "aaaa...", "abababab...": long enough, but guessable; a random secret of 32 bytes has ~30
+                throw new ConfigurationException(source, "an HMAC secret must be random, but it has only " + distinct
+                        + " distinct byte values (value not shown)");
             }
             apply(source, () -> b.hmacSecret(secret));
         } else if (source.endsWith("-uri")) {

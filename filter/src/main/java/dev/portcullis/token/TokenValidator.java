@@ -20,6 +20,10 @@ import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.Key;
@@ -27,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -118,6 +123,7 @@ public final class TokenValidator {
      *         {@code keys_unavailable} when no keys can be had for its issuer
      */
     public VerifiedToken validate(String token) throws PortcullisException {
+        requireUtf8Json(token);
         JwtContext context;
         try {
             context = firstPass.process(token);
@@ -133,6 +139,30 @@ public final class TokenValidator {
         } catch (RuntimeException e) {
             // jose4j reads header values with casts; a header of the wrong JSON type lands here.
             throw new PortcullisException(Reason.MALFORMED_TOKEN, "malformed token: " + e);
+        }
+    }
+
+    /**
+     * Refuses a header or payload that is not valid UTF-8 (RFC 7515 §5.2, RFC 8259 §8.1): jose4j
+     * decodes leniently, replacing bad bytes, so two different signed byte sequences could read as
+     * the same JSON text.
+     */
+    private static void requireUtf8Json(String token) throws PortcullisException {
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        if (second < 0) {
+            return; // not three segments: the parser refuses it
+        }
+        try {
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            decoder.decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(token.substring(0, first))));
+            decoder.reset();
+            decoder.decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(token.substring(first + 1, second))));
+        } catch (CharacterCodingException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "header or payload is not valid UTF-8");
+        } catch (IllegalArgumentException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "header or payload is not base64url");
         }
     }
 
@@ -272,7 +302,15 @@ public final class TokenValidator {
     }
 
     private static Long optionalNumericDate(JwtClaims claims, String name) throws PortcullisException {
-        return claims.getClaimValue(name) == null ? null : numericDate(claims, name, false);
+        if (claims.getClaimValue(name) == null) {
+            // "nbf": null is not absent: a NumericDate is a JSON number (RFC 7519 §2), so refuse it
+            // rather than skip the check it names
+            if (claims.getClaimsMap().containsKey(name)) {
+                throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is null");
+            }
+            return null;
+        }
+        return numericDate(claims, name, false);
     }
 
     static String abbreviate(String s) {

@@ -1,0 +1,202 @@
+package dev.portcullis.security;
+
+import dev.portcullis.Reason;
+import dev.portcullis.testing.FilterServer;
+import dev.portcullis.testing.JwksServer;
+import dev.portcullis.testing.TestKeys;
+import dev.portcullis.testing.Tokens;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.portcullis.security.AttackSupport.assertRefused;
+import static dev.portcullis.security.AttackSupport.prompt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Path tricks against URL rules: the route table protects {@code GET /api/admin/report} (admins
+ * only) in front of a servlet mapped to {@code /api/admin/*}; path parameters, doubled slashes,
+ * dot segments (plain and encoded), encoded slashes, case and other methods must never reach the
+ * report (served by the container where its own mapping puts it) without an allowing decision, even with unmatched paths left open to any
+ * authenticated principal.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PathAttackTest {
+    private static final String ROUTES = String.join("\n",
+            "routes:",
+            "  - {route: 'GET /api/admin/report', resource: report, action: read}",
+            "  - {route: 'DELETE /api/admin/report', resource: report, action: delete}",
+            "");
+    private static final String POLICY = String.join("\n",
+            "apiVersion: api.cerbos.dev/v1",
+            "resourcePolicy:",
+            "  resource: report",
+            "  version: default",
+            "  rules:",
+            "    - actions: ['read', 'delete']",
+            "      effect: EFFECT_ALLOW",
+            "      roles: ['admin']",
+            "");
+    private static final String PRINCIPALS = String.join("\n",
+            "principals:",
+            "  - {issuer: '" + Tokens.ISSUER + "', subject: alice, roles: [admin]}",
+            "  - {issuer: '" + Tokens.ISSUER + "', subject: carol, roles: [viewer]}",
+            "");
+
+    private final AtomicInteger adminRuns = new AtomicInteger();
+    private Path dir;
+    private JwksServer idp;
+    private FilterServer app;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("paths");
+        Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(dir.resolve("policies/report.yaml"), POLICY);
+        Files.writeString(dir.resolve("routes.yaml"), ROUTES);
+        Files.writeString(dir.resolve("principals.yaml"), PRINCIPALS);
+        idp = JwksServer.serving(TestKeys.rsa(), TestKeys.ec(), TestKeys.ed25519());
+        app = FilterServer.builder().trusting(idp)
+                .param("portcullis.attributes.source", "file")
+                .param("portcullis.attributes.file", dir.resolve("principals.yaml").toString())
+                .param("portcullis.policy.dir", dir.resolve("policies").toString())
+                .param("portcullis.routes", dir.resolve("routes.yaml").toString())
+                .servlet("/api/admin/*", new AdminServlet(adminRuns))
+                .start();
+        AttackSupport.warmUp(app);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        app.close();
+        idp.close();
+        for (String f : new String[] {"policies/report.yaml", "policies", "routes.yaml", "principals.yaml", ""}) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+    }
+
+    /** The protected content: counts the times it ran. */
+    static final class AdminServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient AtomicInteger runs;
+
+        AdminServlet(AtomicInteger runs) {
+            this.runs = runs;
+        }
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            // serves the report where the container's own path mapping puts it (case-sensitive)
+            if (!"/report".equals(req.getPathInfo())) {
+                resp.sendError(404);
+                return;
+            }
+            runs.incrementAndGet();
+            resp.setContentType("text/plain");
+            resp.getWriter().write("admin report");
+        }
+    }
+
+    private static String token(String subject) {
+        return Tokens.signedWith(TestKeys.rsa()).subject(subject).expiresIn(Duration.ofMinutes(30)).sign();
+    }
+
+    private String raw(String method, String target, String subject) {
+        return prompt(() -> app.raw(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + token(subject) + "\r\nConnection: close\r\n\r\n"));
+    }
+
+    private static int status(String rawResponse) {
+        return Integer.parseInt(rawResponse.substring(9, 12));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "/api/admin/report",
+            "/api/admin/report;jsessionid=1",
+            "/api/admin;x=1/report",
+            "/api/admin/report;",
+            "//api/admin/report",
+            "/api//admin///report",
+            "/api/admin/./report",
+            "/api/x/../admin/report",
+            "/api/x/%2e%2e/admin/report",
+            "/api/x/%2E%2E/admin/report",
+            "/api/admin/%2e/report",
+            "/api%2fadmin/report",
+            "/api/admin%2freport",
+            "/api/admin%5creport",
+            "/api/admin/%72eport",
+            "/api/admin/report%3b",
+            "/api/admin/report%00",
+            "/api/admin/report/",
+            "/api/admin/report//",
+            "/api/admin/report/.",
+            "/API/admin/report",
+            "/api/admin/REPORT",
+            "/api/admin/report?x=/../",
+            "/api/admin/report#frag",
+            "/./api/admin/report",
+            "/../api/admin/report",
+            "http://localhost/api/admin/report"})
+    void requestWhenPathIsDisguisedThenAdminContentNeverReachedByNonAdmin(String target) {
+        int before = adminRuns.get();
+        String response = raw("GET", target, "carol");
+        assertThat(adminRuns.get()).as("admin servlet ran for %s: %s", target, response).isEqualTo(before);
+        if (status(response) == 200) {
+            assertThat(response).as("an unrouted path reached the open application, not the report")
+                    .doesNotContain("admin report");
+        } else {
+            assertThat(status(response)).as(response).isIn(400, 403, 404);
+        }
+        AttackSupport.assertNoInternals(response.substring(response.indexOf("\r\n\r\n")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"HEAD", "OPTIONS", "PATCH", "PUT", "POST", "TRACE", "DELETE", "PROPFIND", "get"})
+    void requestWhenOtherMethodOnProtectedRouteThenNeverReachedWithoutAllowingDecision(String method) {
+        int before = adminRuns.get();
+        String response = raw(method, "/api/admin/report", "carol");
+        assertThat(adminRuns.get()).as("%s reached the admin servlet: %s", method, response).isEqualTo(before);
+        assertThat(status(response)).as(response).isIn(400, 403, 405);
+    }
+
+    @Test
+    void requestWhenHeadOrOptionsByViewerThen403FromTheFilter() {
+        int before = adminRuns.get();
+        for (String method : new String[] {"HEAD", "OPTIONS"}) {
+            HttpResponse<String> r = prompt(() -> app.send(app.request("/api/admin/report", "Authorization",
+                    "Bearer " + token("carol")).method(method, HttpRequest.BodyPublishers.noBody()).build()));
+            assertThat(r.statusCode()).as(method).isEqualTo(403);
+        }
+        HttpResponse<String> get = prompt(() -> app.get("/api/admin/report", "Authorization", "Bearer " + token("carol")));
+        assertRefused(app, app.invocations(), get, Reason.ACCESS_DENIED, null);
+        assertThat(adminRuns.get()).isEqualTo(before);
+    }
+
+    @Test
+    void requestWhenAdminThenReportServedWithAndWithoutPathDecorations() {
+        int before = adminRuns.get();
+        assertThat(raw("GET", "/api/admin/report", "alice")).startsWith("HTTP/1.1 200 ").contains("admin report");
+        assertThat(status(raw("GET", "/api/admin/report;jsessionid=1", "alice"))).isEqualTo(200);
+        assertThat(status(raw("HEAD", "/api/admin/report", "alice"))).isEqualTo(200);
+        assertThat(status(raw("DELETE", "/api/admin/report", "alice"))).isEqualTo(200);
+        assertThat(adminRuns.get()).isEqualTo(before + 4);
+    }
+}
