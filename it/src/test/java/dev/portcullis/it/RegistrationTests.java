@@ -66,6 +66,10 @@ abstract class RegistrationTests {
         }
     }
 
+    static Path jwksFile() {
+        return jwksFile;
+    }
+
     static String token(String subject) {
         try {
             JwtClaims claims = new JwtClaims();
