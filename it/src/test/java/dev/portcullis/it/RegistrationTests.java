@@ -169,6 +169,25 @@ abstract class RegistrationTests {
     }
 
     @Test
+    void propertiesWhenRestEasyThenFeatureDiscoveredBehindTheFilter() {
+        try (WebServer server = start("resteasy")) {
+            Http http = new Http(server.baseUri());
+            String context = server.logTail(80);
+            assertThat(http.send("GET", "/api/whoami", null).status()).as(context).isEqualTo(401);
+            Http.Response whoami = http.send("GET", "/api/whoami", token("alice"));
+            assertThat(whoami.status()).as(whoami.body() + context).isEqualTo(200);
+            assertThat(whoami.body()).contains("principal=alice").contains("scheme=Bearer");
+            Http.Response denied = http.send("GET", "/api/denied", token("alice"));
+            assertThat(denied.status()).as("@DenyAll enforced: the feature was discovered\n" + denied.body() + context)
+                    .isEqualTo(403);
+            Http.Response optOut = http.send("GET", "/api-optout/denied", token("alice"));
+            assertThat(optOut.status()).as("portcullis.jaxrs.auto-register=false\n" + optOut.body() + context)
+                    .isEqualTo(200);
+            assertThat(optOut.body()).isEqualTo("reached");
+        }
+    }
+
+    @Test
     void propertiesWhenAbsoluteOrderingNamesPortcullisThenGuarded() {
         try (WebServer server = start("ordering-included")) {
             Http http = new Http(server.baseUri());
