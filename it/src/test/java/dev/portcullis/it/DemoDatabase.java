@@ -2,10 +2,11 @@ package dev.portcullis.it;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The demo WAR's attribute store as a file-based H2 database under {@code it/target}, opened with
@@ -23,6 +24,8 @@ import java.util.List;
  * <p>Thread safety: each call opens its own connection.
  */
 public final class DemoDatabase {
+    private static final Driver DRIVER = new org.h2.Driver();
+
     private final String url;
 
     private DemoDatabase(String url) {
@@ -35,13 +38,26 @@ public final class DemoDatabase {
         return new DemoDatabase("jdbc:h2:file:" + dir.resolve("demo") + ";AUTO_SERVER=TRUE");
     }
 
+    /** Whether the database file exists: the application created it (it does so at startup when it uses the store). */
+    public boolean exists() {
+        String file = url.substring("jdbc:h2:file:".length(), url.indexOf(';'));
+        return java.nio.file.Files.exists(Path.of(file + ".mv.db"));
+    }
+
     /** The JDBC URL for both the application and the test. */
     public String url() {
         return url;
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, "sa", "");
+        // No user, as the demo WAR connects: H2's first connection defines the database's user.
+        // The driver directly, not DriverManager: with embedded Tomcat, DriverManager may have
+        // been initialised with the web application's copy of H2, which this class cannot use.
+        Connection c = DRIVER.connect(url, new Properties());
+        if (c == null) {
+            throw new SQLException("H2 does not accept " + url);
+        }
+        return c;
     }
 
     /** Inserts an ACTIVE principal with roles. */
@@ -73,6 +89,12 @@ public final class DemoDatabase {
     public void setStatus(String issuer, String subject, String status) {
         update("UPDATE portcullis_principal SET status = ?, version = version + 1 WHERE issuer = ? AND subject = ?",
                 List.of(status, issuer, subject));
+    }
+
+    /** Inserts a document of the demo's {@code demo_document} table. */
+    public void addDocument(String id, String owner, String title) {
+        update("INSERT INTO demo_document (id, owner, title, body) VALUES (?, ?, ?, ?)",
+                List.of(id, owner, title, "Written by the integration test."));
     }
 
     /** Runs one statement; returns the update count. */

@@ -101,8 +101,7 @@ abstract class DemoWarContractTests {
 
     /** Whether the WAR reads the file-based attribute store (it creates and seeds it at startup). */
     boolean storeInUse() {
-        String file = database.url().substring("jdbc:h2:file:".length(), database.url().indexOf(';'));
-        return Files.exists(Path.of(file + ".mv.db"));
+        return database.exists();
     }
 
     void assumeStore() {
@@ -208,7 +207,22 @@ abstract class DemoWarContractTests {
         Http.Response r = http.send("GET", "/app/whoami", token);
 
         assertThat(r.status()).as("%s\n%s", r, server.logTail(30)).isEqualTo(200);
-        assertThat(r.json()).containsEntry("subject", "mock-user-1").containsEntry("issuer", idp.issuer());
+        assertThat(r.json()).containsEntry("subject", "mock-user-1").containsEntry("issuer", idp.issuer())
+                .containsEntry("admin", false);
+    }
+
+    @Test
+    void mockIssuerWhenStoreSaysViewerThenReadsButCannotDelete() {
+        assumeApi();
+        database.addPrincipal(idp.issuer(), "mock-viewer", "viewer");
+        String token = idp.token("mock-viewer", AUDIENCE, Map.of());
+
+        Http.Response read = http.send("GET", "/api/documents/1", token);
+        Http.Response delete = http.send("DELETE", "/api/documents/1", token);
+
+        assertThat(read.status()).as("%s", read).isEqualTo(200);
+        assertThat(read.json()).containsEntry("reader", "mock-viewer");
+        assertProblem(delete, Reason.ACCESS_DENIED);
     }
 
     @Test
@@ -252,5 +266,107 @@ abstract class DemoWarContractTests {
         Http.Response r = http.send("GET", "/app/whoami", devToken("mallory"));
 
         assertProblem(r, Reason.PRINCIPAL_UNKNOWN);
+    }
+
+    // ---- the JAX-RS document API: decisions from fresh attributes and policies ---------------
+
+    @Test
+    void documentsWhenViewerThenReadAllowedAndDeleteDenied() {
+        assumeApi();
+        String carol = devToken("carol");
+
+        Http.Response read = http.send("GET", "/api/documents/1", carol);
+        Http.Response delete = http.send("DELETE", "/api/documents/1", carol);
+
+        assertThat(read.status()).as("%s", read).isEqualTo(200);
+        assertThat(read.json()).containsEntry("id", "1").containsEntry("reader", "carol");
+        assertProblem(delete, Reason.ACCESS_DENIED);
+        assertThat(delete.json()).containsKey("decision_id");
+    }
+
+    @Test
+    void documentsWhenEditorOrOwnerThenUpdateAllowed() {
+        assumeApi();
+        database.addDocument("it-owned-by-carol", "carol", "Carol's notes");
+
+        Http.Response byEditor = http.sendJson("PUT", "/api/documents/it-owned-by-carol", devToken("dave"), "\"edited\"");
+        Http.Response byOwner = http.sendJson("PUT", "/api/documents/it-owned-by-carol", devToken("carol"), "\"mine\"");
+
+        assertThat(byEditor.status()).as("%s", byEditor).isEqualTo(200);
+        assertThat(byOwner.status()).as("%s", byOwner).isEqualTo(200);
+    }
+
+    @Test
+    void documentsWhenNeitherEditorNorOwnerThenUpdateDenied() {
+        assumeApi();
+        database.addDocument("it-owned-by-dave", "dave", "Dave's notes");
+
+        Http.Response r = http.sendJson("PUT", "/api/documents/it-owned-by-dave", devToken("carol"), "\"not mine\"");
+
+        assertProblem(r, Reason.ACCESS_DENIED);
+    }
+
+    /**
+     * The Bob scenario: an admin with a one-hour token is disabled by another admin; his very
+     * next request with the same token is refused, with no waiting for the token or the cache
+     * to expire.
+     */
+    @Test
+    void bobWhenDisabledByAdminThenVeryNextRequestWithSameTokenRefused() {
+        assumeApi();
+        database.addDocument("it-bob-1", "alice", "To be deleted by Bob");
+        database.addDocument("it-bob-2", "alice", "Bob must not delete this");
+        String bob = devToken("bob", 3600);
+
+        Http.Response before = http.send("DELETE", "/api/documents/it-bob-1", bob);
+        assertThat(before.status()).as("%s\n%s", before, server.logTail(30)).isEqualTo(200);
+
+        Http.Response disable = http.send("POST", "/api/admin/users/bob/disable", devToken("alice"));
+        assertThat(disable.status()).as("%s", disable).isEqualTo(200);
+
+        Http.Response after = http.send("DELETE", "/api/documents/it-bob-2", bob);
+        assertProblem(after, Reason.PRINCIPAL_DISABLED);
+        assertThat(database.status(DEV_ISSUER, "bob")).isEqualTo("DISABLED");
+        assertThat(http.send("GET", "/api/documents/it-bob-2", devToken("alice")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void disableWhenCallerIsNotAdminThenDenied() {
+        assumeApi();
+
+        Http.Response r = http.send("POST", "/api/admin/users/alice/disable", devToken("dave"));
+
+        assertProblem(r, Reason.ACCESS_DENIED);
+        assertThat(database.status(DEV_ISSUER, "alice")).isEqualTo("ACTIVE");
+    }
+
+    /**
+     * The store changed behind the application's back (no API call, no revocation): the
+     * principal is refused once the cached attributes expire, within the cache TTL (plus the
+     * time a request takes on a loaded machine).
+     */
+    @Test
+    void principalWhenDisabledInDatabaseBehindTheAppsBackThenRefusedWithinCacheTtl() throws InterruptedException {
+        assumeApi();
+        database.addPrincipal(DEV_ISSUER, "erin", "admin");
+        String erin = devToken("erin", 3600);
+        Http.Response before = http.send("GET", "/api/documents/1", erin);
+        assertThat(before.status()).as("%s", before).isEqualTo(200);
+
+        database.setStatus(DEV_ISSUER, "erin", "DISABLED");
+        long changed = System.nanoTime();
+        Duration limit = CACHE_TTL.plusSeconds(3);
+        Http.Response r;
+        do {
+            r = http.send("GET", "/api/documents/1", erin);
+            if (r.status() != 200) {
+                break;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() - changed < limit.toNanos() * 2);
+        Duration took = Duration.ofNanos(System.nanoTime() - changed);
+
+        assertProblem(r, Reason.PRINCIPAL_DISABLED);
+        assertThat(took).as("refused after %s", took).isLessThanOrEqualTo(limit);
     }
 }

@@ -35,15 +35,21 @@ import java.util.Map;
  * <p>Thread safety: {@link #close()} may be called from any thread.
  */
 public final class EmbeddedTomcat implements WebServer {
+    /** Held strongly: java.util.logging forgets the handlers of loggers nobody references. */
+    private static final java.util.logging.Logger TOMCAT_LOG = java.util.logging.Logger.getLogger("org.apache");
+
     private final String name;
     private final Tomcat tomcat;
     private final int port;
     private final Map<String, String> previousProperties;
     private final Path log;
+    private final java.util.logging.Handler logHandler;
     private boolean closed;
 
-    private EmbeddedTomcat(String name, Tomcat tomcat, int port, Map<String, String> previousProperties, Path log) {
+    private EmbeddedTomcat(String name, Tomcat tomcat, int port, Map<String, String> previousProperties, Path log,
+                           java.util.logging.Handler logHandler) {
         this.name = name;
+        this.logHandler = logHandler;
         this.tomcat = tomcat;
         this.port = port;
         this.previousProperties = previousProperties;
@@ -67,11 +73,17 @@ public final class EmbeddedTomcat implements WebServer {
         Tomcat tomcat = new Tomcat();
         Path log = ItPaths.logs().resolve(name + ".log");
         EmbeddedTomcat server = null;
+        java.util.logging.Handler handler = null;
         try {
             Files.createDirectories(base.resolve("webapps"));
-            Files.writeString(log, "embedded Tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber()
-                    + " in the test JVM; its own log goes to the Failsafe output (target/failsafe-reports)\n"
-                    + "system properties: " + systemProperties + "\n");
+            // Tomcat's own log (java.util.logging) also goes to the log file; the web
+            // application's logging backend writes to the test output
+            handler = new java.util.logging.FileHandler(log.toString(), false);
+            handler.setFormatter(new java.util.logging.SimpleFormatter());
+            TOMCAT_LOG.addHandler(handler);
+            TOMCAT_LOG.info("embedded Tomcat "
+                    + org.apache.catalina.util.ServerInfo.getServerNumber() + " in the test JVM; system properties: "
+                    + systemProperties);
             tomcat.setBaseDir(base.toString());
             tomcat.setHostname("127.0.0.1");
             tomcat.getHost().setAppBase(base.resolve("webapps").toString());
@@ -89,7 +101,7 @@ public final class EmbeddedTomcat implements WebServer {
             defaultServlet.setOverridable(true);
             context.addChild(defaultServlet);
             context.addServletMappingDecoded("/", "default");
-            server = new EmbeddedTomcat(name, tomcat, port, previous, log);
+            server = new EmbeddedTomcat(name, tomcat, port, previous, log, handler);
             tomcat.start();
             if (context.getState() != LifecycleState.STARTED) {
                 throw new IllegalStateException("the web application did not start (state " + context.getState()
@@ -99,20 +111,33 @@ public final class EmbeddedTomcat implements WebServer {
                     () -> true, () -> name);
             return server;
         } catch (IOException e) {
-            closeQuietly(server, tomcat, previous);
+            closeQuietly(server, tomcat, previous, handler);
             throw new UncheckedIOException(e);
         } catch (LifecycleException | RuntimeException e) {
-            closeQuietly(server, tomcat, previous);
-            throw new IllegalStateException("embedded Tomcat failed to start " + war + ": " + e, e);
+            closeQuietly(server, tomcat, previous, handler);
+            throw new IllegalStateException("embedded Tomcat failed to start " + war + ": " + e
+                    + "\n" + ServerProcess.tail(log, 40), e);
         }
     }
 
-    private static void closeQuietly(EmbeddedTomcat server, Tomcat tomcat, Map<String, String> previous) {
+    private static void closeQuietly(EmbeddedTomcat server, Tomcat tomcat, Map<String, String> previous,
+                                     java.util.logging.Handler handler) {
         if (server != null) {
             server.close();
         } else {
-            stop(tomcat);
-            restore(previous);
+            try {
+                stop(tomcat);
+            } finally {
+                restore(previous);
+                closeHandler(handler);
+            }
+        }
+    }
+
+    private static void closeHandler(java.util.logging.Handler handler) {
+        if (handler != null) {
+            TOMCAT_LOG.removeHandler(handler);
+            handler.close();
         }
     }
 
@@ -160,6 +185,7 @@ public final class EmbeddedTomcat implements WebServer {
             stop(tomcat);
         } finally {
             restore(previousProperties);
+            closeHandler(logHandler);
         }
     }
 }

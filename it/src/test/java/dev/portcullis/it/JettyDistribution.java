@@ -77,7 +77,8 @@ public final class JettyDistribution implements WebServer {
                 .start();
         JettyDistribution jetty = new JettyDistribution(name, port, process);
         try {
-            process.waitForHttp(jetty.baseUri().resolve(readyPath.substring(1)), Duration.ofSeconds(90));
+            process.waitForHttp(jetty.baseUri().resolve(readyPath.substring(1)), Duration.ofSeconds(120),
+                    List.of("Failed startup of context", "Unable to deploy"));
         } catch (RuntimeException e) {
             jetty.close();
             throw e;

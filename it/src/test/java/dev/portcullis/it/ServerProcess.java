@@ -96,7 +96,29 @@ public final class ServerProcess implements AutoCloseable {
      * dies or the time runs out.
      */
     public void waitForHttp(URI uri, Duration timeout) {
-        waitForHttp(uri, timeout, this::isAlive, () -> name + " (pid " + pid() + ", log " + log + "):\n" + logTail(40));
+        waitForHttp(uri, timeout, List.of());
+    }
+
+    /**
+     * As {@link #waitForHttp(URI, Duration)}, also failing as soon as the log shows one of
+     * {@code failureMarkers} (e.g. Tomcat's {@code startup failed due to previous errors}), since
+     * a server whose application failed keeps running and answers 404.
+     */
+    public void waitForHttp(URI uri, Duration timeout, List<String> failureMarkers) {
+        waitForHttp(uri, timeout, () -> isAlive() && !logShowsAny(failureMarkers),
+                () -> name + " (pid " + pid() + ", log " + log + "):\n" + logTail(40));
+    }
+
+    private boolean logShowsAny(List<String> markers) {
+        if (markers.isEmpty()) {
+            return false;
+        }
+        try {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            return markers.stream().anyMatch(text::contains);
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     static void waitForHttp(URI uri, Duration timeout, java.util.function.BooleanSupplier alive,
@@ -106,7 +128,7 @@ public final class ServerProcess implements AutoCloseable {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!alive.getAsBoolean()) {
-                throw new IllegalStateException("exited before " + uri + " answered: " + diagnosis.get());
+                throw new IllegalStateException("failed before " + uri + " answered: " + diagnosis.get());
             }
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),

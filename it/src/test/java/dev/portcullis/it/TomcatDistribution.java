@@ -75,10 +75,11 @@ public final class TomcatDistribution implements WebServer {
                 .start();
         TomcatDistribution tomcat = new TomcatDistribution(name, port, base, process);
         try {
-            process.waitForHttp(tomcat.baseUri().resolve(readyPath.substring(1)), Duration.ofSeconds(90));
+            process.waitForHttp(tomcat.baseUri().resolve(readyPath.substring(1)), Duration.ofSeconds(120),
+                    List.of("startup failed due to previous errors", "Error deploying web application"));
         } catch (RuntimeException e) {
             tomcat.close();
-            throw e;
+            throw new IllegalStateException(e.getMessage() + "\n" + tomcat.logTail(40), e);
         }
         return tomcat;
     }
