@@ -61,6 +61,14 @@ import java.util.Set;
  * <filter-mapping><filter-name>portcullis</filter-name><url-pattern>/*</url-pattern></filter-mapping>
  * }</pre>
  *
+ * <p>Or with one annotated class (this class stays non-final, with a public no-argument
+ * constructor, for that purpose):
+ * <pre>{@code @WebFilter(urlPatterns = "/*", initParams = @WebInitParam(name = PortcullisFilter.CONFIG_PARAM,
+ *         value = "/WEB-INF/portcullis.properties"))
+ * public class AppPortcullis extends PortcullisFilter {}
+ * }</pre>
+ * Or with only a {@code WEB-INF/portcullis.properties}: see {@link PortcullisInitializer}.
+ *
  * <p>Init-params (names with or without the {@code portcullis.} prefix), each also settable as a
  * system property {@code portcullis.<name>} or an environment variable {@code PORTCULLIS_<NAME>},
  * which override the init-param:

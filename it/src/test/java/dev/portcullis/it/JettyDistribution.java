@@ -48,9 +48,19 @@ public final class JettyDistribution implements WebServer {
     /** As {@link #start(String, Path, int, Map)}, waiting for {@code readyPath} to answer 200. */
     public static JettyDistribution start(String name, Path war, String readyPath, int port,
                                           Map<String, String> environment) {
+        return start(name, war, readyPath, port, environment, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Path, String, int, Map)}, with more Jetty modules than {@code http} and
+     * {@code ee10-deploy}, e.g. {@code ee10-annotations} (needed for {@code @WebFilter} and for
+     * {@code ServletContainerInitializer}s in the WAR's jars) or {@code ee10-jsp}.
+     */
+    public static JettyDistribution start(String name, Path war, String readyPath, int port,
+                                          Map<String, String> environment, List<String> extraModules) {
         Path home = ItPaths.jettyHome();
         Path base = ItPaths.freshDirectory(name + "-base");
-        createBase(name, home, base);
+        createBase(name, home, base, extraModules.isEmpty() ? MODULES : MODULES + "," + String.join(",", extraModules));
         try {
             Files.copy(war, base.resolve("webapps").resolve("ROOT.war"));
         } catch (IOException e) {
@@ -76,12 +86,12 @@ public final class JettyDistribution implements WebServer {
         return jetty;
     }
 
-    private static void createBase(String name, Path home, Path base) {
+    private static void createBase(String name, Path home, Path base, String modules) {
         try {
             Files.createDirectories(base.resolve("work"));
             Path log = ItPaths.logs().resolve(name + "-add-modules.log");
             Process p = new ProcessBuilder(ServerProcess.java(), "-jar", home.resolve("start.jar").toString(),
-                    "--add-modules=" + MODULES)
+                    "--add-modules=" + modules)
                     .directory(base.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
@@ -91,7 +101,7 @@ public final class JettyDistribution implements WebServer {
                 throw new IllegalStateException("jetty --add-modules timed out: " + log);
             }
             if (p.exitValue() != 0 || !Files.isDirectory(base.resolve("webapps"))) {
-                throw new IllegalStateException("jetty --add-modules=" + MODULES + " failed (exit " + p.exitValue()
+                throw new IllegalStateException("jetty --add-modules=" + modules + " failed (exit " + p.exitValue()
                         + "):\n" + ServerProcess.tail(log, 30));
             }
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.ext.Provider;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *         .register(new PortcullisFeature(engine));                        // Jersey
  * // RESTEasy: return it from Application.getSingletons()
  * }</pre>
+ *
+ * <h2>Discovery</h2>
+ * The class is annotated {@link Provider}: in a servlet container, Jersey and RESTEasy add it by
+ * themselves when the application's {@code Application} subclass returns no classes and no
+ * singletons (they take the {@code @Path} and {@code @Provider} classes the container finds in
+ * {@code WEB-INF/classes} and {@code WEB-INF/lib}). Discovered instances use the no-argument
+ * constructor and are switched off by the application property {@value #AUTO_REGISTER}
+ * {@code =false} (or the system property / {@code PORTCULLIS_JAXRS_AUTO_REGISTER}); an instance
+ * constructed with an engine is never switched off. Where nothing is scanned (Jersey on Grizzly,
+ * an {@code Application} that lists its classes) register it yourself:
+ * {@code register(PortcullisFeature.class)} or {@code register(new PortcullisFeature(engine))}.
  *
  * <h2>What it registers</h2>
  * Annotations are read once, at deployment, in {@link #configure(ResourceInfo, FeatureContext)}:
@@ -120,6 +132,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the runtime during deployment and are synchronized; the filters they register are immutable and
  * thread-safe.
  */
+@Provider
 public final class PortcullisFeature implements Feature, DynamicFeature {
     private static final Logger LOG = LoggerFactory.getLogger(PortcullisFeature.class);
 
@@ -127,6 +140,12 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
     public static final String UNANNOTATED = "portcullis.jaxrs.unannotated";
     /** Setting: the realm of the {@code WWW-Authenticate} challenge, default {@code portcullis}. */
     public static final String REALM = "portcullis.realm";
+
+    /**
+     * Setting: {@code false} switches off instances made with the no-argument constructor, as
+     * {@code @Provider} scanning makes them; default {@code true}.
+     */
+    public static final String AUTO_REGISTER = "portcullis.jaxrs.auto-register";
 
     private static final String DEFAULT_REALM = "portcullis";
 
@@ -159,10 +178,17 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         this.mode = Objects.requireNonNull(mode, "mode");
     }
 
-    /** Registers the authentication filter. */
+    /**
+     * Registers the authentication filter; returns false, registering nothing, when this instance
+     * was made by the no-argument constructor and {@value #AUTO_REGISTER} is {@code false}.
+     */
     @Override
     public boolean configure(FeatureContext context) {
         Deployment d = deployment(context.getConfiguration());
+        if (d.disabled) {
+            LOG.info("Portcullis: JAX-RS feature not enabled: {}=false", AUTO_REGISTER);
+            return false;
+        }
         context.register(d.authenticationFilter, Priorities.AUTHENTICATION);
         return true;
     }
@@ -176,6 +202,9 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
             return;
         }
         Deployment d = deployment(context.getConfiguration());
+        if (d.disabled) {
+            return;
+        }
         MethodRule rule = MethodRule.of(type, method, d.mode);
         MethodRule.Permission permission = rule.permission();
         if (permission != null && d.startupEngine != null
@@ -236,6 +265,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
 
     /** What the feature settles once per deployment: settings, the engines, the filters' helpers. */
     private final class Deployment {
+        final boolean disabled;
         final Unannotated mode;
         final Portcullis startupEngine;
         final Authenticator authenticator;
@@ -244,6 +274,14 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         Deployment(Configuration configuration) {
             Settings settings = Settings.fromSystem(portcullisProperties(configuration), Map.of());
             try {
+                this.disabled = engine == null && !settings.getBoolean(AUTO_REGISTER, true);
+                if (disabled) {
+                    this.mode = null;
+                    this.startupEngine = null;
+                    this.authenticator = null;
+                    this.authenticationFilter = null;
+                    return;
+                }
                 this.mode = PortcullisFeature.this.mode != null ? PortcullisFeature.this.mode
                         : settings.getEnum(UNANNOTATED, Unannotated.class, Unannotated.AUTHENTICATED);
                 String realm = settings.get(REALM, DEFAULT_REALM);

@@ -33,6 +33,51 @@ class PortcullisFeatureTest {
     }
 
     @Test
+    void classWhenScannedThenCarriesProviderAnnotation() {
+        assertThat(PortcullisFeature.class.isAnnotationPresent(jakarta.ws.rs.ext.Provider.class)).isTrue();
+    }
+
+    @Test
+    void autoRegisterWhenFalseThenDiscoveredFeatureGuardsNothing() throws Exception {
+        try (Runtimes.Deployed server = Runtimes.jerseyGrizzly(app()
+                .property(Portcullis.ENGINE_ATTRIBUTE, engine)
+                .property(PortcullisFeature.AUTO_REGISTER, "false")
+                .register(PortcullisFeature.class))) {
+            HttpResponse<String> response = Http.get(server.base, "things/plain", null);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("plain anonymous");
+        }
+    }
+
+    @Test
+    void autoRegisterWhenUnsetThenDiscoveredFeatureGuards() throws Exception {
+        try (Runtimes.Deployed server = Runtimes.jerseyGrizzly(app()
+                .property(Portcullis.ENGINE_ATTRIBUTE, engine)
+                .register(PortcullisFeature.class))) {
+            assertRefused(Http.get(server.base, "things/plain", null), 401, "missing_token");
+            assertThat(Http.get(server.base, "things/plain", mint.token("bob")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void autoRegisterWhenFalseThenInstanceWithEngineStillGuards() throws Exception {
+        try (Runtimes.Deployed server = Runtimes.jerseyGrizzly(app()
+                .property(PortcullisFeature.AUTO_REGISTER, "false")
+                .register(new PortcullisFeature(engine)))) {
+            assertRefused(Http.get(server.base, "things/plain", null), 401, "missing_token");
+        }
+    }
+
+    @Test
+    void autoRegisterWhenNotABooleanThenDeploymentFailsNamingSetting() {
+        assertThatThrownBy(() -> Runtimes.jerseyGrizzly(app()
+                .property(PortcullisFeature.AUTO_REGISTER, "maybe")
+                .register(PortcullisFeature.class)).close())
+                .satisfies(e -> assertThat(causeMessages(e)).contains("portcullis.jaxrs.auto-register"));
+    }
+
+    @Test
     void unannotatedWhenModeDenyThen403EvenWithToken() throws Exception {
         try (Runtimes.Deployed server = Runtimes.jerseyGrizzly(app()
                 .register(new PortcullisFeature(engine, Unannotated.DENY)))) {
