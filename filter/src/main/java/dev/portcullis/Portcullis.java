@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -290,16 +289,17 @@ public final class Portcullis implements AutoCloseable {
                 principals.of(who.subject(), attrs),
                 ResourceContext.of(resourceKind, resourceId, resourceAttributes), action);
         String id = decisions.newDecisionId();
+        List<String> derivedRoles = decision.activeDerivedRoles().isEmpty() ? List.of()
+                : List.copyOf(decision.activeDerivedRoles());
         record(id, who, resourceKind, resourceId, action, method, path, attrs, decision.isAllowed() ? "ALLOW" : "DENY",
                 decision.isAllowed() ? null : Reason.ACCESS_DENIED.code(), decision.policy().orElse(null),
-                decision.rule(), new ArrayList<>(decision.activeDerivedRoles()), start);
+                decision.rule(), derivedRoles, start);
         if (!decision.isAllowed()) {
             decision.error().ifPresent(err -> LOG.warn("policy evaluation error for {} {} on {}:{}: {}",
                     who.subject(), action, resourceKind, resourceId, err));
             throw new PortcullisException(Reason.ACCESS_DENIED, "denied by " + decision, null, 0, null, id);
         }
-        return new Authorization(id, decision.policy().orElse(null), decision.rule(),
-                new ArrayList<>(decision.activeDerivedRoles()));
+        return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles);
     }
 
     private PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
