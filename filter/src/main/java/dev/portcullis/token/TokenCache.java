@@ -37,9 +37,11 @@ import java.util.concurrent.atomic.LongAdder;
  * when an insert finds the cache full, expired entries are dropped first and then about 1/16 of
  * the entries, chosen by hash order (an approximately random, not LRU, choice). Tokens longer
  * than {@code maxTokenChars} (the extractor's maximum token size, default 4096) are never cached.
- * Memory is therefore bounded by {@code maxEntries × (2 × maxTokenChars + the parsed claims of one
- * token + ~200 bytes)}; with the defaults and typical 1 KB tokens that is about 40 MB at worst, and
- * measured 10,000 typical tokens take about 16 MB (see BENCHMARKS.md).
+ * Memory is therefore bounded by {@code maxEntries} times the cost of one entry: the token string
+ * (one byte per character, at most {@code maxTokenChars}), its decoded claims and about 200 bytes of
+ * bookkeeping. Measured with typical 750-character RS256 access tokens, an entry takes about
+ * 2.8 KB, so the default 10,000 entries take about 27 MB (BENCHMARKS.md, memory); tokens at the
+ * 4 KiB limit with many small claims cost a few times more.
  *
  * <p><b>Key rotation.</b> {@link #keysRemoved(String, Set)} (wired to
  * {@link TokenValidator.Builder#onKeysRemoved}) drops every entry of that issuer verified with one
