@@ -44,6 +44,7 @@ def table(title, rows, baseline=None, pair=None):
 
 
 table("Engine (EngineBench)", [row(r) for r in load("engine.json")], baseline="baseline")
+table("Token cache hit alone (EngineBench, own run)", [row(r) for r in load("tokencache.json")], baseline="baseline")
 table("Servlet filter in Jetty, in memory (ServletBench)", [row(r) for r in load("servlet.json")], baseline="publicOnly")
 cold = []
 for alg in ("RS256", "PS256", "ES256", "EdDSA", "HS256"):
