@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * costs a full validation again. Because {@code nbf}, {@code iat} and the lifetime check only become
  * more lenient as time passes, a token that verified once stays valid until its expiry.
  *
- * <p><b>Bounds.</b> At most {@linkplain #MAX_ENTRIES max-entries} tokens (default 10,000) are kept;
- * when an insert finds the cache full, expired entries are dropped first and then about 1/16 of
+ * <p><b>Bounds.</b> At most {@linkplain #MAX_ENTRIES max-entries} tokens (default 10,000) are kept
+ * (plus, for a moment, one per thread inserting concurrently); when an insert finds the cache full, expired entries are dropped first and then about 1/16 of
  * the entries, chosen by hash order (an approximately random, not LRU, choice). Tokens longer
  * than {@code maxTokenChars} (the extractor's maximum token size, default 4096) are never cached.
  * Memory is therefore bounded by {@code maxEntries} times the cost of one entry: the token string
