@@ -13,10 +13,10 @@ import dev.portcullis.hygiene.HygieneResult;
 import dev.portcullis.policy.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
-import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.token.BearerTokenExtractor;
+import dev.portcullis.token.TokenCache;
 import dev.portcullis.token.TokenSettings;
 import dev.portcullis.token.TokenValidator;
 import dev.portcullis.token.VerifiedToken;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,16 +66,19 @@ public final class Portcullis implements AutoCloseable {
 
     private final BearerTokenExtractor extractor;
     private final TokenValidator validator;
+    private final TokenCache tokens;
     private final ClaimHygiene hygiene;
     private final AttributeCache attributes;
     private final PolicyEvaluator policy;
     private final ResourceResolver resources;
     private final DecisionLog decisions;
     private final Clock clock;
+    private final PrincipalContexts principals = new PrincipalContexts();
 
     private Portcullis(Builder b) {
         this.extractor = b.extractor;
         this.validator = b.validator;
+        this.tokens = b.tokens;
         this.hygiene = b.hygiene;
         this.attributes = b.attributes;
         this.policy = b.policy;
@@ -101,8 +103,14 @@ public final class Portcullis implements AutoCloseable {
     public static Portcullis fromSettings(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         Builder b = builder().clock(clock);
-        b.extractor(TokenSettings.extractor(settings));
-        b.validator(TokenSettings.validator(settings, clock, (issuer, kids) -> { }));
+        BearerTokenExtractor extractor = TokenSettings.extractor(settings);
+        b.extractor(extractor);
+        TokenCache tokenCache = TokenCache.fromSettings(settings, clock, extractor.maxTokenBytes()).orElse(null);
+        b.validator(TokenSettings.validator(settings, clock, tokenCache == null ? (issuer, kids) -> { }
+                : tokenCache::keysRemoved));
+        if (tokenCache != null) {
+            b.tokens(tokenCache);
+        }
         b.hygiene(ClaimHygiene.fromSettings(settings));
         int capacity = settings.getInt(DECISION_LOG_CAPACITY, DecisionLog.DEFAULT_CAPACITY);
         if (capacity < 1) {
@@ -144,7 +152,8 @@ public final class Portcullis implements AutoCloseable {
     }
 
     /**
-     * Authenticates a request: one bearer token, size gate, signature and claims, claim hygiene.
+     * Authenticates a request: one bearer token, size gate, then the verified-token cache; on a
+     * miss signature and claims, claim hygiene, and the result is cached.
      *
      * @return the verified identity carrying only the claims hygiene lets the application see, or
      *         {@code null} when the request carries no bearer token
@@ -156,6 +165,20 @@ public final class Portcullis implements AutoCloseable {
         if (token == null) {
             return null;
         }
+        if (tokens == null) {
+            return verify(token);
+        }
+        VerifiedToken cached = tokens.get(token);
+        if (cached != null) {
+            return cached;
+        }
+        long generation = tokens.generation();
+        VerifiedToken verified = verify(token);
+        tokens.put(token, verified, generation);
+        return verified;
+    }
+
+    private VerifiedToken verify(String token) throws PortcullisException {
         VerifiedToken verified = validator.validate(token);
         HygieneResult result = hygiene.check(verified.claims());
         if (result.refused()) {
@@ -263,19 +286,20 @@ public final class Portcullis implements AutoCloseable {
             throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable", e, 5);
         }
         Decision decision = policy.decide(
-                PrincipalContext.of(who.subject(), attrs.roles(), attrs.attributes()),
+                principals.of(who.subject(), attrs),
                 ResourceContext.of(resourceKind, resourceId, resourceAttributes), action);
         String id = decisions.newDecisionId();
+        List<String> derivedRoles = decision.activeDerivedRoles().isEmpty() ? List.of()
+                : List.copyOf(decision.activeDerivedRoles());
         record(id, who, resourceKind, resourceId, action, method, path, attrs, decision.isAllowed() ? "ALLOW" : "DENY",
                 decision.isAllowed() ? null : Reason.ACCESS_DENIED.code(), decision.policy().orElse(null),
-                decision.rule(), new ArrayList<>(decision.activeDerivedRoles()), start);
+                decision.rule(), derivedRoles, start);
         if (!decision.isAllowed()) {
             decision.error().ifPresent(err -> LOG.warn("policy evaluation error for {} {} on {}:{}: {}",
                     who.subject(), action, resourceKind, resourceId, err));
             throw new PortcullisException(Reason.ACCESS_DENIED, "denied by " + decision, null, 0, null, id);
         }
-        return new Authorization(id, decision.policy().orElse(null), decision.rule(),
-                new ArrayList<>(decision.activeDerivedRoles()));
+        return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles);
     }
 
     private PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
@@ -333,6 +357,11 @@ public final class Portcullis implements AutoCloseable {
         }
     }
 
+    /** The verified-token cache, or null when it is disabled. */
+    public TokenCache tokenCache() {
+        return tokens;
+    }
+
     /** The token validator (for tools such as the CLI). */
     public TokenValidator tokenValidator() {
         return validator;
@@ -382,6 +411,7 @@ public final class Portcullis implements AutoCloseable {
     public static final class Builder {
         private BearerTokenExtractor extractor = BearerTokenExtractor.builder().build();
         private TokenValidator validator;
+        private TokenCache tokens;
         private ClaimHygiene hygiene = ClaimHygiene.defaults();
         private AttributeCache attributes;
         private PolicyEvaluator policy;
@@ -399,6 +429,16 @@ public final class Portcullis implements AutoCloseable {
 
         public Builder validator(TokenValidator validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * The verified-token cache (default none: every request verifies its token). Wire its
+         * {@link TokenCache#keysRemoved} to the validator's
+         * {@link TokenValidator.Builder#onKeysRemoved} so that rotated-out keys drop their tokens.
+         */
+        public Builder tokens(TokenCache tokens) {
+            this.tokens = Objects.requireNonNull(tokens, "tokens");
             return this;
         }
 

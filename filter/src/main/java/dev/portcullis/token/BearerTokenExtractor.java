@@ -3,6 +3,7 @@ package dev.portcullis.token;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,6 +38,20 @@ public final class BearerTokenExtractor {
     public static final int DEFAULT_MAX_HEADER_BYTES = 1024;
 
     private static final String SCHEME = "bearer";
+    /** The unpadded base64url alphabet, indexed by byte value. */
+    private static final boolean[] BASE64URL = new boolean[256];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            BASE64URL[c] = true;
+            BASE64URL[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            BASE64URL[c] = true;
+        }
+        BASE64URL['-'] = true;
+        BASE64URL['_'] = true;
+    }
 
     private final int maxTokenBytes;
     private final int maxHeaderSegmentChars;
@@ -95,7 +110,7 @@ public final class BearerTokenExtractor {
         return token;
     }
 
-    private static String fromHeader(String header) throws PortcullisException {
+    private String fromHeader(String header) throws PortcullisException {
         if (header == null) {
             return null;
         }
@@ -108,37 +123,51 @@ public final class BearerTokenExtractor {
             }
             return null; // another scheme, such as Basic: not ours
         }
-        if (space < 0) {
+        int length = space < 0 ? 0 : header.length() - space - 1;
+        if (length == 0) {
             throw new PortcullisException(Reason.INVALID_REQUEST, "Bearer scheme without a token");
         }
-        String token = header.substring(space + 1);
-        if (token.isEmpty()) {
-            throw new PortcullisException(Reason.INVALID_REQUEST, "Bearer scheme without a token");
+        if (length > maxTokenBytes) {
+            // the size gate comes before every scan of the token
+            throw tooLarge(length);
         }
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c == ' ' || c == '\t' || c == ',') {
-                throw new PortcullisException(Reason.INVALID_REQUEST, "more than one token after Bearer");
-            }
+        // indexOf is a vectorised scan: much cheaper than a per-character loop on every request
+        if (header.indexOf(' ', space + 1) >= 0 || header.indexOf('\t', space + 1) >= 0
+                || header.indexOf(',', space + 1) >= 0) {
+            throw new PortcullisException(Reason.INVALID_REQUEST, "more than one token after Bearer");
         }
-        return token;
+        return header.substring(space + 1);
+    }
+
+    private PortcullisException tooLarge(int length) {
+        return new PortcullisException(Reason.TOKEN_TOO_LARGE, "token of " + length + " bytes exceeds " + maxTokenBytes);
     }
 
     private void checkSyntax(String token) throws PortcullisException {
         if (token.length() > maxTokenBytes) {
-            throw new PortcullisException(Reason.TOKEN_TOO_LARGE,
-                    "token of " + token.length() + " bytes exceeds " + maxTokenBytes);
+            throw tooLarge(token.length());
         }
         // A JWE is recognised by its five segments before the JWS syntax rules: its encrypted-key
         // segment is legitimately empty with "alg":"dir", which must not make it look malformed.
-        if (token.chars().filter(c -> c == '.').count() == 4) {
+        int dots = 0;
+        for (int i = token.indexOf('.'); i >= 0; i = token.indexOf('.', i + 1)) {
+            dots++;
+        }
+        if (dots == 4) {
             throw new PortcullisException(Reason.ENCRYPTED_TOKEN, "five segments: a JWE, refused without decryption");
         }
         int segments = 1;
         int segmentStart = 0;
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
+        // A byte copy (one array copy for an ASCII string) scans faster than charAt; a non-Latin-1
+        // character becomes '?', which is refused like any other character outside base64url.
+        byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < bytes.length; i++) {
+            int c = bytes[i] & 0xff;
+            if (!BASE64URL[c]) {
+                if (c != '.') {
+                    throw new PortcullisException(Reason.MALFORMED_TOKEN,
+                            "character outside base64url at offset " + i);
+                }
                 checkSegment(segmentStart, i, segments);
                 checkCanonicalEnd(token, segmentStart, i, segments);
                 if (segments == 1 && i > maxHeaderSegmentChars) {
@@ -146,9 +175,6 @@ public final class BearerTokenExtractor {
                 }
                 segments++;
                 segmentStart = i + 1;
-            } else if (!isBase64Url(c)) {
-                throw new PortcullisException(Reason.MALFORMED_TOKEN,
-                        "character outside base64url at offset " + i);
             }
         }
         checkSegment(segmentStart, token.length(), segments);
@@ -198,10 +224,6 @@ public final class BearerTokenExtractor {
             return c - '0' + 52;
         }
         return c == '-' ? 62 : 63;
-    }
-
-    private static boolean isBase64Url(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
     /**

@@ -1,0 +1,53 @@
+package dev.portcullis;
+
+import dev.portcullis.attributes.PrincipalAttributes;
+import dev.portcullis.policy.PrincipalContext;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Remembers the {@link PrincipalContext} built for recent {@link PrincipalAttributes} instances,
+ * so that a request whose attributes came from the attribute cache (which returns the same
+ * immutable instance on every hit) does not copy and convert the attribute map again.
+ *
+ * <p>A direct-mapped table of {@value #SLOTS} slots indexed by identity hash: a slot matches only
+ * the very same attributes instance, so fresh attributes (a reload, a revocation) always get a
+ * fresh context. Colliding principals overwrite each other's slot; that costs a rebuild, never a
+ * wrong answer. Memory is bounded by the slot count.
+ *
+ * <p>Thread safety: thread-safe and lock-free; slots are replaced atomically.
+ */
+final class PrincipalContexts {
+    static final int SLOTS = 4096;
+
+    private final AtomicReferenceArray<Slot> slots = new AtomicReferenceArray<>(SLOTS);
+
+    /**
+     * The context of principal {@code id} with {@code attrs}: cached for this exact instance and
+     * id, or built and cached.
+     */
+    PrincipalContext of(String id, PrincipalAttributes attrs) {
+        int i = spread(System.identityHashCode(attrs)) & (SLOTS - 1);
+        Slot slot = slots.getAcquire(i);
+        if (slot != null && slot.attributes == attrs && slot.context.id().equals(id)) {
+            return slot.context;
+        }
+        PrincipalContext context = PrincipalContext.of(id, attrs.roles(), attrs.attributes());
+        slots.setRelease(i, new Slot(attrs, context));
+        return context;
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    private static final class Slot {
+        final PrincipalAttributes attributes;
+        final PrincipalContext context;
+
+        Slot(PrincipalAttributes attributes, PrincipalContext context) {
+            this.attributes = attributes;
+            this.context = context;
+        }
+    }
+}
