@@ -171,8 +171,10 @@ abstract class DemoWarContractTests {
     @Test
     void whoamiWhenSignatureAlteredThenInvalidToken() {
         String token = devToken("alice");
-        String forged = token.substring(0, token.lastIndexOf('.') + 1)
-                + new StringBuilder(token.substring(token.lastIndexOf('.') + 1)).reverse();
+        // change one character in the middle of the signature: still canonical base64url, wrong bytes
+        int middle = token.lastIndexOf('.') + (token.length() - token.lastIndexOf('.')) / 2;
+        char swapped = token.charAt(middle) == 'A' ? 'B' : 'A';
+        String forged = token.substring(0, middle) + swapped + token.substring(middle + 1);
 
         Http.Response r = http.send("GET", "/app/whoami", forged);
 
