@@ -119,7 +119,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@value #CLUSTER_MB}</td><td>32</td><td>size of the clustered attributes tier in MB
  *       (the revocations take another 4 MB)</td></tr>
  *   <tr><td>{@value #CLUSTER_TIMEOUT}</td><td>1s</td><td>longest a cluster read or write may take
- *       (connecting at startup may take five times this)</td></tr>
+ *       (connecting may take ten times this, at least 10 s)</td></tr>
  *   <tr><td>{@value #EHCACHE_XML}</td><td>unset</td><td>an Ehcache XML file (path, URL or
  *       {@code classpath:}name) whose cache {@value #EHCACHE_ALIAS} gives the resource pools
  *       (heap, off-heap, disk, clustered); excludes max-entries and offheap-mb</td></tr>
@@ -211,6 +211,8 @@ public final class AttributeCache implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Revocations shared with other nodes; null for a node-local cache. */
     private final Cache<PrincipalKey, Revocation> sharedRevocations;
+    /** Owns {@link #sharedRevocations}; null for a node-local cache. */
+    private final CacheManager revocationsManager;
     /** Revocations and evictions this node could not write to the cluster yet. */
     private final ConcurrentHashMap<PrincipalKey, Revocation> unshared = new ConcurrentHashMap<>();
     private final PrincipalKey probeKey = PrincipalKey.of(PROBE_ISSUER, UUID.randomUUID().toString());
@@ -227,8 +229,9 @@ public final class AttributeCache implements AutoCloseable {
     private final LongAdder revocations = new LongAdder();
 
     private AttributeCache(Builder b, CacheManager cacheManager, Cache<PrincipalKey, CacheEntry> store,
-            Cache<PrincipalKey, Revocation> sharedRevocations) {
+            Cache<PrincipalKey, Revocation> sharedRevocations, CacheManager revocationsManager) {
         this.sharedRevocations = sharedRevocations;
+        this.revocationsManager = revocationsManager;
         this.source = b.source;
         this.clock = b.clock;
         this.ttlMillis = b.ttl.toMillis();
@@ -439,6 +442,13 @@ public final class AttributeCache implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Closing the attribute cache failed", e);
         }
+        if (revocationsManager != null) {
+            try {
+                revocationsManager.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the shared revocations failed", e);
+            }
+        }
         try {
             source.close();
         } catch (Exception e) {
@@ -522,7 +532,7 @@ public final class AttributeCache implements AutoCloseable {
     private boolean clusterReachable() {
         long now = clock.millis();
         long last = lastProbe;
-        if (now >= last && now - last < PROBE_INTERVAL_MILLIS) {
+        if (last != Long.MIN_VALUE && now >= last && now - last < PROBE_INTERVAL_MILLIS) {
             return clusterOnline;
         }
         if (!probing.compareAndSet(false, true)) {
@@ -531,6 +541,9 @@ public final class AttributeCache implements AutoCloseable {
         try {
             lastProbe = now;
             try {
+                // Read first: with Ehcache 3.11 a read notices a lost connection and starts the
+                // reconnection, while a strongly consistent write on a disconnected tier only fails.
+                sharedRevocations.get(probeKey);
                 sharedRevocations.put(probeKey, new Revocation(now, 0));
             } catch (RuntimeException e) {
                 clusterFailed("probing", e);
@@ -650,34 +663,38 @@ public final class AttributeCache implements AutoCloseable {
             flight.future.completeExceptionally(e);
             throw e;
         }
-        if (!flight.future.isDone()) {
-            put(key, flight, result, started, before);
+        if (!flight.future.isDone() && !put(key, flight, result, started, before)) {
+            // clustered and the cluster failed: the answer cannot be fenced against revocations
+            // on other nodes, so it is not served either (fail closed)
+            flight.future.completeExceptionally(new AttributeSourceException("the attribute cluster is unreachable"));
+            return;
         }
         flight.future.complete(result);
     }
 
-    private void put(PrincipalKey key, Flight flight, PrincipalAttributes result, long started,
+    /** Stores the answer; false only if the cluster could not be reached. */
+    private boolean put(PrincipalKey key, Flight flight, PrincipalAttributes result, long started,
             Revocation before) {
         long ttl = result.status() == PrincipalStatus.UNKNOWN ? negativeTtlMillis : ttlMillis;
         if (ttl <= 0) {
-            return;
+            return true;
         }
         long freshUntil = saturatedAdd(started, ttl);
         CacheEntry entry = new CacheEntry(result, freshUntil, saturatedAdd(freshUntil, staleWindowMillis));
         int s = stripe(key);
         synchronized (locks[s]) {
             if (generations[s] != flight.generation) {
-                return; // invalidated while loading: the answer may predate the invalidation
+                return true; // invalidated while loading: the answer may predate the invalidation
             }
             try {
                 store.put(key, entry);
             } catch (RuntimeException e) {
                 if (sharedRevocations != null) {
                     clusterFailed("storing an entry", e);
-                } else {
-                    LOG.warn("Storing attributes in the cache failed", e);
+                    return false;
                 }
-                return;
+                LOG.warn("Storing attributes in the cache failed", e);
+                return true;
             }
         }
         if (sharedRevocations != null) {
@@ -690,8 +707,10 @@ public final class AttributeCache implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 clusterFailed("checking revocations", e);
+                return false;
             }
         }
+        return true;
     }
 
     private PrincipalAttributes fallback(PrincipalKey key, Throwable failure, CacheEntry first)
@@ -1001,9 +1020,7 @@ public final class AttributeCache implements AutoCloseable {
                     throw new ConfigurationException(CLUSTER_URI, "clustered mode needs "
                             + "org.ehcache:ehcache-clustered on the class path", e);
                 }
-                return start(ClusteredTier.newCacheManager(loader, clusterUri, clusterResource, clusterMb,
-                        maxEntries, offHeapMb, clusterTimeout, ttl.plus(staleWindow).plusMinutes(1)),
-                        ClusteredTier.ATTRIBUTES, ClusteredTier.REVOCATIONS);
+                return startClustered(loader);
             }
             if (ehcacheXml == null) {
                 ResourcePoolsBuilder pools = ResourcePoolsBuilder.heap(maxEntries);
@@ -1040,21 +1057,48 @@ public final class AttributeCache implements AutoCloseable {
                     PrincipalKey.class, CacheEntry.class, declared.getResourcePools()).build()).build();
         }
 
-        private AttributeCache start(CacheManager manager, String alias, String revocationsAlias) {
+        private AttributeCache startClustered(ClassLoader loader) {
+            CacheManager revocationsManager = ClusteredTier.revocationsManager(loader, clusterUri, clusterResource,
+                    clusterTimeout, ttl.plus(staleWindow).plusMinutes(1));
+            try {
+                revocationsManager.init();
+            } catch (RuntimeException e) {
+                try {
+                    revocationsManager.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw new ConfigurationException(CLUSTER_URI, "cannot connect to the attribute cluster "
+                        + clusterUri + ": " + e.getMessage(), e);
+            }
+            try {
+                return start(ClusteredTier.attributesManager(loader, clusterUri, clusterResource, clusterMb,
+                        maxEntries, offHeapMb, clusterTimeout), ClusteredTier.ATTRIBUTES, revocationsManager);
+            } catch (RuntimeException e) {
+                try {
+                    revocationsManager.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private AttributeCache start(CacheManager manager, String alias, CacheManager revocationsManager) {
             try {
                 manager.init();
                 Cache<PrincipalKey, CacheEntry> cache = manager.getCache(alias, PrincipalKey.class,
                         CacheEntry.class);
-                Cache<PrincipalKey, Revocation> shared = revocationsAlias == null ? null
-                        : manager.getCache(revocationsAlias, PrincipalKey.class, Revocation.class);
-                return new AttributeCache(this, manager, cache, shared);
+                Cache<PrincipalKey, Revocation> shared = revocationsManager == null ? null
+                        : revocationsManager.getCache(ClusteredTier.REVOCATIONS, PrincipalKey.class, Revocation.class);
+                return new AttributeCache(this, manager, cache, shared, revocationsManager);
             } catch (RuntimeException e) {
                 try {
                     manager.close();
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-                throw new ConfigurationException(revocationsAlias != null ? CLUSTER_URI
+                throw new ConfigurationException(revocationsManager != null ? CLUSTER_URI
                         : ehcacheXml != null ? EHCACHE_XML : offHeapMb > 0 ? OFFHEAP_MB : MAX_ENTRIES,
                         "cannot start the attribute cache: " + e.getMessage(), e);
             }

@@ -15,8 +15,8 @@ import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.config.units.MemoryUnit;
 
 /**
- * The only class that touches Ehcache's clustered (Terracotta) API: it builds the cache manager
- * of a clustered {@link AttributeCache} with two caches on the cluster named by the URI:
+ * The only class that touches Ehcache's clustered (Terracotta) API: it builds the cache managers
+ * of a clustered {@link AttributeCache}, one per cache, on the cluster named by the URI:
  * <ul>
  *   <li>{@link #ATTRIBUTES}: a local heap tier over a clustered dedicated tier with strong
  *       consistency, so that a remove on one node invalidates every other node's heap copy before
@@ -46,8 +46,17 @@ final class ClusteredTier {
     private ClusteredTier() {
     }
 
-    static CacheManager newCacheManager(ClassLoader loader, URI uri, String resource, long clusterMb,
-            long heapEntries, long offHeapMb, Duration timeout, Duration revocationLifetime) {
+    /** Connecting (at startup, after an outage) may take ten times an operation, at least 10 s. */
+    static Duration connectionTimeout(Duration operation) {
+        Duration tenfold = operation.multipliedBy(10);
+        return tenfold.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : tenfold;
+    }
+
+    /**
+     * The cache manager of the attributes cache, on the entity named by {@code uri}.
+     */
+    static CacheManager attributesManager(ClassLoader loader, URI uri, String resource, long clusterMb,
+            long heapEntries, long offHeapMb, Duration timeout) {
         ResourcePoolsBuilder pools = ResourcePoolsBuilder.heap(heapEntries);
         if (offHeapMb > 0) {
             pools = pools.offheap(offHeapMb, MemoryUnit.MB);
@@ -55,14 +64,26 @@ final class ClusteredTier {
         pools = pools.with(ClusteredResourcePoolBuilder.clusteredDedicated(resource, clusterMb, MemoryUnit.MB));
         return CacheManagerBuilder.newCacheManagerBuilder()
                 .withClassLoader(loader)
-                .with(ClusteringServiceConfigurationBuilder.cluster(uri)
-                        .timeouts(TimeoutsBuilder.timeouts().read(timeout).write(timeout)
-                                .connection(timeout.multipliedBy(5)))
-                        .autoCreateOnReconnect(server -> server.defaultServerResource(resource)))
+                .with(clustering(uri, resource, timeout))
                 .withCache(ATTRIBUTES, CacheConfigurationBuilder.newCacheConfigurationBuilder(
                                 PrincipalKey.class, CacheEntry.class, pools)
                         .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
                         .withResilienceStrategy(new ThrowingResilience<>()))
+                .build(false);
+    }
+
+    /**
+     * The cache manager of the revocations cache, on the entity {@code uri} + {@code -revocations}
+     * over its own connection. (One cache per manager: with Ehcache 3.11 a manager whose
+     * connection to a restarted server was re-established reconnected only one of its caches, so
+     * the revocations do not share the attributes' manager.)
+     */
+    static CacheManager revocationsManager(ClassLoader loader, URI uri, String resource, Duration timeout,
+            Duration revocationLifetime) {
+        URI own = URI.create(uri.toString() + "-revocations");
+        return CacheManagerBuilder.newCacheManagerBuilder()
+                .withClassLoader(loader)
+                .with(clustering(own, resource, timeout))
                 .withCache(REVOCATIONS, CacheConfigurationBuilder.newCacheConfigurationBuilder(
                                 PrincipalKey.class, Revocation.class, ResourcePoolsBuilder.heap(REVOCATION_HEAP_ENTRIES)
                                         .with(ClusteredResourcePoolBuilder.clusteredDedicated(resource,
@@ -73,5 +94,12 @@ final class ClusteredTier {
                         .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(revocationLifetime))
                         .withResilienceStrategy(new ThrowingResilience<>()))
                 .build(false);
+    }
+
+    private static ClusteringServiceConfigurationBuilder clustering(URI uri, String resource, Duration timeout) {
+        return ClusteringServiceConfigurationBuilder.cluster(uri)
+                .timeouts(TimeoutsBuilder.timeouts().read(timeout).write(timeout)
+                        .connection(connectionTimeout(timeout)))
+                .autoCreateOnReconnect(server -> server.defaultServerResource(resource));
     }
 }
