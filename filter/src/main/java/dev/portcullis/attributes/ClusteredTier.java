@@ -13,6 +13,7 @@ import org.ehcache.config.builders.CacheManagerBuilder;
 import org.ehcache.config.builders.ExpiryPolicyBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.config.units.MemoryUnit;
+import org.ehcache.impl.serialization.PlainJavaSerializer;
 
 /**
  * The only class that touches Ehcache's clustered (Terracotta) API: it builds the cache managers
@@ -25,7 +26,10 @@ import org.ehcache.config.units.MemoryUnit;
  *       server while the cluster runs (so a node that restarts still sees them).</li>
  * </ul>
  * Both caches report store failures to the caller ({@link ThrowingResilience}); the cluster entity
- * is created on first connection and again on reconnection to a server that lost it.
+ * is created on first connection and again on reconnection to a server that lost it. Keys and
+ * values use Ehcache's stateless {@code PlainJavaSerializer}: the default compact serializer keeps
+ * its class table in a clustered state repository, which a restarted server has lost (the
+ * clients then fail for good, and could disagree on the table).
  *
  * <p>{@link AttributeCache} refers to this class only when a cluster URI is configured, so
  * without one neither this class nor any clustered Ehcache class is ever loaded, and the
@@ -67,6 +71,8 @@ final class ClusteredTier {
                 .with(clustering(uri, resource, timeout))
                 .withCache(ATTRIBUTES, CacheConfigurationBuilder.newCacheConfigurationBuilder(
                                 PrincipalKey.class, CacheEntry.class, pools)
+                        .withKeySerializer(new PlainJavaSerializer<>(loader))
+                        .withValueSerializer(new PlainJavaSerializer<>(loader))
                         .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
                         .withResilienceStrategy(new ThrowingResilience<>()))
                 .build(false);
@@ -88,6 +94,8 @@ final class ClusteredTier {
                                 PrincipalKey.class, Revocation.class, ResourcePoolsBuilder.heap(REVOCATION_HEAP_ENTRIES)
                                         .with(ClusteredResourcePoolBuilder.clusteredDedicated(resource,
                                                 REVOCATION_CLUSTER_MB, MemoryUnit.MB)))
+                        .withKeySerializer(new PlainJavaSerializer<>(loader))
+                        .withValueSerializer(new PlainJavaSerializer<>(loader))
                         .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
                         // only bounds the memory: whether a revocation still counts is decided
                         // by AttributeCache with its clock
