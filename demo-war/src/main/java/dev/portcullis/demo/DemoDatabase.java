@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
+import java.util.ServiceLoader;
 
 /**
  * Creates and seeds the demo database before the Portcullis filter starts: Portcullis' shipped
@@ -32,6 +35,7 @@ public final class DemoDatabase implements ServletContextListener {
         if (url == null) {
             throw new IllegalStateException(URL + " is not set");
         }
+        registerBundledDrivers();
         try {
             keepAlive = DriverManager.getConnection(url);
             if (!seeded(keepAlive)) {
@@ -41,6 +45,40 @@ public final class DemoDatabase implements ServletContextListener {
             }
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot prepare the demo database at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Registers the JDBC drivers packaged in this application (WEB-INF/lib) with DriverManager.
+     * They register themselves only if DriverManager is first used with this application's class
+     * loader; a standalone Tomcat uses it at startup (and any other application in the same JVM
+     * may), after which "No suitable driver" is all the application gets. The filter's pool and
+     * the document store find the drivers registered here.
+     */
+    private static void registerBundledDrivers() {
+        ClassLoader own = DemoDatabase.class.getClassLoader();
+        for (Driver driver : ServiceLoader.load(Driver.class, own)) {
+            if (driver.getClass().getClassLoader() == own) {
+                try {
+                    DriverManager.registerDriver(driver);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot register JDBC driver " + driver.getClass().getName(), e);
+                }
+            }
+        }
+    }
+
+    /** Deregisters the drivers this application registered, so that it can be unloaded. */
+    private static void deregisterBundledDrivers(ServletContextEvent event) {
+        ClassLoader own = DemoDatabase.class.getClassLoader();
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == own) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException e) {
+                    event.getServletContext().log("cannot deregister " + driver.getClass().getName() + ": " + e);
+                }
+            }
         }
     }
 
@@ -84,5 +122,6 @@ public final class DemoDatabase implements ServletContextListener {
                 event.getServletContext().log("closing the demo database failed: " + e.getMessage());
             }
         }
+        deregisterBundledDrivers(event);
     }
 }

@@ -34,31 +34,16 @@ final class VerifyTokenCommand implements Command {
 
     @Override
     public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
-        boolean json = false;
-        String config = null;
-        String tokenArg = null;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--help") || a.equals("-h")) {
-                help(out);
-                return Main.EXIT_OK;
-            } else if (a.equals("--json")) {
-                json = true;
-            } else if (a.equals("--config")) {
-                if (i + 1 >= args.size()) {
-                    return usage(err, "--config needs a FILE");
-                }
-                config = args.get(++i);
-            } else if (a.startsWith("--config=")) {
-                config = a.substring("--config=".length());
-            } else if (a.startsWith("-") && !a.equals("-")) {
-                return usage(err, "unknown option '" + Text.printable(a, 40) + "'");
-            } else if (tokenArg != null) {
-                return usage(err, "give one token only");
-            } else {
-                tokenArg = a;
-            }
+        TokenArguments a = TokenArguments.parse(args);
+        if (a.error != null) {
+            return usage(err, a.error);
         }
+        if (a.help) {
+            help(out);
+            return Main.EXIT_OK;
+        }
+        boolean json = a.json;
+        String config = a.config;
         if (config == null) {
             return usage(err, "--config FILE is required (the same portcullis.* settings the filter uses)");
         }
@@ -83,15 +68,11 @@ final class VerifyTokenCommand implements Command {
         }
         String token;
         try {
-            token = tokenArg == null || tokenArg.equals("-") ? LintTokenCommand.readAll(in) : tokenArg;
+            token = a.readToken(in);
         } catch (IOException e) {
             return fail(json, out, err, "cannot read standard input: " + LintTokenCommand.describe(e));
         } catch (LintTokenCommand.MalformedInput e) {
             return fail(json, out, err, e.getMessage());
-        }
-        token = token.strip();
-        if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = token.substring(7).strip();
         }
         Map<String, Object> result = new LinkedHashMap<>();
         try {

@@ -1,0 +1,93 @@
+package dev.portcullis.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Where the build put what the integration tests use: the demo WAR, the unpacked server
+ * distributions and the working directories under {@code it/target}. Failsafe passes the paths as
+ * system properties ({@code it.target}, {@code it.war}, {@code it.jetty.home},
+ * {@code it.tomcat.home}, {@code it.keycloak.home}); the defaults suit a run from the {@code it/}
+ * directory.
+ *
+ * <p>Thread safety: stateless.
+ */
+public final class ItPaths {
+    private ItPaths() {
+    }
+
+    /** {@code it/target}. */
+    public static Path target() {
+        return Path.of(System.getProperty("it.target", "target")).toAbsolutePath();
+    }
+
+    /** The demo WAR as built. */
+    public static Path demoWar() {
+        return existing(System.getProperty("it.war", target().resolve("wars/portcullis-demo-war.war").toString()),
+                "the demo WAR (mvn install -DskipTests at the root, then mvn -pl it verify)");
+    }
+
+    public static Path jettyHome() {
+        return existing(System.getProperty("it.jetty.home"), "jetty-home (unpacked in pre-integration-test)");
+    }
+
+    public static Path tomcatHome() {
+        return existing(System.getProperty("it.tomcat.home"), "the Tomcat distribution (unpacked in pre-integration-test)");
+    }
+
+    public static Path keycloakHome() {
+        return existing(System.getProperty("it.keycloak.home"), "the Keycloak distribution (unpacked in pre-integration-test)");
+    }
+
+    /** A fresh, empty working directory {@code it/target/<name>}. */
+    public static Path freshDirectory(String name) {
+        Path dir = target().resolve(name);
+        deleteRecursively(dir);
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The directory where server logs are kept: {@code it/target/it-logs}. */
+    public static Path logs() {
+        try {
+            return Files.createDirectories(target().resolve("it-logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path existing(String value, String what) {
+        if (value == null) {
+            throw new IllegalStateException("no path for " + what + ": run under Failsafe (mvn -pl it verify)");
+        }
+        Path p = Path.of(value).toAbsolutePath();
+        if (!Files.exists(p)) {
+            throw new IllegalStateException(what + " not found at " + p);
+        }
+        return p;
+    }
+}

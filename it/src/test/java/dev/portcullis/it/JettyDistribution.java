@@ -1,0 +1,128 @@
+package dev.portcullis.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A standalone Jetty 12.0 distribution ({@code jetty-home}) running a WAR as its own process: a
+ * fresh {@code jetty.base} under {@code it/target} with the {@code http} and {@code ee10-deploy}
+ * modules, the WAR as {@code webapps/ROOT.war}, bound to 127.0.0.1.
+ *
+ * <pre>{@code
+ * try (JettyDistribution jetty = JettyDistribution.start("jetty", ItPaths.demoWar(), port, env)) {
+ *     URI base = jetty.baseUri();
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: {@link #close()} may be called from any thread.
+ */
+public final class JettyDistribution implements WebServer {
+    private static final String MODULES = "http,ee10-deploy";
+
+    private final String name;
+    private final int port;
+    private final ServerProcess process;
+
+    private JettyDistribution(String name, int port, ServerProcess process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    /**
+     * Creates the base, deploys the WAR and starts Jetty; returns once {@code /health} answers.
+     *
+     * @param environment extra environment variables of the server process (e.g. {@code PORTCULLIS_*})
+     */
+    public static JettyDistribution start(String name, Path war, int port, Map<String, String> environment) {
+        return start(name, war, "/health", port, environment);
+    }
+
+    /** As {@link #start(String, Path, int, Map)}, waiting for {@code readyPath} to answer 200. */
+    public static JettyDistribution start(String name, Path war, String readyPath, int port,
+                                          Map<String, String> environment) {
+        Path home = ItPaths.jettyHome();
+        Path base = ItPaths.freshDirectory(name + "-base");
+        createBase(name, home, base);
+        try {
+            Files.copy(war, base.resolve("webapps").resolve("ROOT.war"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess process = ServerProcess.builder(name, List.of(ServerProcess.java(),
+                        "-Djava.io.tmpdir=" + base.resolve("work"),
+                        "-jar", home.resolve("start.jar").toString(),
+                        "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
+                .directory(base)
+                .withoutInherited("PORTCULLIS_")
+                .environment("JAVA_HOME", ServerProcess.javaHome().toString())
+                .environment(environment)
+                .start();
+        JettyDistribution jetty = new JettyDistribution(name, port, process);
+        try {
+            process.waitForHttp(jetty.baseUri().resolve(readyPath.substring(1)), Duration.ofSeconds(120),
+                    List.of("Failed startup of context", "Unable to deploy"));
+        } catch (RuntimeException e) {
+            jetty.close();
+            throw e;
+        }
+        return jetty;
+    }
+
+    private static void createBase(String name, Path home, Path base) {
+        try {
+            Files.createDirectories(base.resolve("work"));
+            Path log = ItPaths.logs().resolve(name + "-add-modules.log");
+            Process p = new ProcessBuilder(ServerProcess.java(), "-jar", home.resolve("start.jar").toString(),
+                    "--add-modules=" + MODULES)
+                    .directory(base.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("jetty --add-modules timed out: " + log);
+            }
+            if (p.exitValue() != 0 || !Files.isDirectory(base.resolve("webapps"))) {
+                throw new IllegalStateException("jetty --add-modules=" + MODULES + " failed (exit " + p.exitValue()
+                        + "):\n" + ServerProcess.tail(log, 30));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public List<Path> logs() {
+        return List.of(process.log());
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
