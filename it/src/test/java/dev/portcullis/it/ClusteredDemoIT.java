@@ -64,7 +64,7 @@ class ClusteredDemoIT {
     static void start() throws Exception {
         work = Path.of(System.getProperty("it.work.dir", "target/it-work"), "demo-cluster-" + System.currentTimeMillis());
         Files.createDirectories(work);
-        Path war = Path.of(System.getProperty("it.demo.war", "target/it-deps/portcullis-demo.war"));
+        Path war = Path.of(System.getProperty("it.war", "target/wars/portcullis-demo-war.war"));
         assertThat(war).exists();
         terracotta = new TerracottaServer(work.resolve("terracotta"), 128).start();
         clusterUri = terracotta.uri("portcullis-demo");

@@ -1,9 +1,6 @@
 package dev.portcullis.it;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Terracotta server from the Ehcache clustered kit (unpacked by the build into the
  * directory named by the system property {@code it.terracotta.kit}), started as a separate
- * process on 127.0.0.1 with a free port and a {@code main} off-heap resource, auto-activated.
+ * {@link ServerProcess} (log under {@code it/target/it-logs}) on 127.0.0.1 with a free port and a {@code main} off-heap resource, auto-activated.
  * {@link #kill()} ends it abruptly (as a crash would), {@link #start()} starts it again on the same
  * port with empty state; {@link #close()} always stops it.
  *
@@ -31,7 +28,7 @@ final class TerracottaServer implements AutoCloseable {
     private final int port;
     private final int groupPort;
     private final int offHeapMb;
-    private Process process;
+    private ServerProcess process;
     private int starts;
 
     TerracottaServer(Path work, int offHeapMb) {
@@ -63,7 +60,6 @@ final class TerracottaServer implements AutoCloseable {
         // a fresh directory: a config directory left by an earlier run would pin its old ports
         Path dir = work.resolve("run-" + (++starts) + "-" + System.currentTimeMillis());
         Files.createDirectories(dir);
-        Path log = dir.resolve("server.log");
         boolean windows = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("win");
         Path script = kit.resolve("server/bin/start-tc-server" + (windows ? ".bat" : ".sh"));
         List<String> command = new ArrayList<>(List.of(
@@ -76,12 +72,12 @@ final class TerracottaServer implements AutoCloseable {
         if (!windows) {
             command.add(0, "sh");
         }
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("JAVA_OPTS", "-Xms64m -Xmx256m -XX:MaxDirectMemorySize=" + (offHeapMb + 64) + "m");
-        process = pb.start();
+        process = ServerProcess.builder("terracotta-" + port + "-" + starts, command)
+                .directory(dir)
+                .environment("JAVA_HOME", ServerProcess.javaHome().toString())
+                .environment("JAVA_OPTS", "-Xms64m -Xmx256m -XX:MaxDirectMemorySize=" + (offHeapMb + 64) + "m")
+                .start();
+        Path log = process.log();
         Instant deadline = Instant.now().plus(STARTUP);
         while (Instant.now().isBefore(deadline)) {
             String out = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
@@ -89,8 +85,8 @@ final class TerracottaServer implements AutoCloseable {
                 return this;
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("the Terracotta server exited with " + process.exitValue()
-                        + "; its log is " + log + ":\n" + tail(out));
+                throw new IllegalStateException("the Terracotta server exited; its log is " + log + ":\n"
+                        + tail(out));
             }
             Thread.sleep(200);
         }
@@ -98,24 +94,26 @@ final class TerracottaServer implements AutoCloseable {
         throw new IllegalStateException("the Terracotta server was not ready within " + STARTUP + "; see " + log);
     }
 
-    /** Ends the server process and its children at once, as a crash would. */
-    void kill() throws InterruptedException {
-        Process p = process;
+    /** Ends the server process and its children at once (SIGKILL), as a crash would. */
+    void kill() {
+        ServerProcess p = process;
         if (p == null) {
             return;
         }
-        List<ProcessHandle> children = p.descendants().toList();
-        children.forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(30, TimeUnit.SECONDS);
-        for (ProcessHandle child : children) {
-            child.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
-        }
+        ProcessHandle.of(p.pid()).ifPresent(root -> {
+            List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+            tree.add(root);
+            tree.forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle h : tree) {
+                h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            }
+        });
+        p.close(); // releases what ServerProcess holds (nothing is left to stop)
         process = null;
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         kill();
     }
 
@@ -124,10 +122,6 @@ final class TerracottaServer implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 }
