@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -75,8 +78,21 @@ import org.slf4j.LoggerFactory;
  *       revocation).</li>
  *   <li><b>{@link #evictAll}</b> is {@code evict} for every principal.</li>
  * </ul>
- * Revocation state is local to this instance; with a clustered Ehcache tier, call
- * {@code revoke} on every node.
+ *
+ * <h2>Clustered mode</h2>
+ * With {@value #CLUSTER_URI} set (and {@code org.ehcache:ehcache-clustered} on the class path),
+ * several nodes share one Terracotta server: the entries live in a clustered tier under each
+ * node's heap tier, with strong consistency, and revocations are shared through a second clustered
+ * cache. A {@code revoke} or {@code evict} on one node therefore removes the entry for every node
+ * before it returns (the server invalidates the other nodes' heap copies), no node serves a stale
+ * copy of a principal revoked on any node, and a load that was in flight on any node while a
+ * revocation happened does not leave its answer in the cache. While a node cannot reach the
+ * cluster it serves only the entries its heap tier still holds (fresh, or stale within the window
+ * while the store fails), refuses every other principal with {@link AttributesUnavailableException}
+ * (it cannot learn other nodes' revocations, so it does not load new ones), honours its own
+ * revocations, and writes them to the cluster when it reconnects. Without {@value #CLUSTER_URI}
+ * no clustered class is loaded and revocation state is local to this instance. See
+ * {@code docs/cluster.md} for the topology and the failure cases.
  *
  * <h2>Settings</h2>
  * <table>
@@ -95,6 +111,15 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@value #RETRY_AFTER}</td><td>5s</td><td>Retry-After hint when unavailable</td></tr>
  *   <tr><td>{@value #LOADER_THREADS}</td><td>4</td><td>loads running at once (distinct
  *       principals)</td></tr>
+ *   <tr><td>{@value #CLUSTER_URI}</td><td>unset</td><td>{@code terracotta://host:port/entity}:
+ *       share entries and revocations through this Terracotta cluster (needs
+ *       {@code org.ehcache:ehcache-clustered} on the class path); unset for a node-local cache</td></tr>
+ *   <tr><td>{@value #CLUSTER_RESOURCE}</td><td>main</td><td>the server's off-heap resource that
+ *       holds the clustered tiers</td></tr>
+ *   <tr><td>{@value #CLUSTER_MB}</td><td>32</td><td>size of the clustered attributes tier in MB
+ *       (the revocations take another 4 MB)</td></tr>
+ *   <tr><td>{@value #CLUSTER_TIMEOUT}</td><td>1s</td><td>longest a cluster read or write may take
+ *       (connecting may take ten times this, at least 10 s)</td></tr>
  *   <tr><td>{@value #EHCACHE_XML}</td><td>unset</td><td>an Ehcache XML file (path, URL or
  *       {@code classpath:}name) whose cache {@value #EHCACHE_ALIAS} gives the resource pools
  *       (heap, off-heap, disk, clustered); excludes max-entries and offheap-mb</td></tr>
@@ -139,6 +164,18 @@ public final class AttributeCache implements AutoCloseable {
     /** Cache alias in the Ehcache XML; default portcullis-attributes. */
     public static final String EHCACHE_ALIAS = "portcullis.attributes.cache.ehcache-alias";
 
+    /** Terracotta cluster URI ({@code terracotta://host:9410/entity}); default unset (local cache). */
+    public static final String CLUSTER_URI = "portcullis.attributes.cache.cluster-uri";
+    /** The server off-heap resource for the clustered tiers; default main. */
+    public static final String CLUSTER_RESOURCE = "portcullis.attributes.cache.cluster-resource";
+    /** Size of the clustered attributes tier in MB; default 32. */
+    public static final String CLUSTER_MB = "portcullis.attributes.cache.cluster-mb";
+    /** Longest cluster read or write; default 1s. */
+    public static final String CLUSTER_TIMEOUT = "portcullis.attributes.cache.cluster-timeout";
+
+    /** Default server off-heap resource for the clustered tiers. */
+    public static final String DEFAULT_CLUSTER_RESOURCE = "main";
+
     /** Default cache alias. */
     public static final String DEFAULT_ALIAS = "portcullis-attributes";
     /** How many revoked principals are remembered at most. */
@@ -147,6 +184,13 @@ public final class AttributeCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AttributeCache.class);
     private static final int STRIPES = 256;
     private static final Duration MAX_DURATION = Duration.ofDays(365);
+    /** How often, at most, a node checks that it reaches the cluster (on misses only). */
+    private static final long PROBE_INTERVAL_MILLIS = 1_000;
+    /** Marks a pending eviction (not a revocation) in {@link #unshared}. */
+    private static final Revocation EVICTION = new Revocation(Long.MIN_VALUE, 0);
+    private static final String PROBE_ISSUER = "urn:portcullis:cluster-probe";
+    private static final String CLUSTERING_API =
+            "org.ehcache.clustered.client.config.builders.ClusteringServiceConfigurationBuilder";
 
     private final AttributeSource source;
     private final Clock clock;
@@ -165,6 +209,17 @@ public final class AttributeCache implements AutoCloseable {
     /** Revoked principals and when (clock millis); guarded by itself. */
     private final LinkedHashMap<PrincipalKey, Long> revoked;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Revocations shared with other nodes; null for a node-local cache. */
+    private final Cache<PrincipalKey, Revocation> sharedRevocations;
+    /** Owns {@link #sharedRevocations}; null for a node-local cache. */
+    private final CacheManager revocationsManager;
+    /** Revocations and evictions this node could not write to the cluster yet. */
+    private final ConcurrentHashMap<PrincipalKey, Revocation> unshared = new ConcurrentHashMap<>();
+    private final PrincipalKey probeKey = PrincipalKey.of(PROBE_ISSUER, UUID.randomUUID().toString());
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private volatile boolean clusterOnline = true;
+    private volatile long lastProbe = Long.MIN_VALUE;
+    private final LongAdder clusterFailures = new LongAdder();
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -173,7 +228,10 @@ public final class AttributeCache implements AutoCloseable {
     private final LongAdder staleServes = new LongAdder();
     private final LongAdder revocations = new LongAdder();
 
-    private AttributeCache(Builder b, CacheManager cacheManager, Cache<PrincipalKey, CacheEntry> store) {
+    private AttributeCache(Builder b, CacheManager cacheManager, Cache<PrincipalKey, CacheEntry> store,
+            Cache<PrincipalKey, Revocation> sharedRevocations, CacheManager revocationsManager) {
+        this.sharedRevocations = sharedRevocations;
+        this.revocationsManager = revocationsManager;
         this.source = b.source;
         this.clock = b.clock;
         this.ttlMillis = b.ttl.toMillis();
@@ -252,11 +310,16 @@ public final class AttributeCache implements AutoCloseable {
             throw unavailable(key, "the attribute cache is closed", null);
         }
         CacheEntry cached = read(key);
-        if (cached != null && clock.millis() < cached.freshUntil) {
+        if (cached != null && clock.millis() < cached.freshUntil
+                && (unshared.isEmpty() || !unshared.containsKey(key))) {
             hits.increment();
             return cached.attributes;
         }
         misses.increment();
+        if (sharedRevocations != null && !clusterReachable()) {
+            // other nodes' revocations cannot reach us: no new principal is loaded
+            return fallback(key, new AttributeSourceException("the attribute cluster is unreachable"), cached);
+        }
         Flight flight = flightFor(key);
         Throwable failure;
         try {
@@ -269,7 +332,7 @@ public final class AttributeCache implements AutoCloseable {
             Thread.currentThread().interrupt();
             failure = e;
         }
-        return fallback(key, failure);
+        return fallback(key, failure, cached);
     }
 
     /**
@@ -277,7 +340,10 @@ public final class AttributeCache implements AutoCloseable {
      * with data read before it was called (neither fresh nor stale).
      */
     public void evict(String issuer, String subject) {
-        invalidate(PrincipalKey.of(issuer, subject));
+        PrincipalKey key = PrincipalKey.of(issuer, subject);
+        if (!invalidate(key)) {
+            unshared.put(key, EVICTION);
+        }
     }
 
     /**
@@ -286,11 +352,23 @@ public final class AttributeCache implements AutoCloseable {
      */
     public void revoke(String issuer, String subject) {
         PrincipalKey key = PrincipalKey.of(issuer, subject);
+        long now = clock.millis();
         synchronized (revoked) {
             revoked.remove(key);
-            revoked.put(key, clock.millis());
+            revoked.put(key, now);
         }
-        invalidate(key);
+        Revocation revocation = new Revocation(now, ThreadLocalRandom.current().nextLong() | 1);
+        boolean shared = true;
+        if (sharedRevocations != null) {
+            // the shared revocation first, the removal second: a load on another node that puts
+            // after the removal sees the revocation and takes its answer back (see put)
+            shared = clusterOnline && shareRevocation(key, revocation);
+        }
+        if (!invalidate(key) || !shared) {
+            unshared.put(key, revocation);
+            LOG.warn("Revocation of subject {} of issuer {} is effective on this node only until the "
+                    + "attribute cluster is reachable again", key.subject(), key.issuer());
+        }
         revocations.increment();
         LOG.info("Revoked cached attributes of subject {} of issuer {}", key.subject(), key.issuer());
     }
@@ -337,6 +415,16 @@ public final class AttributeCache implements AutoCloseable {
         return staleServes.sum();
     }
 
+    /** Cluster reads and writes that failed (0 for a node-local cache). */
+    public long clusterFailures() {
+        return clusterFailures.sum();
+    }
+
+    /** Whether the cache is clustered ({@value #CLUSTER_URI} set). */
+    public boolean clustered() {
+        return sharedRevocations != null;
+    }
+
     /** Calls to {@link #revoke}. */
     public long revocations() {
         return revocations.sum();
@@ -354,6 +442,13 @@ public final class AttributeCache implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Closing the attribute cache failed", e);
         }
+        if (revocationsManager != null) {
+            try {
+                revocationsManager.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the shared revocations failed", e);
+            }
+        }
         try {
             source.close();
         } catch (Exception e) {
@@ -365,7 +460,7 @@ public final class AttributeCache implements AutoCloseable {
     public String toString() {
         return "AttributeCache[ttl=" + ttlMillis + "ms, negativeTtl=" + negativeTtlMillis
                 + "ms, staleWindow=" + staleWindowMillis + "ms, loadTimeout=" + loadTimeout
-                + ", source=" + source.getClass().getSimpleName() + "]";
+                + (sharedRevocations != null ? ", clustered" : "") + ", source=" + source.getClass().getSimpleName() + "]";
     }
 
     // ---------------------------------------------------------------------------------------
@@ -384,13 +479,109 @@ public final class AttributeCache implements AutoCloseable {
         return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
-    private void invalidate(PrincipalKey key) {
+    /** Drops the entry; false if the (clustered) store could not be reached. */
+    private boolean invalidate(PrincipalKey key) {
         int s = stripe(key);
         synchronized (locks[s]) {
             generations[s]++;
             inFlight.remove(key);
-            store.remove(key);
+            if (sharedRevocations != null && !clusterOnline) {
+                return false; // the removal would only wait for the timeout; replayed on reconnect
+            }
+            try {
+                store.remove(key);
+                return true;
+            } catch (RuntimeException e) {
+                clusterFailed("removing an entry", e);
+                return false;
+            }
         }
+    }
+
+    private boolean shareRevocation(PrincipalKey key, Revocation revocation) {
+        try {
+            sharedRevocations.put(key, revocation);
+            return true;
+        } catch (RuntimeException e) {
+            clusterFailed("sharing a revocation", e);
+            return false;
+        }
+    }
+
+    /** The latest revocation of {@code key} on any node; null if none. */
+    private Revocation sharedRevocation(PrincipalKey key) {
+        return sharedRevocations.get(key);
+    }
+
+    private void clusterFailed(String what, RuntimeException e) {
+        clusterFailures.increment();
+        if (clusterOnline) {
+            clusterOnline = false;
+            LOG.warn("The attribute cluster is unreachable ({}); refusing principals this node does not "
+                    + "hold until it is reachable again", what, e);
+        } else {
+            LOG.debug("The attribute cluster is still unreachable ({})", what, e);
+        }
+    }
+
+    /**
+     * Whether this node reaches the cluster: checked by a write at most once per
+     * {@value #PROBE_INTERVAL_MILLIS} ms (misses only; hits never wait for it). On the first success
+     * after a failure the revocations made meanwhile are written to the cluster.
+     */
+    private boolean clusterReachable() {
+        long now = clock.millis();
+        long last = lastProbe;
+        if (last != Long.MIN_VALUE && now >= last && now - last < PROBE_INTERVAL_MILLIS) {
+            return clusterOnline;
+        }
+        if (!probing.compareAndSet(false, true)) {
+            return clusterOnline;
+        }
+        try {
+            lastProbe = now;
+            try {
+                // Read first: with Ehcache 3.11 a read notices a lost connection and starts the
+                // reconnection, while a strongly consistent write on a disconnected tier only fails.
+                sharedRevocations.get(probeKey);
+                sharedRevocations.put(probeKey, new Revocation(now, 0));
+            } catch (RuntimeException e) {
+                clusterFailed("probing", e);
+                return false;
+            }
+            if (replayUnshared()) {
+                if (!clusterOnline) {
+                    LOG.info("The attribute cluster is reachable again");
+                }
+                clusterOnline = true;
+            }
+            return clusterOnline;
+        } finally {
+            probing.set(false);
+        }
+    }
+
+    private boolean replayUnshared() {
+        for (Map.Entry<PrincipalKey, Revocation> e : unshared.entrySet()) {
+            PrincipalKey key = e.getKey();
+            Revocation pending = e.getValue();
+            try {
+                if (pending != EVICTION) {
+                    sharedRevocations.put(key, pending);
+                }
+                int s = stripe(key);
+                synchronized (locks[s]) {
+                    generations[s]++;
+                    inFlight.remove(key);
+                    store.remove(key);
+                }
+            } catch (RuntimeException failure) {
+                clusterFailed("sharing revocations made while unreachable", failure);
+                return false;
+            }
+            unshared.remove(key, pending);
+        }
+        return true;
     }
 
     private Flight flightFor(PrincipalKey key) {
@@ -448,7 +639,16 @@ public final class AttributeCache implements AutoCloseable {
         loads.increment();
         long started = clock.millis();
         PrincipalAttributes result;
+        Revocation before = null;
         try {
+            if (sharedRevocations != null) {
+                try {
+                    before = sharedRevocation(key);
+                } catch (RuntimeException e) {
+                    clusterFailed("reading revocations", e);
+                    throw new AttributeSourceException("the attribute cluster is unreachable", e);
+                }
+            }
             result = source.load(key.issuer(), key.subject());
             if (result == null) {
                 throw new AttributeSourceException("the source answered null");
@@ -463,37 +663,63 @@ public final class AttributeCache implements AutoCloseable {
             flight.future.completeExceptionally(e);
             throw e;
         }
-        if (!flight.future.isDone()) {
-            put(key, flight, result, started);
+        if (!flight.future.isDone() && !put(key, flight, result, started, before)) {
+            // clustered and the cluster failed: the answer cannot be fenced against revocations
+            // on other nodes, so it is not served either (fail closed)
+            flight.future.completeExceptionally(new AttributeSourceException("the attribute cluster is unreachable"));
+            return;
         }
         flight.future.complete(result);
     }
 
-    private void put(PrincipalKey key, Flight flight, PrincipalAttributes result, long started) {
+    /** Stores the answer; false only if the cluster could not be reached. */
+    private boolean put(PrincipalKey key, Flight flight, PrincipalAttributes result, long started,
+            Revocation before) {
         long ttl = result.status() == PrincipalStatus.UNKNOWN ? negativeTtlMillis : ttlMillis;
         if (ttl <= 0) {
-            return;
+            return true;
         }
         long freshUntil = saturatedAdd(started, ttl);
         CacheEntry entry = new CacheEntry(result, freshUntil, saturatedAdd(freshUntil, staleWindowMillis));
         int s = stripe(key);
         synchronized (locks[s]) {
             if (generations[s] != flight.generation) {
-                return; // invalidated while loading: the answer may predate the invalidation
+                return true; // invalidated while loading: the answer may predate the invalidation
             }
             try {
                 store.put(key, entry);
             } catch (RuntimeException e) {
+                if (sharedRevocations != null) {
+                    clusterFailed("storing an entry", e);
+                    return false;
+                }
                 LOG.warn("Storing attributes in the cache failed", e);
+                return true;
             }
         }
+        if (sharedRevocations != null) {
+            // A revocation on another node between the load's start and the put above changed
+            // the shared revocation; the entry may predate it, so take it back. (A revocation
+            // after this read removes the entry itself: it shares the revocation, then removes.)
+            try {
+                if (!Objects.equals(before, sharedRevocation(key))) {
+                    store.remove(key);
+                }
+            } catch (RuntimeException e) {
+                clusterFailed("checking revocations", e);
+                return false;
+            }
+        }
+        return true;
     }
 
-    private PrincipalAttributes fallback(PrincipalKey key, Throwable failure)
+    private PrincipalAttributes fallback(PrincipalKey key, Throwable failure, CacheEntry first)
             throws AttributesUnavailableException {
         long now = clock.millis();
-        CacheEntry entry = read(key);
-        if (entry != null && now < entry.staleUntil && !recentlyRevoked(key, now)) {
+        // unreachable cluster: a second read would only wait for the timeout again
+        CacheEntry entry = sharedRevocations != null && !clusterOnline ? first : read(key);
+        if (entry != null && now < entry.staleUntil && !recentlyRevoked(key, now)
+                && !unshared.containsKey(key) && !revokedElsewhere(key, now)) {
             if (now >= entry.freshUntil) {
                 staleServes.increment();
                 LOG.debug("Serving stale attributes of subject {} of issuer {}", key.subject(),
@@ -516,6 +742,19 @@ public final class AttributeCache implements AutoCloseable {
                 return true;
             }
             revoked.remove(key);
+            return false;
+        }
+    }
+
+    private boolean revokedElsewhere(PrincipalKey key, long now) {
+        if (sharedRevocations == null || !clusterOnline) {
+            return false;
+        }
+        try {
+            Revocation r = sharedRevocation(key);
+            return r != null && now < saturatedAdd(r.at(), saturatedAdd(ttlMillis, staleWindowMillis));
+        } catch (RuntimeException e) {
+            clusterFailed("reading revocations", e);
             return false;
         }
     }
@@ -568,6 +807,10 @@ public final class AttributeCache implements AutoCloseable {
         private int loaderQueue = 1024;
         private URL ehcacheXml;
         private String ehcacheAlias = DEFAULT_ALIAS;
+        private URI clusterUri;
+        private String clusterResource = DEFAULT_CLUSTER_RESOURCE;
+        private long clusterMb = 32;
+        private Duration clusterTimeout = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -660,6 +903,60 @@ public final class AttributeCache implements AutoCloseable {
         }
 
         /**
+         * {@value AttributeCache#CLUSTER_URI}: share entries and revocations through the Terracotta
+         * cluster at {@code terracotta://host[:port]/entity} (see the class comment); needs
+         * {@code org.ehcache:ehcache-clustered} on the class path.
+         */
+        public Builder cluster(URI uri) {
+            Objects.requireNonNull(uri, CLUSTER_URI);
+            String scheme = uri.getScheme();
+            if (scheme == null || !scheme.toLowerCase(Locale.ROOT).equals("terracotta")) {
+                throw new IllegalArgumentException(CLUSTER_URI + " must be a terracotta:// URI, was '" + uri + "'");
+            }
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException(CLUSTER_URI + " must name a host, was '" + uri + "'");
+            }
+            String path = uri.getPath();
+            if (path == null || path.length() < 2 || path.indexOf('/', 1) >= 0 || uri.getQuery() != null
+                    || uri.getFragment() != null || uri.getUserInfo() != null) {
+                throw new IllegalArgumentException(CLUSTER_URI
+                        + " must be terracotta://host[:port]/entity with one path segment, was '" + uri + "'");
+            }
+            this.clusterUri = uri;
+            return this;
+        }
+
+        /** {@value AttributeCache#CLUSTER_RESOURCE}: a server off-heap resource name; default main. */
+        public Builder clusterResource(String resource) {
+            Objects.requireNonNull(resource, CLUSTER_RESOURCE);
+            if (resource.isBlank() || !resource.strip().equals(resource)) {
+                throw new IllegalArgumentException(CLUSTER_RESOURCE + " must be a resource name, was '"
+                        + resource + "'");
+            }
+            this.clusterResource = resource;
+            return this;
+        }
+
+        /** {@value AttributeCache#CLUSTER_MB}: 1 to 1048576; default 32. */
+        public Builder clusterMb(long mb) {
+            if (mb < 1 || mb > 1_048_576) {
+                throw new IllegalArgumentException(CLUSTER_MB + " must be between 1 and 1048576, was " + mb);
+            }
+            this.clusterMb = mb;
+            return this;
+        }
+
+        /** {@value AttributeCache#CLUSTER_TIMEOUT}: positive, at most 1 minute; default 1s. */
+        public Builder clusterTimeout(Duration timeout) {
+            positive(CLUSTER_TIMEOUT, timeout);
+            if (timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException(CLUSTER_TIMEOUT + " must be at most 1 minute, was " + timeout);
+            }
+            this.clusterTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Applies the cache settings listed in the class comment (not the source ones).
          *
          * @throws ConfigurationException naming the first bad setting
@@ -676,6 +973,19 @@ public final class AttributeCache implements AutoCloseable {
             apply(LOAD_TIMEOUT, () -> loadTimeout(s.getDuration(LOAD_TIMEOUT, loadTimeout)));
             apply(RETRY_AFTER, () -> retryAfter(s.getDuration(RETRY_AFTER, retryAfter)));
             apply(LOADER_THREADS, () -> loaderThreads(s.getInt(LOADER_THREADS, loaderThreads)));
+            Optional<String> cluster = s.get(CLUSTER_URI);
+            if (cluster.isPresent() && !cluster.get().isBlank()) {
+                apply(CLUSTER_URI, () -> {
+                    try {
+                        cluster(new URI(cluster.get().strip()));
+                    } catch (URISyntaxException e) {
+                        throw new IllegalArgumentException(CLUSTER_URI + " is not a URI: '" + cluster.get() + "'", e);
+                    }
+                });
+            }
+            apply(CLUSTER_RESOURCE, () -> clusterResource(s.get(CLUSTER_RESOURCE, clusterResource)));
+            apply(CLUSTER_MB, () -> clusterMb(s.getInt(CLUSTER_MB, (int) clusterMb)));
+            apply(CLUSTER_TIMEOUT, () -> clusterTimeout(s.getDuration(CLUSTER_TIMEOUT, clusterTimeout)));
             Optional<String> xml = s.get(EHCACHE_XML);
             if (xml.isPresent()) {
                 URL url = locate(xml.get());
@@ -699,6 +1009,19 @@ public final class AttributeCache implements AutoCloseable {
                         + MAX_ENTRIES + " or " + OFFHEAP_MB);
             }
             ClassLoader loader = AttributeCache.class.getClassLoader();
+            if (clusterUri != null) {
+                if (ehcacheXml != null) {
+                    throw new IllegalStateException(EHCACHE_XML + " and " + CLUSTER_URI
+                            + " both configure the cache tiers; set only one");
+                }
+                try {
+                    Class.forName(CLUSTERING_API, false, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    throw new ConfigurationException(CLUSTER_URI, "clustered mode needs "
+                            + "org.ehcache:ehcache-clustered on the class path", e);
+                }
+                return startClustered(loader);
+            }
             if (ehcacheXml == null) {
                 ResourcePoolsBuilder pools = ResourcePoolsBuilder.heap(maxEntries);
                 if (offHeapMb > 0) {
@@ -708,9 +1031,9 @@ public final class AttributeCache implements AutoCloseable {
                         .withClassLoader(loader)
                         .withCache(ehcacheAlias, CacheConfigurationBuilder.newCacheConfigurationBuilder(
                                 PrincipalKey.class, CacheEntry.class, pools))
-                        .build(false));
+                        .build(false), ehcacheAlias, null);
             }
-            return start(CacheManagerBuilder.newCacheManager(fromXml(loader)));
+            return start(CacheManagerBuilder.newCacheManager(fromXml(loader)), ehcacheAlias, null);
         }
 
         private Configuration fromXml(ClassLoader loader) {
@@ -734,19 +1057,49 @@ public final class AttributeCache implements AutoCloseable {
                     PrincipalKey.class, CacheEntry.class, declared.getResourcePools()).build()).build();
         }
 
-        private AttributeCache start(CacheManager manager) {
+        private AttributeCache startClustered(ClassLoader loader) {
+            CacheManager revocationsManager = ClusteredTier.revocationsManager(loader, clusterUri, clusterResource,
+                    clusterTimeout, ttl.plus(staleWindow).plusMinutes(1));
+            try {
+                revocationsManager.init();
+            } catch (RuntimeException e) {
+                try {
+                    revocationsManager.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw new ConfigurationException(CLUSTER_URI, "cannot connect to the attribute cluster "
+                        + clusterUri + ": " + e.getMessage(), e);
+            }
+            try {
+                return start(ClusteredTier.attributesManager(loader, clusterUri, clusterResource, clusterMb,
+                        maxEntries, offHeapMb, clusterTimeout), ClusteredTier.ATTRIBUTES, revocationsManager);
+            } catch (RuntimeException e) {
+                try {
+                    revocationsManager.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private AttributeCache start(CacheManager manager, String alias, CacheManager revocationsManager) {
             try {
                 manager.init();
-                Cache<PrincipalKey, CacheEntry> cache = manager.getCache(ehcacheAlias, PrincipalKey.class,
+                Cache<PrincipalKey, CacheEntry> cache = manager.getCache(alias, PrincipalKey.class,
                         CacheEntry.class);
-                return new AttributeCache(this, manager, cache);
+                Cache<PrincipalKey, Revocation> shared = revocationsManager == null ? null
+                        : revocationsManager.getCache(ClusteredTier.REVOCATIONS, PrincipalKey.class, Revocation.class);
+                return new AttributeCache(this, manager, cache, shared, revocationsManager);
             } catch (RuntimeException e) {
                 try {
                     manager.close();
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-                throw new ConfigurationException(ehcacheXml != null ? EHCACHE_XML : offHeapMb > 0 ? OFFHEAP_MB : MAX_ENTRIES,
+                throw new ConfigurationException(revocationsManager != null ? CLUSTER_URI
+                        : ehcacheXml != null ? EHCACHE_XML : offHeapMb > 0 ? OFFHEAP_MB : MAX_ENTRIES,
                         "cannot start the attribute cache: " + e.getMessage(), e);
             }
         }
