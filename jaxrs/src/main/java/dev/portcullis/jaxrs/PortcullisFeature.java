@@ -297,7 +297,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
                 }
                 this.startupEngine = engine != null ? engine : fallback;
                 if (startupEngine == null) {
-                    LOG.warn("Portcullis: no engine known at deployment; each request must bring one (servlet"
+                    LOG.info("Portcullis: no engine known at deployment; each request must bring one (servlet"
                             + " filter), and @RequiresPermission coverage cannot be checked at startup");
                 }
                 this.authenticator = new Authenticator(engine, fallback, realm);
