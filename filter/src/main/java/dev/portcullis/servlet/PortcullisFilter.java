@@ -315,7 +315,6 @@ public class PortcullisFilter implements Filter {
             writeInternalError(response);
             return;
         }
-        request.setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine);
         Set<String> roles = principal.roles();
         chain.doFilter(new AuthenticatedRequest(request, token, () -> roles), response);
     }
