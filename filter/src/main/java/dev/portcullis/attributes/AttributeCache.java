@@ -585,14 +585,18 @@ public final class AttributeCache implements AutoCloseable {
     }
 
     private Flight flightFor(PrincipalKey key) {
-        Flight existing = inFlight.get(key);
-        if (existing != null) {
-            return existing;
-        }
         Flight mine = new Flight();
-        existing = inFlight.putIfAbsent(key, mine);
-        if (existing != null) {
-            return existing;
+        while (true) {
+            Flight existing = inFlight.putIfAbsent(key, mine);
+            if (existing == null) {
+                break;
+            }
+            if (!existing.future.isDone()) {
+                return existing;
+            }
+            // A finished flight whose completion callback has not yet removed it: its answer was
+            // for a caller that already had it; a new miss needs a new load.
+            inFlight.remove(key, existing);
         }
         // The generation is read after the flight is visible and before the source is called:
         // whatever the load reads, it reads after this point, so if no invalidation bumps the
