@@ -1,5 +1,9 @@
 package dev.portcullis.attributes;
 
+import dev.portcullis.testing.MutableClock;
+
+import java.time.Instant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -116,13 +120,13 @@ class AttributeCacheConcurrencyTest {
 
     @Test
     void revokeWhenReadersHammerOneSubjectThenNoActiveResultStartsAfterRevokeReturned() throws Exception {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
         hammer(clock, new MemoryStore(clock), 300);
     }
 
     @Test
     void revokeWhenReadersHammerOneSubjectInH2ThenNoActiveResultStartsAfterRevokeReturned() throws Exception {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
         try (H2Store store = new H2Store(clock)) {
             hammer(clock, store, 80);
         }

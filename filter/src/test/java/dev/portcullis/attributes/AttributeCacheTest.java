@@ -1,5 +1,9 @@
 package dev.portcullis.attributes;
 
+import dev.portcullis.testing.MutableClock;
+
+import java.time.Instant;
+
 import static dev.portcullis.attributes.InMemorySource.ISSUER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,7 +33,7 @@ class AttributeCacheTest {
     private static final Duration TTL = Duration.ofSeconds(30);
     private static final Duration STALE = Duration.ofSeconds(60);
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     private InMemorySource source;
     private AttributeCache cache;
     private ExecutorService pool;

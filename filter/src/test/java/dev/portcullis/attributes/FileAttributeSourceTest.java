@@ -1,5 +1,9 @@
 package dev.portcullis.attributes;
 
+import dev.portcullis.testing.MutableClock;
+
+import java.time.Instant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,7 +49,7 @@ class FileAttributeSourceTest {
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
 
     private Path write(String name, String content) throws Exception {
         Path file = dir.resolve(name);

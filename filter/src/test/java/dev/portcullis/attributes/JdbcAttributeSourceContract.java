@@ -1,5 +1,7 @@
 package dev.portcullis.attributes;
 
+import dev.portcullis.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +27,7 @@ abstract class JdbcAttributeSourceContract {
     static final String ISSUER = "https://idp.example";
     static final String OTHER_ISSUER = "https://other-idp.example";
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T10:00:00Z"));
     JdbcAttributeSource source;
 
     /** A connection to an empty-or-reusable schema of the database under test. */

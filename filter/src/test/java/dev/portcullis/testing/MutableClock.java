@@ -33,11 +33,11 @@ public final class MutableClock extends Clock {
         return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
     }
 
-    public void advance(Duration d) {
+    public synchronized void advance(Duration d) {
         now = now.plus(d);
     }
 
-    public void set(Instant instant) {
+    public synchronized void set(Instant instant) {
         now = instant;
     }
 
