@@ -205,7 +205,19 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         if (d.disabled) {
             return;
         }
-        MethodRule rule = MethodRule.of(type, method, d.mode);
+        MethodRule rule;
+        try {
+            rule = MethodRule.of(type, method, d.mode);
+        } catch (IllegalStateException e) {
+            if (!unannotatedLogged.get()) {
+                throw e; // at deployment: fail it
+            }
+            // A sub-resource met at request time: the runtime would answer 500; its filter denies instead.
+            LOG.error("{}; every request to it is denied", e.getMessage());
+            context.register(new AuthorizationFilter(type, method, d.requirements, d.authenticator),
+                    Priorities.AUTHORIZATION);
+            return;
+        }
         MethodRule.Permission permission = rule.permission();
         if (permission != null && d.startupEngine != null
                 && !d.startupEngine.covers(permission.resource(), permission.action())) {
@@ -223,7 +235,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
             }
         }
         LOG.debug("Portcullis rule {}", rule);
-        context.register(new AuthorizationFilter(rule, d.authenticator), Priorities.AUTHORIZATION);
+        context.register(new AuthorizationFilter(type, method, d.requirements, d.authenticator),
+                Priorities.AUTHORIZATION);
     }
 
     /** Jersey's and RESTEasy's own resources (WADL, OPTIONS): guarded, but not listed by name. */
@@ -270,6 +283,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         final Portcullis startupEngine;
         final Authenticator authenticator;
         final AuthenticationFilter authenticationFilter;
+        final Requirements requirements;
 
         Deployment(Configuration configuration) {
             Settings settings = Settings.fromSystem(portcullisProperties(configuration), Map.of());
@@ -280,6 +294,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
                     this.startupEngine = null;
                     this.authenticator = null;
                     this.authenticationFilter = null;
+                    this.requirements = null;
                     return;
                 }
                 this.mode = PortcullisFeature.this.mode != null ? PortcullisFeature.this.mode
@@ -302,6 +317,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
                 }
                 this.authenticator = new Authenticator(engine, fallback, realm);
                 this.authenticationFilter = new AuthenticationFilter(PortcullisFeature.this, authenticator);
+                this.requirements = new Requirements(mode);
             } catch (ConfigurationException e) {
                 throw new IllegalStateException("Portcullis configuration error: " + e.getMessage(), e);
             }
