@@ -53,20 +53,18 @@ final class Requirements {
      */
     List<MethodRule> of(Class<?> declaredType, Method method, UriInfo uriInfo) {
         List<Object> matched = uriInfo.getMatchedResources();
-        Object current = matched.isEmpty() ? null : matched.get(0);
         List<MethodRule> out = new ArrayList<>();
-        if (current == null || !declaredType.isInstance(current)) {
-            // A handler of the runtime itself (automatic OPTIONS, WADL): the class ResourceInfo names.
-            rule(declaredType, method).ifPresent(out::add);
-        } else {
-            int links = matched.size() - 1;
-            List<String> uris = links > 0 ? uriInfo.getMatchedURIs(false) : List.of();
-            for (int k = 0; k < links; k++) {
-                out.addAll(locatorRules(matched.get(links - k).getClass(), matched.get(links - k - 1).getClass(),
-                        consumed(uris, k, links)));
-            }
-            rule(current.getClass(), method).ifPresent(out::add);
+        int links = Math.max(0, matched.size() - 1);
+        List<String> uris = links > 0 ? uriInfo.getMatchedURIs(false) : List.of();
+        for (int k = 0; k < links; k++) {
+            out.addAll(locatorRules(matched.get(links - k).getClass(), matched.get(links - k - 1).getClass(),
+                    consumed(uris, k, links)));
         }
+        Object current = matched.isEmpty() ? null : matched.get(0);
+        // A handler of the runtime itself (automatic OPTIONS, WADL) is not the matched instance:
+        // then the class ResourceInfo names.
+        Class<?> type = declaredType.isInstance(current) ? current.getClass() : declaredType;
+        rule(type, method).ifPresent(out::add);
         if (out.isEmpty()) {
             out.add(MethodRule.unannotated(mode, declaredType.getName() + "#" + method.getName()));
         }
