@@ -19,8 +19,9 @@ import java.util.List;
  * {@value Portcullis#ENGINE_ATTRIBUTE}) is the very engine serving this request, else asks that
  * engine to verify the bearer token: an identity verified under other issuer, audience or key
  * settings is never trusted. It installs a {@link BearerSecurityContext} (and the identity
- * property) only for a principal the attribute store knows as active, so that a disabled or
- * unknown principal has no principal even on a {@code @PermitAll} method. Never aborts the
+ * property) only for a principal the attribute store knows as active; a request whose token was
+ * not admitted (invalid, disabled or unknown principal) gets an {@link AnonymousSecurityContext},
+ * so that it has no principal even on a {@code @PermitAll} method. Never aborts the
  * request itself: the authorization filter of the matched method decides what the outcome means
  * (a {@code @PermitAll} method ignores a bad token).
  *
@@ -78,8 +79,12 @@ final class Authenticator {
             request.setProperty(Portcullis.IDENTITY_ATTRIBUTE, outcome.token());
             request.setSecurityContext(outcome.securityContext());
         } else {
-            // No admitted principal: an identity another engine's filter left here is not this request's.
+            // No admitted principal: an identity another engine's filter (or the container) left
+            // here is not this request's.
             request.removeProperty(Portcullis.IDENTITY_ATTRIBUTE);
+            if (outcome.token() != null || outcome.refusal() != null) {
+                request.setSecurityContext(new AnonymousSecurityContext(request.getSecurityContext()));
+            }
         }
         return outcome;
     }

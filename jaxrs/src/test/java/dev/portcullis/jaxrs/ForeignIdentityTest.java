@@ -53,12 +53,12 @@ class ForeignIdentityTest {
     }
 
     private Runtimes.Deployed jersey() throws Exception {
-        return Runtimes.jerseyServlet(new ResourceConfig(TestResources.ThingResource.class)
+        return Runtimes.jerseyServlet(new ResourceConfig(TestResources.ThingResource.class, TestResources.OpenResource.class)
                 .register(new PortcullisFeature(featureEngine)), filterParams);
     }
 
     private Runtimes.Deployed resteasy() throws Exception {
-        return Runtimes.resteasyServlet(Runtimes.application(List.of(TestResources.ThingResource.class),
+        return Runtimes.resteasyServlet(Runtimes.application(List.of(TestResources.ThingResource.class, TestResources.OpenResource.class),
                 List.of(new PortcullisFeature(featureEngine))), filterParams);
     }
 
@@ -83,6 +83,12 @@ class ForeignIdentityTest {
 
         HttpResponse<String> otherAudience = Http.get(server.base, "things/plain", forOtherAudience);
         assertRefused(otherAudience, 401, "wrong_audience");
+
+        // On a @PermitAll method the filter's principal (it wrapped the servlet request) is not shown either.
+        assertThat(Http.get(server.base, "open", y.token("bob")).body())
+                .isEqualTo("hello bob scheme=Bearer admin=false user=false");
+        assertThat(Http.get(server.base, "open", fromX).body()).isEqualTo("hello anonymous user=false");
+        assertThat(Http.get(server.base, "open", forOtherAudience).body()).isEqualTo("hello anonymous user=false");
     }
 
     @Test
