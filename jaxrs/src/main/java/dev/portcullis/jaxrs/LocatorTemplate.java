@@ -87,6 +87,11 @@ final class LocatorTemplate {
         return path.substring(start, end);
     }
 
+    /** Whether the template is empty ({@code @Path("")} or {@code "/"}). */
+    boolean isEmpty() {
+        return literals == 0 && variables == 0;
+    }
+
     /** Whether this template matches the whole (trimmed, encoded) URI segment a locator consumed. */
     boolean matches(String consumed) {
         return pattern.matcher(consumed).matches();

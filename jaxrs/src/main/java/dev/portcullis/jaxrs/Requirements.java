@@ -117,6 +117,12 @@ final class Requirements {
 
     /** The candidate JAX-RS would have selected for {@code consumed}; all of them when unsure. */
     private static List<Locator> choose(List<Locator> candidates, String consumed) {
+        for (Locator l : candidates) {
+            if (l.template == null || l.template.isEmpty()) {
+                // An empty @Path may leave no entry of its own in the matched URIs: never guess.
+                return candidates;
+            }
+        }
         List<Locator> matching = new ArrayList<>();
         if (consumed != null) {
             for (Locator l : candidates) {
