@@ -203,4 +203,11 @@ abstract class InheritanceContract {
         assertDenied("locators/broken", "root");
         assertDenied("locators/broken", null);
     }
+
+    @Test
+    void locatorRequiresPermissionWithLocatorPathParameterThenPolicyDecidesPerDocument() {
+        assertAllowed("locators/documents/1/plain", "alice", "plain");
+        assertDenied("locators/documents/2/plain", "alice");
+        assertAllowed("locators/documents/2/plain", "bob", "plain");
+    }
 }

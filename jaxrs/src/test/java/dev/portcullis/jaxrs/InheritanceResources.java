@@ -282,6 +282,12 @@ final class InheritanceResources {
             return new Section();
         }
 
+        @Path("documents/{docId}")
+        @RequiresPermission(resource = "document", action = "read", id = "{docId}")
+        public Section document(@PathParam("docId") String docId) {
+            return new Section();
+        }
+
         @Path("broken")
         public ContradictorySection broken() {
             return new ContradictorySection();
