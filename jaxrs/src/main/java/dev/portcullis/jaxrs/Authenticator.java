@@ -3,6 +3,7 @@ package dev.portcullis.jaxrs;
 import dev.portcullis.Portcullis;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
+import dev.portcullis.internal.LogText;
 import dev.portcullis.token.VerifiedToken;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -14,10 +15,15 @@ import java.util.List;
 
 /**
  * Authenticates a request at most once: reuses the identity the servlet filter verified (request
- * property {@value Portcullis#IDENTITY_ATTRIBUTE}), or asks the engine to verify the bearer token,
- * and installs a {@link BearerSecurityContext} on success. Never aborts the request itself: the
- * authorization filter of the matched method decides what the outcome means (a {@code @PermitAll}
- * method ignores a bad token).
+ * property {@value Portcullis#IDENTITY_ATTRIBUTE}) only when the filter's engine (request property
+ * {@value Portcullis#ENGINE_ATTRIBUTE}) is the very engine serving this request, else asks that
+ * engine to verify the bearer token: an identity verified under other issuer, audience or key
+ * settings is never trusted. It installs a {@link BearerSecurityContext} (and the identity
+ * property) only for a principal the attribute store knows as active; a request whose token was
+ * not admitted (invalid, disabled or unknown principal) gets an {@link AnonymousSecurityContext},
+ * so that it has no principal even on a {@code @PermitAll} method. Never aborts the
+ * request itself: the authorization filter of the matched method decides what the outcome means
+ * (a {@code @PermitAll} method ignores a bad token).
  *
  * <p>Thread safety: immutable after deployment; thread-safe.
  */
@@ -69,11 +75,31 @@ final class Authenticator {
         }
         Authentication outcome = compute(request);
         request.setProperty(AUTHENTICATION_PROPERTY, outcome);
-        if (outcome.securityContext() != null) {
+        if (outcome.securityContext() != null && admitted(outcome.securityContext())) {
             request.setProperty(Portcullis.IDENTITY_ATTRIBUTE, outcome.token());
             request.setSecurityContext(outcome.securityContext());
+        } else {
+            // No admitted principal: an identity another engine's filter (or the container) left
+            // here is not this request's.
+            request.removeProperty(Portcullis.IDENTITY_ATTRIBUTE);
+            if (outcome.token() != null || outcome.refusal() != null) {
+                request.setSecurityContext(new AnonymousSecurityContext(request.getSecurityContext()));
+            }
         }
         return outcome;
+    }
+
+    /**
+     * Whether the principal's fresh attributes say active (loaded once per request, kept by the
+     * context); disabled, unknown or unavailable: no principal is installed.
+     */
+    private static boolean admitted(BearerSecurityContext context) {
+        try {
+            context.roles();
+            return true;
+        } catch (PortcullisException e) {
+            return false;
+        }
     }
 
     private Authentication compute(ContainerRequestContext request) {
@@ -81,14 +107,16 @@ final class Authenticator {
         if (engine == null) {
             LOG.error("no Portcullis engine for {} {}: construct PortcullisFeature with one, run the Portcullis"
                     + " servlet filter in front of JAX-RS, or set the portcullis.* properties",
-                    request.getMethod(), request.getUriInfo().getRequestUri().getRawPath());
+                    LogText.safe(request.getMethod()), LogText.safe(request.getUriInfo().getRequestUri().getRawPath()));
             return Authentication.refused(null, new PortcullisException(Reason.KEYS_UNAVAILABLE,
                     "no Portcullis engine configured", null, NO_ENGINE_RETRY_SECONDS));
         }
         try {
-            // The servlet filter in front of us has verified this request already: never verify twice.
+            // The servlet filter in front of us has verified this request already: never verify
+            // twice, but only trust what this very engine verified (same issuers, audience, keys).
             Object verified = request.getProperty(Portcullis.IDENTITY_ATTRIBUTE);
-            VerifiedToken token = verified instanceof VerifiedToken
+            boolean sameEngine = request.getProperty(Portcullis.ENGINE_ATTRIBUTE) == engine;
+            VerifiedToken token = verified instanceof VerifiedToken && sameEngine
                     ? (VerifiedToken) verified
                     : engine.authenticate(headers(request), queryTokens(request));
             if (token == null) {
@@ -99,8 +127,8 @@ final class Authenticator {
         } catch (PortcullisException e) {
             return Authentication.refused(engine, e);
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure authenticating {} {}", request.getMethod(),
-                    request.getUriInfo().getRequestUri().getRawPath(), e);
+            LOG.error("unexpected failure authenticating {} {}", LogText.safe(request.getMethod()),
+                    LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), e);
             return Authentication.failedUnexpectedly();
         }
     }

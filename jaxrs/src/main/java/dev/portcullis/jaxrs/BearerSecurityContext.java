@@ -3,6 +3,7 @@ package dev.portcullis.jaxrs;
 import dev.portcullis.BearerPrincipal;
 import dev.portcullis.Portcullis;
 import dev.portcullis.PortcullisException;
+import dev.portcullis.internal.LogText;
 import dev.portcullis.token.VerifiedToken;
 
 import jakarta.ws.rs.core.SecurityContext;
@@ -67,8 +68,8 @@ final class BearerSecurityContext implements SecurityContext {
         try {
             return roles().contains(role);
         } catch (PortcullisException e) {
-            LOG.debug("isUserInRole({}) for {} answered false: {} ({})", role, principal, e.reason().code(),
-                    e.getMessage());
+            LOG.debug("isUserInRole({}) for {} answered false: {} ({})", LogText.safe(role),
+                    LogText.safe(principal.getName()), e.reason().code(), LogText.safe(e.getMessage()));
             return false;
         }
     }

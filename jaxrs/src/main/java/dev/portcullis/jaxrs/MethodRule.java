@@ -8,11 +8,13 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * What one resource method requires, decided once at deployment from its annotations and its
- * class's (see the precedence rules in {@link PortcullisFeature}).
+ * What one element of a request's resource chain requires (a resource method, or a sub-resource
+ * locator on the way to it), from the annotations {@link AnnotationLookup} finds (see the
+ * precedence rules in {@link PortcullisFeature}).
  *
  * <p>Thread safety: immutable.
  */
@@ -34,20 +36,19 @@ final class MethodRule {
     }
 
     /**
-     * The rule for a resource method.
+     * The rule for a resource method served by an instance of {@code type}, found by
+     * {@link AnnotationLookup}; the {@link Unannotated} mode when no annotation is found.
      *
      * @throws IllegalStateException naming the class and method when the annotations contradict
      *         each other or a {@code @RequiresPermission} is malformed
      */
     static MethodRule of(Class<?> type, Method method, Unannotated mode) {
-        String where = type.getName() + "#" + method.getName();
-        MethodRule rule = fromElement(method, where, where);
-        if (rule == null) {
-            rule = fromElement(type, type.getName(), where);
-        }
-        if (rule != null) {
-            return rule;
-        }
+        MethodRule rule = AnnotationLookup.annotatedRule(type, method);
+        return rule != null ? rule : unannotated(mode, type.getName() + "#" + method.getName());
+    }
+
+    /** The rule the {@link Unannotated} mode gives a method (or locator chain) without annotations. */
+    static MethodRule unannotated(Unannotated mode, String where) {
         switch (mode) {
             case DENY:
                 return new MethodRule(Kind.DENY, null, null, false, where);
@@ -58,7 +59,20 @@ final class MethodRule {
         }
     }
 
-    private static MethodRule fromElement(AnnotatedElement element, String elementName, String where) {
+    /**
+     * Denies everyone: the requirements of {@code where} cannot be determined ({@code why}), and
+     * an endpoint whose requirements are unknown must never be open.
+     */
+    static MethodRule undetermined(String where, String why) {
+        return new MethodRule(Kind.DENY, null, null, true, where + " (requirements cannot be determined: " + why + ")");
+    }
+
+    /**
+     * The rule one element's annotations give, or null when it carries none of them. On one
+     * element {@code @DenyAll} wins; {@code @PermitAll} with {@code @RolesAllowed} or
+     * {@code @RequiresPermission} is a contradiction.
+     */
+    static MethodRule fromElement(AnnotatedElement element, String elementName, String where) {
         if (element.isAnnotationPresent(DenyAll.class)) {
             return new MethodRule(Kind.DENY, null, null, true, where);
         }
@@ -76,7 +90,7 @@ final class MethodRule {
         if (rolesAllowed == null && requires == null) {
             return null;
         }
-        Set<String> roles = rolesAllowed == null ? null : new LinkedHashSet<>(java.util.List.of(rolesAllowed.value()));
+        Set<String> roles = rolesAllowed == null ? null : new LinkedHashSet<>(List.of(rolesAllowed.value()));
         Permission permission = requires == null ? null : Permission.of(requires, elementName);
         return new MethodRule(Kind.CHECK, roles, permission, true, where);
     }

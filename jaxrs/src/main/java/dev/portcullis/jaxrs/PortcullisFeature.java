@@ -52,30 +52,55 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code register(PortcullisFeature.class)} or {@code register(new PortcullisFeature(engine))}.
  *
  * <h2>What it registers</h2>
- * Annotations are read once, at deployment, in {@link #configure(ResourceInfo, FeatureContext)}:
- * each resource method gets one small immutable authorization filter
- * ({@code Priorities.AUTHORIZATION}) holding what that method requires. As a {@link Feature} it
- * also registers one authentication filter ({@code Priorities.AUTHENTICATION}) that verifies the
- * token and installs the security context; it never refuses by itself.
+ * Annotations are read at deployment, in {@link #configure(ResourceInfo, FeatureContext)}, where
+ * contradictions and uncovered permissions fail deployment; each resource method gets one small
+ * immutable authorization filter ({@code Priorities.AUTHORIZATION}). Per request, that filter
+ * takes the requirements from {@link AnnotationLookup} for the class of the resource instance that
+ * actually serves the request ({@code UriInfo.getMatchedResources()}), cached per class and
+ * method, so that Jersey and RESTEasy decide alike although they hand {@code ResourceInfo}
+ * different {@code Method}s (RESTEasy even names the interface as resource class when
+ * {@code @Path} is on it). As a {@link Feature} it also registers one authentication filter
+ * ({@code Priorities.AUTHENTICATION}) that verifies the token and installs the security context;
+ * it never refuses by itself.
  *
  * <h2>Precedence rules</h2>
  * Written down in the manner of Jersey's {@code RolesAllowedDynamicFeature}:
  * <ol>
- *   <li>The method's annotations are looked at first. If the method carries any of
- *       {@code @DenyAll}, {@code @PermitAll}, {@code @RolesAllowed}, {@code @RequiresPermission},
- *       the class's annotations are ignored entirely (the method overrides the class, as a set).
- *       Otherwise the class's annotations apply; with none there either, the {@link Unannotated}
- *       mode does.</li>
+ *   <li>Where annotations are looked for, nearest first: the resource method; the superclass
+ *       methods it overrides (nearest superclass first); the interface methods it implements
+ *       (interfaces of the class, then of its superclasses, each followed by its superinterfaces);
+ *       then, at class level, the resource class, its superclasses, its interfaces in the same
+ *       order. The first element carrying any of {@code @DenyAll}, {@code @PermitAll},
+ *       {@code @RolesAllowed}, {@code @RequiresPermission} decides, as a set; the elements after
+ *       it are ignored. So method level beats class level, an overriding method's annotations
+ *       beat the overridden one's, and the resource class beats its superclasses, which beat
+ *       interfaces. With none anywhere, the {@link Unannotated} mode applies. Bridge methods and
+ *       generic supertypes are resolved to the implementation method; a method that cannot be
+ *       resolved to exactly one is denied to everyone (403).</li>
  *   <li>On one element, {@code @DenyAll} wins over everything: 403 for every caller, with or
  *       without a token (a token would not help, so no 401).</li>
  *   <li>{@code @PermitAll} next to {@code @RolesAllowed} or {@code @RequiresPermission} on the same
- *       element is a contradiction and fails deployment.</li>
- *   <li>{@code @PermitAll}: no token needed. A valid token still yields a principal; an invalid
- *       or expired one is ignored (the method is public, and refusing would only punish clients
- *       that send a stale token everywhere).</li>
+ *       element is a contradiction and fails deployment (on a sub-resource, which is only seen
+ *       when a request reaches it, the method is denied to everyone and the error logged).</li>
+ *   <li>{@code @PermitAll}: no token needed. A valid token of a principal the attribute store
+ *       knows as active still yields a principal; an invalid or expired token, or a disabled or
+ *       unknown principal, yields none ({@code getUserPrincipal()} null, {@code isUserInRole}
+ *       false). The method is public, and refusing would only punish clients that send a stale
+ *       token everywhere.</li>
  *   <li>{@code @RolesAllowed} and {@code @RequiresPermission} on the same element must both pass:
  *       first one of the roles (from the attribute store, never from token claims), then the
  *       policy decision.</li>
+ *   <li>Sub-resource locators: the rule of each locator on the way (found the same way: its
+ *       method, overridden and implemented methods, then its class and supertypes) applies to
+ *       every method of the sub-resource it returns, together with the sub-resource method's own;
+ *       all must pass ({@code @DenyAll} anywhere denies, a sub-resource's {@code @PermitAll} does
+ *       not lift a locator's {@code @RolesAllowed}). The {@link Unannotated} mode applies only
+ *       when no element of the chain is annotated. The locator is told apart from other locators
+ *       of its class returning the same type by the URI segment it matched, as JAX-RS selects
+ *       it; when that is not possible, the rules of all candidates apply, and when no locator of
+ *       the parent can have returned the sub-resource, the request is denied. Note that JAX-RS
+ *       runs locator methods while matching, before any request filter: keep them free of side
+ *       effects.</li>
  * </ol>
  * After an allowing policy decision, the {@link dev.portcullis.Authorization} (decision id,
  * policy, rule) is the request property {@code dev.portcullis.authorization}; the verified token
@@ -106,8 +131,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ol>
  * When none is found a request that needs authentication is answered 503 and the error is logged.
  * If the servlet filter has already verified the request's token (request property
- * {@value Portcullis#IDENTITY_ATTRIBUTE}), that identity is reused: the signature is never
- * verified twice.
+ * {@value Portcullis#IDENTITY_ATTRIBUTE}) with the very engine serving the request (request
+ * property {@value Portcullis#ENGINE_ATTRIBUTE} is that instance), that identity is reused: the
+ * signature is never verified twice. A feature constructed with an engine of its own verifies the
+ * token itself whenever the filter's engine is another instance: an identity verified under other
+ * issuer, audience or key settings is never trusted.
  *
  * <h2>Settings</h2>
  * Read from the JAX-RS application properties (and system properties / {@code PORTCULLIS_*}
@@ -205,7 +233,19 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         if (d.disabled) {
             return;
         }
-        MethodRule rule = MethodRule.of(type, method, d.mode);
+        MethodRule rule;
+        try {
+            rule = MethodRule.of(type, method, d.mode);
+        } catch (IllegalStateException e) {
+            if (isRootResource(type)) {
+                throw e; // seen at deployment: fail it
+            }
+            // A sub-resource, met only when a request first reaches it: failing here would answer
+            // 500; its filter denies every request instead, and Requirements logs the error.
+            context.register(new AuthorizationFilter(type, method, d.requirements, d.authenticator),
+                    Priorities.AUTHORIZATION);
+            return;
+        }
         MethodRule.Permission permission = rule.permission();
         if (permission != null && d.startupEngine != null
                 && !d.startupEngine.covers(permission.resource(), permission.action())) {
@@ -223,7 +263,18 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
             }
         }
         LOG.debug("Portcullis rule {}", rule);
-        context.register(new AuthorizationFilter(rule, d.authenticator), Priorities.AUTHORIZATION);
+        context.register(new AuthorizationFilter(type, method, d.requirements, d.authenticator),
+                Priorities.AUTHORIZATION);
+    }
+
+    /** Whether {@code @Path} marks the class (or a supertype) as a root resource, configured at deployment. */
+    private static boolean isRootResource(Class<?> type) {
+        for (Class<?> c : AnnotationLookup.classChain(type)) {
+            if (c.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Jersey's and RESTEasy's own resources (WADL, OPTIONS): guarded, but not listed by name. */
@@ -270,6 +321,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         final Portcullis startupEngine;
         final Authenticator authenticator;
         final AuthenticationFilter authenticationFilter;
+        final Requirements requirements;
 
         Deployment(Configuration configuration) {
             Settings settings = Settings.fromSystem(portcullisProperties(configuration), Map.of());
@@ -280,6 +332,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
                     this.startupEngine = null;
                     this.authenticator = null;
                     this.authenticationFilter = null;
+                    this.requirements = null;
                     return;
                 }
                 this.mode = PortcullisFeature.this.mode != null ? PortcullisFeature.this.mode
@@ -302,6 +355,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
                 }
                 this.authenticator = new Authenticator(engine, fallback, realm);
                 this.authenticationFilter = new AuthenticationFilter(PortcullisFeature.this, authenticator);
+                this.requirements = new Requirements(mode);
             } catch (ConfigurationException e) {
                 throw new IllegalStateException("Portcullis configuration error: " + e.getMessage(), e);
             }

@@ -3,6 +3,7 @@ package dev.portcullis.jaxrs;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 import dev.portcullis.Refusal;
+import dev.portcullis.internal.LogText;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -27,11 +28,13 @@ final class Refusals {
     static void abort(ContainerRequestContext request, PortcullisException e, String realm) {
         Reason reason = e.reason();
         if (reason.status() >= 500) {
-            LOG.warn("{} {} refused: {} ({})", request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
-                    reason.code(), e.getMessage());
-        } else {
-            LOG.debug("{} {} refused: {} ({})", request.getMethod(), request.getUriInfo().getRequestUri().getRawPath(),
-                    reason.code(), e.getMessage());
+            LOG.warn("{} {} refused: {} ({})", LogText.safe(request.getMethod()),
+                    LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), reason.code(),
+                    LogText.safe(e.getMessage()));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} refused: {} ({})", LogText.safe(request.getMethod()),
+                    LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), reason.code(),
+                    LogText.safe(e.getMessage()));
         }
         request.abortWith(response(Refusal.of(e, realm, e.decisionId())));
     }
@@ -48,8 +51,8 @@ final class Refusals {
 
     /** The answer to a bug: a generic 500 problem, never a stack trace. */
     static void abortInternalError(ContainerRequestContext request, RuntimeException e) {
-        LOG.error("unexpected failure guarding {} {}", request.getMethod(),
-                request.getUriInfo().getRequestUri().getRawPath(), e);
+        LOG.error("unexpected failure guarding {} {}", LogText.safe(request.getMethod()),
+                LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), e);
         request.abortWith(Response.status(500)
                 .type(Refusal.PROBLEM_JSON)
                 .header("Cache-Control", "no-store")

@@ -2,8 +2,9 @@ package dev.portcullis.jaxrs;
 
 /**
  * What {@link PortcullisFeature} does with a resource method that carries none of
- * {@code @RequiresPermission}, {@code @RolesAllowed}, {@code @PermitAll}, {@code @DenyAll} (on the
- * method or its class). Set with the constructor or the setting
+ * {@code @RequiresPermission}, {@code @RolesAllowed}, {@code @PermitAll}, {@code @DenyAll}
+ * anywhere: not on the method nor the methods it overrides or implements, not on its class or
+ * supertypes, not on the sub-resource locators on the way to it. Set with the constructor or the setting
  * {@value PortcullisFeature#UNANNOTATED}.
  *
  * <p>Thread safety: immutable.

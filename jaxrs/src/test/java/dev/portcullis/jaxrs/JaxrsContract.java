@@ -119,7 +119,7 @@ abstract class JaxrsContract {
         HttpResponse<String> response = get("open", null);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("hello anonymous");
+        assertThat(response.body()).isEqualTo("hello anonymous user=false");
     }
 
     @Test
@@ -127,7 +127,7 @@ abstract class JaxrsContract {
         HttpResponse<String> response = get("open", mint.token("bob"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("hello bob scheme=Bearer admin=false");
+        assertThat(response.body()).isEqualTo("hello bob scheme=Bearer admin=false user=true");
     }
 
     @Test
@@ -135,7 +135,7 @@ abstract class JaxrsContract {
         HttpResponse<String> response = get("open", mint.forged("bob"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("hello anonymous");
+        assertThat(response.body()).isEqualTo("hello anonymous user=false");
     }
 
     @Test
@@ -271,11 +271,28 @@ abstract class JaxrsContract {
     }
 
     @Test
-    void permitAllWhenPrincipalDisabledThenStill200() {
+    void permitAllWhenPrincipalDisabledThen200WithoutPrincipalOrRoles() {
+        // carol holds "user" in the store, but is disabled: no principal, isUserInRole false.
         HttpResponse<String> response = get("open", mint.token("carol"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("hello carol scheme=Bearer admin=false");
+        assertThat(response.body()).isEqualTo("hello anonymous user=false");
+    }
+
+    @Test
+    void permitAllWhenPrincipalUnknownToStoreThen200WithoutPrincipal() {
+        HttpResponse<String> response = get("open", mint.token("mallory"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello anonymous user=false");
+    }
+
+    @Test
+    void permitAllWhenPrincipalActiveThen200WithPrincipalAndStoreRoles() {
+        HttpResponse<String> response = get("open", mint.token("root"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello root scheme=Bearer admin=true user=true");
     }
 
     @Test

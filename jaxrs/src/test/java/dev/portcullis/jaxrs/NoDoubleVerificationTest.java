@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With the servlet filter in front, the JAX-RS layer reuses the identity the filter verified. The
- * feature here gets its own engine whose keys come from a JWKS endpoint that counts its fetches:
- * any signature check on the JAX-RS side would have to fetch them.
+ * With the servlet filter in front, the JAX-RS layer reuses the identity the filter verified, but
+ * only when it serves the request with the filter's very engine. A feature given an engine of its
+ * own (here one whose keys come from a JWKS endpoint that counts its fetches) verifies every
+ * token itself: an identity verified under another engine's settings is never trusted.
  */
 class NoDoubleVerificationTest {
     private TokenMint mint;
@@ -97,6 +98,19 @@ class NoDoubleVerificationTest {
                 List.of(new PortcullisFeature(jaxrsEngine))), filterParams);
     }
 
+    /** The feature found by class: it serves requests with the filter's engine. */
+    private Runtimes.Deployed jerseyWithFilterEngine() throws Exception {
+        return Runtimes.jerseyServlet(new ResourceConfig(TestResources.ThingResource.class, UnfilteredResource.class)
+                .register(PortcullisFeature.class), filterParams);
+    }
+
+    private Runtimes.Deployed resteasyWithFilterEngine() throws Exception {
+        return Runtimes.resteasyServlet(Runtimes.application(
+                List.of(TestResources.ThingResource.class, UnfilteredResource.class, PortcullisFeature.class),
+                List.of()), filterParams);
+    }
+
+    /** Three distinct tokens: the filter's engine verified each once, and nobody asked it again. */
     private void assertFilteredRequestsAreNotVerifiedAgain(Runtimes.Deployed server) {
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> response = Http.get(server.base, "things/plain", mint.token("bob"));
@@ -104,8 +118,21 @@ class NoDoubleVerificationTest {
             assertThat(response.body()).isEqualTo("plain bob scheme=Bearer admin=false");
         }
 
-        assertThat(jwksFetches).hasValue(0);
-        assertThat(jaxrsEngine.tokenValidator().keyFetchCount(TokenMint.ISSUER)).isZero();
+        assertThat(server.filterEngine().tokenCache().misses()).isEqualTo(3);
+        assertThat(server.filterEngine().tokenCache().hits()).isZero();
+    }
+
+    /** The feature's own engine verified the filtered requests again, with its own keys. */
+    private void assertFilteredRequestsAreVerifiedByOwnEngine(Runtimes.Deployed server) {
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> response = Http.get(server.base, "things/plain", mint.token("bob"));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("plain bob scheme=Bearer admin=false");
+        }
+
+        assertThat(jwksFetches).hasValue(1);
+        assertThat(jaxrsEngine.tokenValidator().keyFetchCount(TokenMint.ISSUER)).isEqualTo(1);
+        assertThat(jaxrsEngine.tokenCache().misses()).isEqualTo(3);
     }
 
     private void assertUnfilteredRequestIsVerifiedByJaxrs(Runtimes.Deployed server) {
@@ -118,9 +145,16 @@ class NoDoubleVerificationTest {
     }
 
     @Test
-    void jerseyWhenServletFilterVerifiedThenNoSecondVerification() throws Exception {
-        try (Runtimes.Deployed server = jersey()) {
+    void jerseyWhenFeatureUsesFilterEngineThenNoSecondVerification() throws Exception {
+        try (Runtimes.Deployed server = jerseyWithFilterEngine()) {
             assertFilteredRequestsAreNotVerifiedAgain(server);
+        }
+    }
+
+    @Test
+    void jerseyWhenFeatureHasItsOwnEngineThenItVerifiesFilteredRequestsItself() throws Exception {
+        try (Runtimes.Deployed server = jersey()) {
+            assertFilteredRequestsAreVerifiedByOwnEngine(server);
         }
     }
 
@@ -133,9 +167,16 @@ class NoDoubleVerificationTest {
     }
 
     @Test
-    void resteasyWhenServletFilterVerifiedThenNoSecondVerification() throws Exception {
-        try (Runtimes.Deployed server = resteasy()) {
+    void resteasyWhenFeatureUsesFilterEngineThenNoSecondVerification() throws Exception {
+        try (Runtimes.Deployed server = resteasyWithFilterEngine()) {
             assertFilteredRequestsAreNotVerifiedAgain(server);
+        }
+    }
+
+    @Test
+    void resteasyWhenFeatureHasItsOwnEngineThenItVerifiesFilteredRequestsItself() throws Exception {
+        try (Runtimes.Deployed server = resteasy()) {
+            assertFilteredRequestsAreVerifiedByOwnEngine(server);
         }
     }
 

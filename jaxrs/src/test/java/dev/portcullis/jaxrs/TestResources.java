@@ -32,7 +32,7 @@ final class TestResources {
     public static class OpenResource {
         @GET
         public String hello(@Context SecurityContext security) {
-            return "hello " + describe(security);
+            return "hello " + describe(security) + " user=" + (security != null && security.isUserInRole("user"));
         }
     }
 

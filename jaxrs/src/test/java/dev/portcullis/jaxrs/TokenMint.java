@@ -25,12 +25,20 @@ final class TokenMint {
     static final String ISSUER = "https://idp.test/realms/docs";
     static final String AUDIENCE = "docs-api";
 
+    private final String issuer;
     private final RsaJsonWebKey key;
     private final RsaJsonWebKey otherKey;
     private final Path jwksFile;
 
     TokenMint(Path dir) {
+        this(dir, ISSUER);
+    }
+
+    /** A mint for another issuer, with its own key; its JWKS file goes to {@code dir}, created if needed. */
+    TokenMint(Path dir, String issuer) {
+        this.issuer = issuer;
         try {
+            Files.createDirectories(dir);
             key = RsaJwkGenerator.generateJwk(2048);
             key.setKeyId("test-key");
             key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
@@ -54,13 +62,24 @@ final class TokenMint {
         return jwksFile;
     }
 
+    String issuer() {
+        return issuer;
+    }
+
     /** Engine settings trusting this issuer through the JWKS file. */
     Map<String, String> settings() {
         Map<String, String> s = new HashMap<>();
-        s.put("portcullis.issuer", ISSUER);
+        s.put("portcullis.issuer", issuer);
         s.put("portcullis.audience", AUDIENCE);
         s.put("portcullis.jwks-file", jwksFile.toString());
         return s;
+    }
+
+    /** A valid token of this issuer for {@code subject}, minted for {@code audience}. */
+    String tokenFor(String subject, String audience) {
+        JwtClaims claims = claims(subject);
+        claims.setAudience(audience);
+        return sign(key, claims);
     }
 
     /** A valid token for {@code subject}. */
@@ -92,9 +111,9 @@ final class TokenMint {
         return sign(signer, claims);
     }
 
-    private static JwtClaims claims(String subject) {
+    private JwtClaims claims(String subject) {
         JwtClaims claims = new JwtClaims();
-        claims.setIssuer(ISSUER);
+        claims.setIssuer(issuer);
         claims.setAudience(AUDIENCE);
         claims.setSubject(subject);
         claims.setIssuedAtToNow();
