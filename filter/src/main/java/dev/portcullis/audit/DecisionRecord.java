@@ -1,7 +1,11 @@
 package dev.portcullis.audit;
 
+import org.jose4j.json.JsonUtil;
+
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One authorization decision, as written to the decision log. It holds identifiers only: no
@@ -62,68 +66,34 @@ public final class DecisionRecord {
         return effect;
     }
 
-    /** The record as one line of JSON. */
+    /** The record as one line of JSON (absent values are left out). */
     public String toJson() {
-        StringBuilder sb = new StringBuilder(256).append('{');
-        field(sb, "time", time.toString(), true);
-        field(sb, "decision_id", decisionId, false);
-        field(sb, "method", method, false);
-        field(sb, "path", path, false);
-        field(sb, "issuer", issuer, false);
-        field(sb, "subject", subject, false);
-        field(sb, "token_id", tokenId, false);
-        field(sb, "resource_kind", resourceKind, false);
-        field(sb, "resource_id", resourceId, false);
-        field(sb, "action", action, false);
-        field(sb, "effect", effect, false);
-        field(sb, "reason", reason, false);
-        field(sb, "policy", policy, false);
-        field(sb, "rule", rule, false);
-        sb.append(",\"derived_roles\":[");
-        for (int i = 0; i < derivedRoles.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            string(sb, derivedRoles.get(i));
-        }
-        sb.append(']');
-        field(sb, "attribute_version", attributeVersion, false);
-        sb.append(",\"attribute_age_ms\":").append(attributeAgeMillis);
-        sb.append(",\"latency_us\":").append(latencyMicros);
-        return sb.append('}').toString();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("time", time.toString());
+        put(json, "decision_id", decisionId);
+        put(json, "method", method);
+        put(json, "path", path);
+        put(json, "issuer", issuer);
+        put(json, "subject", subject);
+        put(json, "token_id", tokenId);
+        put(json, "resource_kind", resourceKind);
+        put(json, "resource_id", resourceId);
+        put(json, "action", action);
+        put(json, "effect", effect);
+        put(json, "reason", reason);
+        put(json, "policy", policy);
+        put(json, "rule", rule);
+        json.put("derived_roles", derivedRoles);
+        put(json, "attribute_version", attributeVersion);
+        json.put("attribute_age_ms", attributeAgeMillis);
+        json.put("latency_us", latencyMicros);
+        return JsonUtil.toJson(json);
     }
 
-    private static void field(StringBuilder sb, String name, String value, boolean first) {
-        if (value == null) {
-            return;
+    private static void put(Map<String, Object> json, String name, String value) {
+        if (value != null) {
+            json.put(name, value);
         }
-        if (!first) {
-            sb.append(',');
-        }
-        sb.append('"').append(name).append("\":");
-        string(sb, value);
-    }
-
-    private static void string(StringBuilder sb, String value) {
-        sb.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
     }
 
     @Override

@@ -19,6 +19,8 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.RuntimeEquality;
+import dev.cel.runtime.RuntimeHelpers;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,8 +33,9 @@ import java.util.Set;
 
 /**
  * The CEL environment Cerbos policies are compiled in: the variables {@code request}, {@code P},
- * {@code R}, {@code V}/{@code variables}, {@code C}/{@code constants}; the standard library, the
- * string extensions, and the Cerbos extension functions ({@code now}, {@code timeSince},
+ * {@code R}, {@code V}/{@code variables}, {@code C}/{@code constants}; the standard library,
+ * cel-java's strings, math, lists, encoders and sets extensions (as Cerbos offers them), and the
+ * Cerbos extension functions ({@code now}, {@code timeSince},
  * {@code hasIntersection}, {@code intersect}, {@code except}, {@code isSubset},
  * {@code inIPAddrRange}, {@code hierarchy} and its methods), each as a typed CEL overload bound to
  * Java code. Compiling type-checks; programs are built once and reused.
@@ -43,16 +46,17 @@ final class CelEnv {
     static final CelType HIERARCHY = OpaqueType.create("hierarchy");
     private static final CelType DYN_MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
     private static final CelType DYN_LIST = ListType.create(SimpleType.DYN);
+    private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
     private final CelCompiler compiler;
     private final CelRuntime runtime;
 
     CelEnv(Clock clock) {
-        CelOptions options = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+        CelOptions options = OPTIONS;
         this.compiler = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(options)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .addLibraries(CelExtensions.strings())
+                .addLibraries(extensionLibraries(options))
                 .addVar("request", DYN_MAP)
                 .addVar("P", DYN_MAP)
                 .addVar("R", DYN_MAP)
@@ -64,9 +68,20 @@ final class CelEnv {
                 .build();
         this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
                 .setOptions(options)
-                .addLibraries(CelExtensions.strings())
+                .addLibraries(extensionRuntimeLibraries(options))
                 .addFunctionBindings(bindings(clock, options.evaluateCanonicalTypesToNativeValues()))
                 .build();
+    }
+
+    // cel-java's standard extensions that Cerbos also offers: strings, math, lists, encoders, sets
+    private static List<dev.cel.compiler.CelCompilerLibrary> extensionLibraries(CelOptions options) {
+        return List.of(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
+                CelExtensions.encoders(options), CelExtensions.sets(options));
+    }
+
+    private static List<dev.cel.runtime.CelRuntimeLibrary> extensionRuntimeLibraries(CelOptions options) {
+        return List.of(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
+                CelExtensions.encoders(options), CelExtensions.sets(options));
     }
 
     /** Compiles and type-checks; the message of the exception is the CEL error text. */
@@ -202,32 +217,65 @@ final class CelEnv {
                 + (ts == null ? "null" : ts.getClass().getSimpleName()));
     }
 
+    /*
+     * The set functions compare with the runtime's own equality, the one its `==` and the sets
+     * extension use (heterogeneous numbers: 1 == 1.0 == 1u, also inside lists and maps; NaN equals
+     * nothing), so that hasIntersection(a, b) answers as a.exists(x, b.exists(y, x == y)) does.
+     * RuntimeEquality is marked internal in cel-java; CelSetFunctionEqualityTest pins its behaviour
+     * against == and the sets extension for this version.
+     */
+    private static final RuntimeEquality EQUALITY = RuntimeEquality.create(RuntimeHelpers.create(), OPTIONS);
+
+    /** A value wrapped so that hash-based sets use CEL equality. */
+    private static final class Key {
+        final Object value;
+        final int hash;
+
+        Key(Object value) {
+            this.value = value;
+            this.hash = EQUALITY.hashCode(value);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && EQUALITY.objectEquals(value, ((Key) o).value);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
     static boolean hasIntersection(List<?> a, List<?> b) {
         List<?> small = a.size() <= b.size() ? a : b;
         List<?> large = small == a ? b : a;
         if (large.size() > 8) {
-            Set<Object> set = new HashSet<>(large);
+            Set<Key> set = keys(large);
             for (Object o : small) {
-                if (set.contains(o)) {
+                if (set.contains(new Key(o))) {
                     return true;
                 }
             }
             return false;
         }
         for (Object o : small) {
-            if (large.contains(o)) {
-                return true;
+            for (Object p : large) {
+                if (EQUALITY.objectEquals(o, p)) {
+                    return true;
+                }
             }
         }
         return false;
     }
 
     static List<Object> intersect(List<?> a, List<?> b) {
-        Set<Object> inB = new HashSet<>(b);
-        Set<Object> seen = new HashSet<>();
+        Set<Key> inB = keys(b);
+        Set<Key> seen = new HashSet<>();
         List<Object> out = new ArrayList<>();
         for (Object o : a) {
-            if (inB.contains(o) && seen.add(o)) {
+            Key k = new Key(o);
+            if (inB.contains(k) && seen.add(k)) {
                 out.add(o);
             }
         }
@@ -235,10 +283,10 @@ final class CelEnv {
     }
 
     static List<Object> except(List<?> a, List<?> b) {
-        Set<Object> inB = new HashSet<>(b);
+        Set<Key> inB = keys(b);
         List<Object> out = new ArrayList<>();
         for (Object o : a) {
-            if (!inB.contains(o)) {
+            if (!inB.contains(new Key(o))) {
                 out.add(o);
             }
         }
@@ -246,7 +294,15 @@ final class CelEnv {
     }
 
     static boolean isSubset(List<?> a, List<?> b) {
-        return new HashSet<Object>(b).containsAll(a);
+        return keys(b).containsAll(keys(a));
+    }
+
+    private static Set<Key> keys(List<?> values) {
+        Set<Key> out = new HashSet<>(values.size() * 2);
+        for (Object o : values) {
+            out.add(new Key(o));
+        }
+        return out;
     }
 
     /**
