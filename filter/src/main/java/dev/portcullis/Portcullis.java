@@ -10,12 +10,14 @@ import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
 import dev.portcullis.hygiene.ClaimHygiene;
 import dev.portcullis.hygiene.HygieneResult;
+import dev.portcullis.internal.LogText;
 import dev.portcullis.policy.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.token.BearerTokenExtractor;
+import dev.portcullis.token.PrincipalIds;
 import dev.portcullis.token.TokenCache;
 import dev.portcullis.token.TokenSettings;
 import dev.portcullis.token.TokenValidator;
@@ -73,7 +75,9 @@ public final class Portcullis implements AutoCloseable {
     private final ResourceResolver resources;
     private final DecisionLog decisions;
     private final Clock clock;
+    private final PrincipalIds ids;
     private final PrincipalContexts principals = new PrincipalContexts();
+    private final RevocationEndpoint revocations = new RevocationEndpoint(this);
 
     private Portcullis(Builder b) {
         this.extractor = b.extractor;
@@ -85,6 +89,7 @@ public final class Portcullis implements AutoCloseable {
         this.resources = b.resources;
         this.decisions = b.decisions != null ? b.decisions : DecisionLog.start(DecisionLog.DEFAULT_CAPACITY);
         this.clock = b.clock;
+        this.ids = b.ids;
     }
 
     public static Builder builder() {
@@ -180,6 +185,13 @@ public final class Portcullis implements AutoCloseable {
 
     private VerifiedToken verify(String token) throws PortcullisException {
         VerifiedToken verified = validator.validate(token);
+        String collision = ids.collision(verified.issuer(), verified.subject());
+        if (collision != null) {
+            // e.g. sub "partner:alice" from the unprefixed issuer: it would be partner's alice in policies
+            throw new PortcullisException(Reason.INVALID_CLAIMS, "sub '" + LogText.safe(verified.subject())
+                    + "' of issuer " + LogText.safe(verified.issuer()) + " has no principal id: " + collision
+                    + " (" + TokenSettings.PRINCIPAL_PREFIX + ")");
+        }
         HygieneResult result = hygiene.check(verified.claims());
         if (result.refused()) {
             throw new PortcullisException(result.reason().orElse(Reason.FORBIDDEN_CLAIMS),
@@ -209,10 +221,12 @@ public final class Portcullis implements AutoCloseable {
                     Math.max(1, e.retryAfter().toSeconds()));
         }
         if (attrs.status() == PrincipalStatus.DISABLED) {
-            throw new PortcullisException(Reason.PRINCIPAL_DISABLED, who.subject() + " is disabled");
+            throw new PortcullisException(Reason.PRINCIPAL_DISABLED, LogText.safe(who.subject()) + " @ "
+                    + LogText.safe(who.issuer()) + " is disabled");
         }
         if (attrs.status() != PrincipalStatus.ACTIVE) {
-            throw new PortcullisException(Reason.PRINCIPAL_UNKNOWN, who.subject() + " is unknown to the attribute store");
+            throw new PortcullisException(Reason.PRINCIPAL_UNKNOWN, LogText.safe(who.subject()) + " @ "
+                    + LogText.safe(who.issuer()) + " is unknown to the attribute store");
         }
         return attrs;
     }
@@ -273,20 +287,37 @@ public final class Portcullis implements AutoCloseable {
     public Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind,
                                    String resourceId, String action, String method, String path)
             throws PortcullisException {
+        return authorize(who, attrs, resourceKind, resourceId, null, action, method, path);
+    }
+
+    /**
+     * As above; {@code fixedAttributes}, when not null, are the resource's attributes and the
+     * resource resolver is not asked (the engine's own resources, such as revocation targets).
+     */
+    Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind, String resourceId,
+                            Map<String, Object> fixedAttributes, String action, String method, String path)
+            throws PortcullisException {
         long start = System.nanoTime();
         if (policy == null) {
             throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
                     "no policies configured (" + CerbosPolicyEvaluator.POLICY_DIR + ")", start);
         }
+        String collision = ids.collision(who.issuer(), who.subject());
+        if (collision != null) {
+            // an identity this engine did not verify (another engine's issuers), or one without an id
+            throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
+                    "principal has no id in policies: " + collision, start);
+        }
         Map<String, Object> resourceAttributes;
         try {
-            resourceAttributes = resourceId == null ? Map.of() : resources.resolve(resourceKind, resourceId);
+            resourceAttributes = fixedAttributes != null ? fixedAttributes
+                    : resourceId == null ? Map.of() : resources.resolve(resourceKind, resourceId);
         } catch (RuntimeException e) {
-            LOG.warn("resource resolver failed for {}:{}: {}", resourceKind, resourceId, e.toString());
+            LOG.warn("resource resolver failed for {}:{}: {}", resourceKind, LogText.safe(resourceId), e.toString());
             throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable", e, 5);
         }
         Decision decision = policy.decide(
-                principals.of(who.subject(), attrs),
+                principals.of(ids.id(who.issuer(), who.subject()), who.issuer(), who.subject(), attrs),
                 ResourceContext.of(resourceKind, resourceId, resourceAttributes), action);
         String id = decisions.newDecisionId();
         List<String> derivedRoles = decision.activeDerivedRoles().isEmpty() ? List.of()
@@ -295,8 +326,9 @@ public final class Portcullis implements AutoCloseable {
                 decision.isAllowed() ? null : Reason.ACCESS_DENIED.code(), decision.policy().orElse(null),
                 decision.rule(), derivedRoles, start);
         if (!decision.isAllowed()) {
-            decision.error().ifPresent(err -> LOG.warn("policy evaluation error for {} {} on {}:{}: {}",
-                    who.subject(), action, resourceKind, resourceId, err));
+            decision.error().ifPresent(err -> LOG.warn("policy evaluation error for {} @ {} {} on {}:{}: {}",
+                    LogText.safe(who.subject()), LogText.safe(who.issuer()), action, resourceKind,
+                    LogText.safe(resourceId), LogText.safe(err, 1024)));
             throw new PortcullisException(Reason.ACCESS_DENIED, "denied by " + decision, null, 0, null, id);
         }
         return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles);
@@ -327,6 +359,23 @@ public final class Portcullis implements AutoCloseable {
                 .build());
     }
 
+    /**
+     * The id policies see as {@code P.id} for this identity: the subject with its issuer's
+     * principal prefix (the subject itself with one issuer). Applications that store owners for
+     * {@code R.attr.owner == P.id} store this id.
+     *
+     * @throws IllegalArgumentException when the identity has no id here (its issuer is not one of
+     *         this engine's, or its subject collides with another issuer's prefix)
+     */
+    public String principalId(VerifiedToken who) {
+        return ids.id(who.issuer(), who.subject());
+    }
+
+    /** The mapping from (issuer, subject) to principal ids in force. */
+    public PrincipalIds principalIds() {
+        return ids;
+    }
+
     /** Whether some loaded policy covers this resource kind and action (startup checks). */
     public boolean covers(String resourceKind, String action) {
         return policy != null && policy.covers(resourceKind, action);
@@ -340,7 +389,12 @@ public final class Portcullis implements AutoCloseable {
         if (attributes != null) {
             attributes.revoke(issuer, subject);
         }
-        LOG.info("revoked {} @ {}", subject, issuer);
+        LOG.info("revoked {} @ {}", LogText.safe(subject), LogText.safe(issuer));
+    }
+
+    /** The revocation endpoint's engine half: authorizes and performs revocation requests. */
+    public RevocationEndpoint revocations() {
+        return revocations;
     }
 
     /** Drops a principal's cached attributes. */
@@ -418,6 +472,7 @@ public final class Portcullis implements AutoCloseable {
         private ResourceResolver resources = ResourceResolver.NONE;
         private DecisionLog decisions;
         private Clock clock = Clock.systemUTC();
+        private PrincipalIds ids;
 
         private Builder() {
         }
@@ -478,6 +533,11 @@ public final class Portcullis implements AutoCloseable {
         public Portcullis build() {
             if (validator == null) {
                 throw new IllegalStateException("a token validator is required");
+            }
+            // the issuers' principal prefixes keep principals of different issuers apart in policies
+            ids = PrincipalIds.of(validator.issuerConfigs());
+            if (policy != null && ids.severalIssuers()) {
+                PrincipalPolicyCheck.check(policy, ids);
             }
             return new Portcullis(this);
         }

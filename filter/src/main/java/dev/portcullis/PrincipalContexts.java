@@ -3,6 +3,8 @@ package dev.portcullis;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.policy.PrincipalContext;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -19,20 +21,30 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class PrincipalContexts {
     static final int SLOTS = 4096;
+    /** {@code P.attr.iss}: the principal's issuer, exactly as in the token; reserved. */
+    static final String ISSUER_ATTRIBUTE = "iss";
+    /** {@code P.attr.sub}: the principal's subject at its issuer, without prefix; reserved. */
+    static final String SUBJECT_ATTRIBUTE = "sub";
 
     private final AtomicReferenceArray<Slot> slots = new AtomicReferenceArray<>(SLOTS);
 
     /**
-     * The context of principal {@code id} with {@code attrs}: cached for this exact instance and
-     * id, or built and cached.
+     * The context of principal {@code id} (subject {@code subject} of {@code issuer}) with
+     * {@code attrs}: cached for this exact instance, id and issuer, or built and cached. Policies
+     * see the issuer and the subject as the reserved attributes {@value #ISSUER_ATTRIBUTE} and
+     * {@value #SUBJECT_ATTRIBUTE}; an attribute of the store with either name is replaced.
      */
-    PrincipalContext of(String id, PrincipalAttributes attrs) {
+    PrincipalContext of(String id, String issuer, String subject, PrincipalAttributes attrs) {
         int i = spread(System.identityHashCode(attrs)) & (SLOTS - 1);
         Slot slot = slots.getAcquire(i);
-        if (slot != null && slot.attributes == attrs && slot.context.id().equals(id)) {
+        if (slot != null && slot.attributes == attrs && slot.context.id().equals(id)
+                && issuer.equals(slot.context.attr().get(ISSUER_ATTRIBUTE))) {
             return slot.context;
         }
-        PrincipalContext context = PrincipalContext.of(id, attrs.roles(), attrs.attributes());
+        Map<String, Object> attr = new HashMap<>(attrs.attributes());
+        attr.put(ISSUER_ATTRIBUTE, issuer);
+        attr.put(SUBJECT_ATTRIBUTE, subject);
+        PrincipalContext context = PrincipalContext.of(id, attrs.roles(), attr);
         slots.setRelease(i, new Slot(attrs, context));
         return context;
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PrincipalContextsTest {
+    private static final String ISS = "https://issuer.test";
     private static PrincipalAttributes attrs(String subject, String role) {
         return PrincipalAttributes.builder("https://issuer.test", subject).status(PrincipalStatus.ACTIVE)
                 .roles(Set.of(role)).attribute("department", "sales").loadedAt(Instant.EPOCH).build();
@@ -21,8 +22,8 @@ class PrincipalContextsTest {
     void ofWhenSameAttributesInstanceThenSameContext() {
         PrincipalContexts contexts = new PrincipalContexts();
         PrincipalAttributes alice = attrs("alice", "admin");
-        PrincipalContext first = contexts.of("alice", alice);
-        assertThat(contexts.of("alice", alice)).isSameAs(first);
+        PrincipalContext first = contexts.of("alice", ISS, "alice", alice);
+        assertThat(contexts.of("alice", ISS, "alice", alice)).isSameAs(first);
         assertThat(first.id()).isEqualTo("alice");
         assertThat(first.roles()).containsExactly("admin");
         assertThat(first.attr()).containsEntry("department", "sales");
@@ -31,8 +32,8 @@ class PrincipalContextsTest {
     @Test
     void ofWhenAttributesReloadedThenFreshContextWithTheNewRoles() {
         PrincipalContexts contexts = new PrincipalContexts();
-        PrincipalContext before = contexts.of("alice", attrs("alice", "admin"));
-        PrincipalContext after = contexts.of("alice", attrs("alice", "viewer"));
+        PrincipalContext before = contexts.of("alice", ISS, "alice", attrs("alice", "admin"));
+        PrincipalContext after = contexts.of("alice", ISS, "alice", attrs("alice", "viewer"));
         assertThat(after).isNotSameAs(before);
         assertThat(after.roles()).containsExactly("viewer");
     }
@@ -41,9 +42,9 @@ class PrincipalContextsTest {
     void ofWhenOtherIdWithSameAttributesThenNotShared() {
         PrincipalContexts contexts = new PrincipalContexts();
         PrincipalAttributes shared = attrs("alice", "admin");
-        contexts.of("alice", shared);
-        assertThat(contexts.of("bob", shared).id()).isEqualTo("bob");
-        assertThat(contexts.of("alice", shared).id()).isEqualTo("alice");
+        contexts.of("alice", ISS, "alice", shared);
+        assertThat(contexts.of("bob", ISS, "bob", shared).id()).isEqualTo("bob");
+        assertThat(contexts.of("alice", ISS, "alice", shared).id()).isEqualTo("alice");
     }
 
     @Test
@@ -51,9 +52,29 @@ class PrincipalContextsTest {
         PrincipalContexts contexts = new PrincipalContexts();
         for (int i = 0; i < 3 * PrincipalContexts.SLOTS; i++) {
             PrincipalAttributes a = attrs("user" + i, "role" + i);
-            PrincipalContext c = contexts.of("user" + i, a);
+            PrincipalContext c = contexts.of("user" + i, ISS, "user" + i, a);
             assertThat(c.id()).isEqualTo("user" + i);
             assertThat(c.roles()).containsExactly("role" + i);
         }
+    }
+
+    @Test
+    void ofWhenSameAttributesInstanceAndIdButOtherIssuerThenNotShared() {
+        PrincipalContexts contexts = new PrincipalContexts();
+        PrincipalAttributes shared = attrs("alice", "admin");
+        contexts.of("alice", ISS, "alice", shared);
+        assertThat(contexts.of("alice", "https://other.test", "alice", shared).attr())
+                .containsEntry("iss", "https://other.test");
+        assertThat(contexts.of("alice", ISS, "alice", shared).attr()).containsEntry("iss", ISS);
+    }
+
+    @Test
+    void ofWhenStoreHasIssOrSubAttributesThenTheTokensWin() {
+        PrincipalAttributes forged = PrincipalAttributes.builder(ISS, "bob").status(PrincipalStatus.ACTIVE)
+                .attribute("iss", "https://elsewhere.test").attribute("sub", "alice").attribute("department", "x")
+                .loadedAt(Instant.EPOCH).build();
+        PrincipalContext c = new PrincipalContexts().of("p:bob", ISS, "bob", forged);
+        assertThat(c.id()).isEqualTo("p:bob");
+        assertThat(c.attr()).containsEntry("iss", ISS).containsEntry("sub", "bob").containsEntry("department", "x");
     }
 }

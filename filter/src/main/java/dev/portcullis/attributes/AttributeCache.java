@@ -2,6 +2,7 @@ package dev.portcullis.attributes;
 
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.LogText;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -367,10 +368,12 @@ public final class AttributeCache implements AutoCloseable {
         if (!invalidate(key) || !shared) {
             unshared.put(key, revocation);
             LOG.warn("Revocation of subject {} of issuer {} is effective on this node only until the "
-                    + "attribute cluster is reachable again", key.subject(), key.issuer());
+                    + "attribute cluster is reachable again", LogText.safe(key.subject()),
+                    LogText.safe(key.issuer()));
         }
         revocations.increment();
-        LOG.info("Revoked cached attributes of subject {} of issuer {}", key.subject(), key.issuer());
+        LOG.info("Revoked cached attributes of subject {} of issuer {}", LogText.safe(key.subject()),
+                LogText.safe(key.issuer()));
     }
 
     /** Drops every entry, as {@link #evict} for every principal. */
@@ -628,14 +631,14 @@ public final class AttributeCache implements AutoCloseable {
                 task.cancel(true);
             }
             LOG.warn("Loading attributes of subject {} of issuer {} took longer than {}",
-                    key.subject(), key.issuer(), loadTimeout);
+                    LogText.safe(key.subject()), LogText.safe(key.issuer()), loadTimeout);
         } else if (error instanceof AttributeSourceException) {
             LOG.warn("Loading attributes of subject {} of issuer {} failed: {}",
-                    key.subject(), key.issuer(), error.toString());
+                    LogText.safe(key.subject()), LogText.safe(key.issuer()), error.toString());
             LOG.debug("Attribute load failure", error);
         } else {
             LOG.warn("Loading attributes of subject {} of issuer {} failed unexpectedly",
-                    key.subject(), key.issuer(), error);
+                    LogText.safe(key.subject()), LogText.safe(key.issuer()), error);
         }
     }
 
@@ -726,13 +729,13 @@ public final class AttributeCache implements AutoCloseable {
                 && !unshared.containsKey(key) && !revokedElsewhere(key, now)) {
             if (now >= entry.freshUntil) {
                 staleServes.increment();
-                LOG.debug("Serving stale attributes of subject {} of issuer {}", key.subject(),
-                        key.issuer());
+                LOG.debug("Serving stale attributes of subject {} of issuer {}", LogText.safe(key.subject()),
+                        LogText.safe(key.issuer()));
             }
             return entry.attributes;
         }
-        throw unavailable(key, "attributes of subject " + key.subject() + " of issuer "
-                + key.issuer() + " are unavailable: "
+        throw unavailable(key, "attributes of subject " + LogText.safe(key.subject()) + " of issuer "
+                + LogText.safe(key.issuer()) + " are unavailable: "
                 + (failure == null ? "unknown failure" : failure.toString()), failure);
     }
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.token.TokenSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,8 +43,11 @@ import org.slf4j.LoggerFactory;
  *       ending in {@code []} makes a list. Several rows with one name make a list in row order.
  *       A value that does not parse as its type fails the load (fail closed).</li>
  * </ul>
- * The issuer is matched exactly by the default queries; a query may ignore {@code :issuer} to
- * match any issuer, at the cost of confusing equal subjects of different issuers.
+ * The issuer is matched exactly by the default queries. A query that ignores {@code :issuer}
+ * gives the same-named subjects of every issuer the same row, so with several issuers configured
+ * ({@code portcullis.issuer} and {@code portcullis.issuers}) {@link #fromSettings} refuses it,
+ * naming the query's setting, unless {@value #ALLOW_INSECURE_SUBJECT_ONLY_QUERIES} is
+ * {@code true} (only when subjects are unique across all issuers, e.g. one directory behind them).
  *
  * <h2>Data source</h2>
  * Exactly one of: a JNDI name ({@code java:comp/env/jdbc/portcullis}, looked up once at build,
@@ -63,6 +67,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@value #ROLES_QUERY}</td><td>{@link #DEFAULT_ROLES_QUERY}</td></tr>
  *   <tr><td>{@value #ATTRIBUTES_QUERY}</td><td>{@link #DEFAULT_ATTRIBUTES_QUERY}</td></tr>
  *   <tr><td>{@value #QUERY_TIMEOUT}</td><td>2s (JDBC rounds up to whole seconds)</td></tr>
+ *   <tr><td>{@value #ALLOW_INSECURE_SUBJECT_ONLY_QUERIES}</td><td>false</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -91,6 +96,13 @@ public final class JdbcAttributeSource implements AttributeSource {
     public static final String ROLES_QUERY = "portcullis.attributes.jdbc.roles-query";
     /** SQL for the attributes. */
     public static final String ATTRIBUTES_QUERY = "portcullis.attributes.jdbc.attributes-query";
+    /**
+     * {@code true} lets a query ignore {@code :issuer} although several issuers are configured;
+     * default {@code false}. Risk: a subject of one issuer then gets the status, roles and
+     * attributes of the same-named subject of another.
+     */
+    public static final String ALLOW_INSECURE_SUBJECT_ONLY_QUERIES =
+            "portcullis.attributes.jdbc.allow-insecure-subject-only-queries";
     /** Per-statement timeout; default 2s. */
     public static final String QUERY_TIMEOUT = "portcullis.attributes.jdbc.query-timeout";
 
@@ -152,6 +164,12 @@ public final class JdbcAttributeSource implements AttributeSource {
         apply(ROLES_QUERY, () -> b.rolesQuery(s.get(ROLES_QUERY, DEFAULT_ROLES_QUERY)));
         apply(ATTRIBUTES_QUERY, () -> b.attributesQuery(s.get(ATTRIBUTES_QUERY, DEFAULT_ATTRIBUTES_QUERY)));
         apply(QUERY_TIMEOUT, () -> b.queryTimeout(s.getDuration(QUERY_TIMEOUT, b.queryTimeout)));
+        int issuers = (s.get(TokenSettings.ISSUER).isPresent() ? 1 : 0) + s.getList(TokenSettings.ISSUERS).size();
+        if (issuers > 1 && !s.getBoolean(ALLOW_INSECURE_SUBJECT_ONLY_QUERIES, false)) {
+            requireIssuer(PRINCIPAL_QUERY, b.principalQuery);
+            requireIssuer(ROLES_QUERY, b.rolesQuery);
+            requireIssuer(ATTRIBUTES_QUERY, b.attributesQuery);
+        }
         if (jndi.isPresent()) {
             apply(JNDI, () -> b.jndiName(jndi.get()));
         } else {
@@ -161,6 +179,15 @@ public final class JdbcAttributeSource implements AttributeSource {
             apply(POOL_SIZE, () -> b.poolSize(s.getInt(POOL_SIZE, b.poolSize)));
         }
         return b.build();
+    }
+
+    private static void requireIssuer(String setting, NamedQuery query) {
+        if (!query.parameters.contains("issuer")) {
+            throw new ConfigurationException(setting, "does not use :issuer, but several issuers are configured ("
+                    + TokenSettings.ISSUER + ", " + TokenSettings.ISSUERS + "): the same subject at two issuers"
+                    + " would be one principal; match the issuer, or set " + ALLOW_INSECURE_SUBJECT_ONLY_QUERIES
+                    + "=true if subjects are unique across issuers");
+        }
     }
 
     private static void apply(String setting, Runnable r) {

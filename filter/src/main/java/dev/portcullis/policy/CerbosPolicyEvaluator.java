@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -163,6 +166,17 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     @Override
     public boolean covers(String resourceKind, String action) {
         return set.covers(resourceKind, action);
+    }
+
+    @Override
+    public Map<String, String> principalPolicies() {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, Map<String, PolicySet.PrincipalPolicy>> e : set.principals.entrySet()) {
+            for (PolicySet.PrincipalPolicy pp : e.getValue().values()) {
+                out.merge(e.getKey(), pp.file, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            }
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** The files the policies were read from, as named in messages. */

@@ -2,6 +2,7 @@ package dev.portcullis.policy;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides whether a principal may perform actions on a resource. The built-in implementation is
@@ -40,4 +41,13 @@ public interface PolicyEvaluator {
      * action a policy covers; it says nothing about who is allowed.
      */
     boolean covers(String resourceKind, String action);
+
+    /**
+     * The principal ids that principal policies name, each with the file (or other source) that
+     * names it; empty by default. Used at startup to refuse principal policies that no
+     * configured issuer's principal can match when several issuers are configured.
+     */
+    default Map<String, String> principalPolicies() {
+        return Map.of();
+    }
 }

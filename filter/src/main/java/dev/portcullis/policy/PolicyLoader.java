@@ -545,6 +545,7 @@ final class PolicyLoader {
                         effect(a.require("effect")), condition(a.get("condition"), scope)));
             }
         }
-        return new PolicySet.PrincipalPolicy(name, scope, rules.toArray(new PolicySet.PrincipalRule[0]));
+        return new PolicySet.PrincipalPolicy(name, body.owner().file(), scope,
+                rules.toArray(new PolicySet.PrincipalRule[0]));
     }
 }

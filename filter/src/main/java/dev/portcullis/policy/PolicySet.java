@@ -269,11 +269,13 @@ final class PolicySet {
     /** A compiled {@code principalPolicy}. */
     static final class PrincipalPolicy {
         final String name;
+        final String file;
         final Scope scope;
         final PrincipalRule[] rules;
 
-        PrincipalPolicy(String name, Scope scope, PrincipalRule[] rules) {
+        PrincipalPolicy(String name, String file, Scope scope, PrincipalRule[] rules) {
             this.name = name;
+            this.file = file;
             this.scope = scope;
             this.rules = rules;
         }

@@ -17,6 +17,7 @@ import java.nio.file.WatchService;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,11 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     @Override
     public boolean covers(String resourceKind, String action) {
         return current.covers(resourceKind, action);
+    }
+
+    @Override
+    public Map<String, String> principalPolicies() {
+        return current.principalPolicies();
     }
 
     /** Stops watching; the current set stays usable. */

@@ -342,24 +342,22 @@ public class PortcullisFilter implements Filter {
         }
     }
 
-    /** {@code POST <revoke-path>?subject=...[&issuer=...]}: revoke a principal, if the policy allows. */
+    /**
+     * {@code POST <revoke-path>?subject=...[&issuer=...]}: revoke a principal of a configured
+     * issuer, if the policy allows (see {@link dev.portcullis.RevocationEndpoint}).
+     */
     private void revoke(HttpServletRequest request, HttpServletResponse response, VerifiedToken token,
                         PrincipalAttributes principal, String rawPath) throws PortcullisException, IOException {
-        if (!"POST".equals(request.getMethod())) {
-            throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "revocation needs POST", request.getMethod(),
-                    rawPath);
-        }
-        String subject = request.getParameter("subject");
-        String issuer = request.getParameter("issuer");
-        if (subject == null || subject.isBlank()) {
-            throw new PortcullisException(Reason.INVALID_REQUEST, "revocation without subject", null, 0,
-                    "The subject parameter is required");
-        }
-        String targetIssuer = issuer == null || issuer.isBlank() ? token.issuer() : issuer;
-        engine.authorize(token, principal, "portcullis", subject, "revoke", "POST", rawPath);
-        engine.revoke(targetIssuer, subject);
+        boolean post = "POST".equals(request.getMethod()); // never read the body of another method
+        engine.revocations().revoke(token, principal, request.getMethod(), post ? values(request, "subject") : List.of(),
+                post ? values(request, "issuer") : List.of(), rawPath);
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         response.setHeader("Cache-Control", "no-store");
+    }
+
+    private static List<String> values(HttpServletRequest request, String name) {
+        String[] values = request.getParameterValues(name);
+        return values == null ? List.of() : List.of(values);
     }
 
     /** The request path within the application, as sent (not decoded): the route table normalises it once. */

@@ -42,6 +42,7 @@ public final class IssuerConfig {
     private final Path keyFile;
     private final byte[] hmacSecret;
     private final String requiredType;
+    private final String principalPrefix;
 
     private IssuerConfig(Builder b) {
         this.issuer = b.issuer;
@@ -52,6 +53,7 @@ public final class IssuerConfig {
         this.hmacSecret = b.hmacSecret;
         this.requiredType = b.requiredType;
         this.algorithms = Set.copyOf(b.algorithms);
+        this.principalPrefix = b.principalPrefix;
     }
 
     public static Builder builder(String issuer) {
@@ -96,6 +98,15 @@ public final class IssuerConfig {
         return requiredType;
     }
 
+    /**
+     * What policies see before this issuer's subjects in {@code P.id}: empty (the default, and
+     * what a deployment with one issuer keeps) or, with several issuers, a string such as
+     * {@code partner:} that sets this issuer's principals apart (see {@link PrincipalIds}).
+     */
+    public String principalPrefix() {
+        return principalPrefix;
+    }
+
     @Override
     public String toString() {
         return "IssuerConfig[" + issuer + ", aud=" + audiences + ", keys=" + keySource
@@ -123,6 +134,7 @@ public final class IssuerConfig {
         private Path keyFile;
         private byte[] hmacSecret;
         private String requiredType;
+        private String principalPrefix = "";
 
         private Builder(String issuer) {
             if (issuer == null || issuer.isBlank()) {
@@ -213,6 +225,26 @@ public final class IssuerConfig {
                 throw new IllegalArgumentException("required type must not be empty");
             }
             this.requiredType = normaliseType(type);
+            return this;
+        }
+
+        /**
+         * The prefix of this issuer's principal ids in policies ({@code P.id} = prefix +
+         * {@code sub}); default empty. With several issuers at most one may have an empty prefix
+         * and no prefix may start another (checked by {@link PrincipalIds#of}), so that two
+         * principals of different issuers never share an id. Printable characters only.
+         */
+        public Builder principalPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "principal prefix");
+            for (int i = 0; i < prefix.length(); i++) {
+                char c = prefix.charAt(i);
+                if (Character.isISOControl(c) || Character.isWhitespace(c)
+                        || Character.getType(c) == Character.FORMAT) {
+                    throw new IllegalArgumentException("principal prefix must be printable without spaces, "
+                            + "character " + i + " is not");
+                }
+            }
+            this.principalPrefix = prefix;
             return this;
         }
 

@@ -21,11 +21,19 @@ import java.util.stream.IntStream;
  * {@code portcullis.issuers} ({@code a,b}) and each configured under
  * {@code portcullis.issuers.<name>.} with the same suffixes ({@code issuer}, {@code audience},
  * {@code jwks-uri}, {@code discovery-uri}, {@code jwks-file}, {@code public-key-file},
- * {@code hmac-secret}, {@code algorithms}, {@code required-type}).
+ * {@code hmac-secret}, {@code algorithms}, {@code required-type}, {@code principal-prefix}).
  */
 public final class TokenSettings {
     public static final String ISSUER = "portcullis.issuer";
     public static final String ISSUERS = "portcullis.issuers";
+    /**
+     * What policies see before the primary issuer's subjects in {@code P.id}; default none. Each
+     * issuer listed in {@value #ISSUERS} has its own {@code portcullis.issuers.<key>.principal-prefix},
+     * default {@code <key>:} (none when it is the only issuer). See {@link PrincipalIds}.
+     */
+    public static final String PRINCIPAL_PREFIX = "portcullis.principal-prefix";
+    /** The value of a principal prefix setting that means "no prefix". */
+    public static final String NO_PREFIX = "none";
     public static final String AUDIENCE = "portcullis.audience";
     public static final String JWKS_URI = "portcullis.jwks-uri";
     public static final String DISCOVERY_URI = "portcullis.discovery-uri";
@@ -78,15 +86,26 @@ public final class TokenSettings {
         return b.build();
     }
 
-    /** The issuer configurations named by the settings; at least one. */
+    /**
+     * The issuer configurations named by the settings; at least one. Each carries its principal
+     * prefix: {@value #PRINCIPAL_PREFIX} / {@code portcullis.issuers.<key>.principal-prefix} when
+     * set ({@value #NO_PREFIX} for none); else none when only one issuer is configured or for the
+     * primary {@value #ISSUER}, and {@code <key>:} for each issuer listed in {@value #ISSUERS}.
+     * The prefixes are checked to keep principal ids apart ({@link PrincipalIds#of}).
+     */
     public static List<IssuerConfig> issuers(Settings s) {
         List<IssuerConfig> out = new ArrayList<>();
-        if (s.get(ISSUER).isPresent()) {
-            add(out, issuer(s, "portcullis."), ISSUER);
+        List<String> listed = s.getList(ISSUERS);
+        boolean primary = s.get(ISSUER).isPresent();
+        int count = listed.size() + (primary ? 1 : 0);
+        if (primary) {
+            add(out, issuer(s, "portcullis.", prefix(s, PRINCIPAL_PREFIX, "")), ISSUER, PRINCIPAL_PREFIX);
         }
-        for (String name : s.getList(ISSUERS)) {
+        for (String name : listed) {
             String prefix = ISSUERS + "." + name + ".";
-            add(out, issuer(s, prefix), prefix + "issuer");
+            String prefixSetting = prefix + "principal-prefix";
+            add(out, issuer(s, prefix, prefix(s, prefixSetting, count == 1 ? "" : name + ":")), prefix + "issuer",
+                    prefixSetting);
         }
         if (out.isEmpty()) {
             throw new ConfigurationException(ISSUER, "is required: name the token issuer (the exact 'iss' value)"
@@ -95,19 +114,30 @@ public final class TokenSettings {
         return out;
     }
 
-    private static void add(List<IssuerConfig> out, IssuerConfig config, String setting) {
+    private static String prefix(Settings s, String setting, String defaultPrefix) {
+        String value = s.get(setting, defaultPrefix);
+        return value.equals(NO_PREFIX) ? "" : value;
+    }
+
+    private static void add(List<IssuerConfig> out, IssuerConfig config, String setting, String prefixSetting) {
         for (IssuerConfig c : out) {
             if (c.issuer().equals(config.issuer())) {
                 throw new ConfigurationException(setting, "issuer '" + config.issuer() + "' is configured twice");
             }
         }
         out.add(config);
+        try {
+            PrincipalIds.of(out);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(prefixSetting, e.getMessage(), e);
+        }
     }
 
-    private static IssuerConfig issuer(Settings s, String prefix) {
+    private static IssuerConfig issuer(Settings s, String prefix, String principalPrefix) {
         String issuerName = prefix + "issuer";
         String issuer = s.require(issuerName);
         IssuerConfig.Builder b = IssuerConfig.builder(issuer);
+        apply(prefix + "principal-prefix", () -> b.principalPrefix(principalPrefix));
         String audienceName = prefix + "audience";
         List<String> audiences = s.getList(audienceName);
         if (audiences.isEmpty()) {

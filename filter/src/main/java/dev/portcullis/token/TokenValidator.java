@@ -75,6 +75,7 @@ public final class TokenValidator {
             "cty", "enc", "zip", "p2c", "p2s", "epk");
 
     private final Map<String, IssuerVerifier> issuers;
+    private final List<IssuerConfig> configs;
     private final JwtConsumer firstPass;
     private final Clock clock;
     private final long skewSeconds;
@@ -90,6 +91,7 @@ public final class TokenValidator {
             map.put(config.issuer(), new IssuerVerifier(config, keySet(config, fetcher, b)));
         }
         this.issuers = Map.copyOf(map);
+        this.configs = List.copyOf(b.issuers);
         this.firstPass = new JwtConsumerBuilder()
                 .setSkipAllValidators()
                 .setDisableRequireSignature()
@@ -107,6 +109,11 @@ public final class TokenValidator {
     /** The configured issuers, by {@code iss}. */
     public Set<String> issuers() {
         return issuers.keySet();
+    }
+
+    /** The configured issuers, in the order they were added. */
+    public List<IssuerConfig> issuerConfigs() {
+        return configs;
     }
 
     /** HTTP fetches of keys made so far for an issuer (0 for local keys); for tests and metrics. */

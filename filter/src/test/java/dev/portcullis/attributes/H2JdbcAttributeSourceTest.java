@@ -79,4 +79,30 @@ class H2JdbcAttributeSourceTest extends JdbcAttributeSourceContract {
                         e -> assertThat(e.setting()).isEqualTo(JdbcAttributeSource.JNDI))
                 .hasMessageContaining("java:comp/env/jdbc/portcullis");
     }
+
+    @Test
+    void fromSettingsWhenSeveralIssuersAndQueryIgnoresIssuerThenRefusedNamingTheQuery() throws Exception {
+        Map<String, String> twoIssuers = new java.util.HashMap<>(Map.of(JdbcAttributeSource.URL, url,
+                JdbcAttributeSource.USERNAME, "sa", "portcullis.issuer", ISSUER, "portcullis.issuers", "partner",
+                JdbcAttributeSource.ROLES_QUERY, "SELECT role_name FROM portcullis_principal_role WHERE subject = :subject"));
+
+        assertThatThrownBy(() -> JdbcAttributeSource.fromSettings(Settings.of(twoIssuers)))
+                .isInstanceOfSatisfying(ConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo(JdbcAttributeSource.ROLES_QUERY))
+                .hasMessageContaining(":issuer").hasMessageContaining("several issuers");
+
+        twoIssuers.put(JdbcAttributeSource.ALLOW_INSECURE_SUBJECT_ONLY_QUERIES, "true");
+        JdbcAttributeSource.fromSettings(Settings.of(twoIssuers)).close();
+        Map<String, String> oneIssuer = new java.util.HashMap<>(twoIssuers);
+        oneIssuer.remove(JdbcAttributeSource.ALLOW_INSECURE_SUBJECT_ONLY_QUERIES);
+        oneIssuer.remove("portcullis.issuers");
+        JdbcAttributeSource.fromSettings(Settings.of(oneIssuer)).close();
+        twoIssuers.remove(JdbcAttributeSource.ALLOW_INSECURE_SUBJECT_ONLY_QUERIES);
+        twoIssuers.remove(JdbcAttributeSource.ROLES_QUERY);
+        try (JdbcAttributeSource defaults = JdbcAttributeSource.fromSettings(Settings.of(twoIssuers))) {
+            assertThat(defaults.load(ISSUER, "alice").roles()).as("positive control: the default queries")
+                    .containsExactly("admin", "user");
+            assertThat(defaults.load("https://partner.test", "alice").status()).isEqualTo(PrincipalStatus.UNKNOWN);
+        }
+    }
 }

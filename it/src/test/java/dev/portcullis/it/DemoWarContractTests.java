@@ -227,6 +227,27 @@ abstract class DemoWarContractTests {
         assertProblem(delete, Reason.ACCESS_DENIED);
     }
 
+    /**
+     * Two issuers, one subject name: the mock issuer's {@code it-frank} is principal
+     * {@code mock:it-frank} in policies, so the owner condition ({@code R.attr.owner == P.id}) of
+     * the dev issuer's {@code it-frank}'s document does not match him.
+     */
+    @Test
+    void mockIssuerWhenSameSubjectAsDevIssuersOwnerThenNotTheOwner() {
+        assumeApi();
+        database.addPrincipal(DEV_ISSUER, "it-frank", "viewer");
+        database.addPrincipal(idp.issuer(), "it-frank", "viewer");
+        database.addDocument("it-owned-by-frank", "it-frank", "Frank's notes");
+
+        Http.Response byNamesake = http.sendJson("PUT", "/api/documents/it-owned-by-frank",
+                idp.token("it-frank", AUDIENCE, Map.of()), "\"not mine\"");
+        Http.Response byOwner = http.sendJson("PUT", "/api/documents/it-owned-by-frank", devToken("it-frank"),
+                "\"mine\"");
+
+        assertProblem(byNamesake, Reason.ACCESS_DENIED);
+        assertThat(byOwner.status()).as("positive control: the owner\n%s", byOwner).isEqualTo(200);
+    }
+
     @Test
     void mockIssuerWhenTokenCarriesRolesAndEmailThenForbiddenClaims() {
         if (storeInUse()) {
