@@ -121,12 +121,13 @@ public final class Portcullis implements AutoCloseable {
         if (capacity < 1) {
             throw new ConfigurationException(DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
         }
+        DecisionLog.Builder decisionLog = DecisionLog.builder(settings).capacity(capacity);
         if (settings.get(CerbosPolicyEvaluator.POLICY_DIR).isPresent()) {
             b.policy(CerbosPolicyEvaluator.fromSettings(settings));
         }
         settings.get(RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
         AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
-        b.decisions(DecisionLog.start(capacity));
+        b.decisions(decisionLog.start());
         return b.build();
     }
 

@@ -26,6 +26,10 @@ import java.util.Map;
  * exactly the settings the filter uses: the properties file, overridden by {@code portcullis.*}
  * system properties and {@code PORTCULLIS_*} environment variables.
  *
+ * <p>{@code verify-token --signature-only (--jwks-file F | --public-key-file F | --hmac-secret-file F
+ * | --config F) [--algorithms A,B] [--json] [TOKEN|-]} checks the signature alone
+ * ({@link SignatureOnlyCheck}).
+ *
  * <p>Exit codes: 0 valid, 1 refused (the reason code is printed), 2 usage error, unreadable
  * configuration or keys unavailable.
  */
@@ -34,13 +38,19 @@ final class VerifyTokenCommand implements Command {
 
     @Override
     public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
-        TokenArguments a = TokenArguments.parse(args);
+        TokenArguments a = TokenArguments.parse(args, true);
         if (a.error != null) {
             return usage(err, a.error);
         }
         if (a.help) {
             help(out);
             return Main.EXIT_OK;
+        }
+        if (a.signatureOnly) {
+            return SignatureOnlyCheck.run(a, in, out, err);
+        }
+        if (!a.keyOptions.isEmpty()) {
+            return usage(err, a.keyOptions.keySet().iterator().next() + " is an option of --signature-only");
         }
         boolean json = a.json;
         String config = a.config;
@@ -115,12 +125,25 @@ final class VerifyTokenCommand implements Command {
 
     private static void help(PrintStream out) {
         out.println("Usage: " + Main.PROGRAM + " " + NAME + " --config FILE [--json] [TOKEN|-]");
+        out.println("       " + Main.PROGRAM + " " + NAME + " --signature-only KEYS [--algorithms A,B] [--json] [TOKEN|-]");
         out.println();
         out.println("Fully validates a token as the filter would: size and syntax, signature with the");
         out.println("configured issuer keys, iss/aud/exp/nbf/iat/lifetime/typ, and claim hygiene.");
         out.println("The token comes from the argument, or from standard input for '-' or none.");
         out.println("Settings: the properties file, overridden by portcullis.* system properties and");
         out.println("PORTCULLIS_* environment variables, exactly as for the filter.");
+        out.println();
+        out.println("--signature-only checks only the signature and the JOSE header, under the filter's");
+        out.println("rules (algorithm allowlist, key type and size, a key's alg/use/key_ops, no crit, jku,");
+        out.println("x5u, jwk or x5c, no 'none'), and no claim at all (no iss, aud, exp). KEYS is one of:");
+        out.println("  --jwks-file FILE         a JWKS, e.g. a copy of the issuer's jwks_uri document");
+        out.println("  --public-key-file FILE   PEM public keys (BEGIN PUBLIC KEY)");
+        out.println("  --hmac-secret-file FILE  a shared secret, as portcullis.hmac-secret takes it (text or");
+        out.println("                           base64:...; one trailing newline ignored; at least 32 bytes)");
+        out.println("  --config FILE            the keys of the one issuer configured there");
+        out.println("  --algorithms A,B         the allowlist, as portcullis.algorithms (default RS256, PS256,");
+        out.println("                           ES256, EdDSA; HS256 with --hmac-secret-file)");
+        out.println("It prints the key (kid, kty, alg) that verified, or why none did.");
         out.println();
         out.println("Exit codes: 0 valid, 1 refused (reason printed), 2 usage, configuration or key errors.");
     }

@@ -39,7 +39,10 @@ import java.util.regex.Pattern;
  *   <li>When the endpoint fails, the last good keys stay in use up to the stale-if-error limit
  *       (default 24 h); with no good keys at all the answer is {@code keys_unavailable} (503).</li>
  *   <li>Keys with {@code use} other than {@code sig}, and documents that are not a JWKS, are
- *       ignored or refused; fetches are bounded in time and size by {@link HttpFetcher}.</li>
+ *       ignored or refused; fetches are bounded in time and size by {@link HttpFetcher}. Which
+ *       keys may verify which algorithm is {@link SignatureVerifier}'s concern.</li>
+ *   <li>A key id that disappears, or whose key or {@code alg}/{@code use}/{@code key_ops} change,
+ *       is reported to the removal listener (which drops the tokens cached for it).</li>
  * </ul>
  *
  * <p>Thread safety: thread-safe; fetches are single-flight.
@@ -185,10 +188,9 @@ final class RemoteJwks implements KeySet {
             Snapshot old = snapshot;
             snapshot = new Snapshot(keys, now, now.plus(ttl));
             if (old != null) {
-                Set<String> removed = new java.util.HashSet<>(kids(old.keys));
-                removed.removeAll(kids(keys));
+                Set<String> removed = removedOrChanged(old.keys, keys);
                 if (!removed.isEmpty()) {
-                    LOG.info("issuer {}: keys {} were removed from {}", issuer, removed, target);
+                    LOG.info("issuer {}: keys {} were removed from {} or changed there", issuer, removed, target);
                     onKeysRemoved.accept(removed);
                 }
             }
@@ -243,11 +245,29 @@ final class RemoteJwks implements KeySet {
         return List.copyOf(keys);
     }
 
-    private static Set<String> kids(List<JsonWebKey> keys) {
-        Set<String> kids = new java.util.HashSet<>();
+    /**
+     * The key ids whose keys are gone, or now differ in key material or in what they may verify
+     * ({@code alg}, {@code use}, {@code key_ops}): a token verified with the old key under the same
+     * kid must not stay trusted (e.g. a key re-published as {@code "alg":"PS256"}).
+     */
+    static Set<String> removedOrChanged(List<JsonWebKey> before, List<JsonWebKey> after) {
+        Map<String, Set<String>> old = byKid(before);
+        Map<String, Set<String>> now = byKid(after);
+        Set<String> changed = new java.util.HashSet<>();
+        for (Map.Entry<String, Set<String>> e : old.entrySet()) {
+            if (!e.getValue().equals(now.get(e.getKey()))) {
+                changed.add(e.getKey());
+            }
+        }
+        return changed;
+    }
+
+    private static Map<String, Set<String>> byKid(List<JsonWebKey> keys) {
+        Map<String, Set<String>> kids = new java.util.HashMap<>();
         for (JsonWebKey k : keys) {
             if (k.getKeyId() != null) {
-                kids.add(k.getKeyId());
+                kids.computeIfAbsent(k.getKeyId(), kid -> new java.util.HashSet<>())
+                        .add(k.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
             }
         }
         return kids;

@@ -5,34 +5,22 @@ import dev.portcullis.Reason;
 
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.jwk.VerificationJwkSelector;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwx.JsonWebStructure;
-import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
-import org.jose4j.lang.UnresolvableKeyException;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +58,6 @@ public final class TokenValidator {
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     /** Default maximum token lifetime. */
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(1);
-
-    private static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c",
-            "cty", "enc", "zip", "p2c", "p2s", "epk");
 
     private final Map<String, IssuerVerifier> issuers;
     private final List<IssuerConfig> configs;
@@ -119,7 +104,7 @@ public final class TokenValidator {
     /** HTTP fetches of keys made so far for an issuer (0 for local keys); for tests and metrics. */
     public long keyFetchCount(String issuer) {
         IssuerVerifier v = issuers.get(issuer);
-        return v != null && v.keys instanceof RemoteJwks ? ((RemoteJwks) v.keys).fetchCount() : 0;
+        return v != null && v.signature.keys() instanceof RemoteJwks ? ((RemoteJwks) v.signature.keys()).fetchCount() : 0;
     }
 
     /**
@@ -150,27 +135,69 @@ public final class TokenValidator {
     }
 
     /**
-     * Refuses a header or payload that is not valid UTF-8 (RFC 7515 §5.2, RFC 8259 §8.1): jose4j
-     * decodes leniently, replacing bad bytes, so two different signed byte sequences could read as
-     * the same JSON text.
+     * Checks only what a token's signature proves, for key debugging ({@code verify-token
+     * --signature-only}): the same header rules, algorithm allowlist, {@code typ} rule, key
+     * selection ({@code kid}, {@code use}, {@code key_ops}, {@code alg} pin) and key checks as
+     * {@link #validate}, but no claim at all: the payload need not even be JSON, and neither
+     * {@code iss}, {@code aud} nor the lifetime are looked at. The keys are those of the one
+     * configured issuer; with several issuers, the unverified {@code iss} picks them.
+     *
+     * @param token a token whose syntax and size the {@link BearerTokenExtractor} has checked
+     * @return the algorithm and the key that verified the signature
+     * @throws PortcullisException why the signature does not verify, or {@code keys_unavailable}
      */
+    public VerifiedSignature verifySignature(String token) throws PortcullisException {
+        int first = token.indexOf('.');
+        if (first < 0) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "not a compact JWS");
+        }
+        JwsRules.requireUtf8(token.substring(0, first), "header");
+        JsonWebSignature jws;
+        try {
+            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
+            if (!(structure instanceof JsonWebSignature)) {
+                throw new PortcullisException(Reason.ENCRYPTED_TOKEN, "not a JWS");
+            }
+            jws = (JsonWebSignature) structure;
+        } catch (JoseException | RuntimeException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "unparseable token: " + e.getMessage());
+        }
+        try {
+            JwsRules.Header header = JwsRules.check(jws.getHeaders());
+            IssuerVerifier verifier = issuers.size() == 1 ? issuers.values().iterator().next()
+                    : issuerOf(jws);
+            verifier.signature.checkAlgorithm(header.alg());
+            JwsRules.checkType(jws.getHeaders(), verifier.config.requiredType());
+            SignatureVerifier.UsedKey key = verifier.signature.verify(jws);
+            return new VerifiedSignature(header.alg(), key.keyId(), key.keyType(), key.keyAlgorithm());
+        } catch (RuntimeException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "malformed token: " + e);
+        }
+    }
+
+    private IssuerVerifier issuerOf(JsonWebSignature jws) throws PortcullisException {
+        Object iss;
+        try {
+            iss = JwtClaims.parse(jws.getUnverifiedPayload()).getClaimValue("iss");
+        } catch (InvalidJwtException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "payload is not a JSON claims set");
+        }
+        IssuerVerifier verifier = iss instanceof String ? issuers.get(iss) : null;
+        if (verifier == null) {
+            throw new PortcullisException(Reason.UNTRUSTED_ISSUER, "iss does not name a configured issuer");
+        }
+        return verifier;
+    }
+
+    /** Refuses a header or payload that is not valid UTF-8 ({@link JwsRules#requireUtf8}). */
     private static void requireUtf8Json(String token) throws PortcullisException {
         int first = token.indexOf('.');
         int second = first < 0 ? -1 : token.indexOf('.', first + 1);
         if (second < 0) {
             return; // not three segments: the parser refuses it
         }
-        try {
-            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-            decoder.decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(token.substring(0, first))));
-            decoder.reset();
-            decoder.decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(token.substring(first + 1, second))));
-        } catch (CharacterCodingException e) {
-            throw new PortcullisException(Reason.MALFORMED_TOKEN, "header or payload is not valid UTF-8");
-        } catch (IllegalArgumentException e) {
-            throw new PortcullisException(Reason.MALFORMED_TOKEN, "header or payload is not base64url");
-        }
+        JwsRules.requireUtf8(token.substring(0, first), "header");
+        JwsRules.requireUtf8(token.substring(first + 1, second), "payload");
     }
 
     private VerifiedToken verify(JwtContext context) throws PortcullisException {
@@ -179,20 +206,7 @@ public final class TokenValidator {
             throw new PortcullisException(Reason.FORBIDDEN_HEADER, "nested or encrypted token");
         }
         JsonWebSignature jws = (JsonWebSignature) structures.get(0);
-        org.jose4j.jwx.Headers header = jws.getHeaders();
-        for (String name : FORBIDDEN_HEADERS) {
-            if (header.getObjectHeaderValue(name) != null) {
-                throw new PortcullisException(Reason.FORBIDDEN_HEADER, "header '" + name + "' is not accepted");
-            }
-        }
-        Object alg = header.getObjectHeaderValue("alg");
-        if (!(alg instanceof String)) {
-            throw new PortcullisException(Reason.MALFORMED_TOKEN, "alg header missing or not a string");
-        }
-        Object kid = header.getObjectHeaderValue("kid");
-        if (kid != null && !(kid instanceof String)) {
-            throw new PortcullisException(Reason.MALFORMED_TOKEN, "kid header is not a string");
-        }
+        JwsRules.Header header = JwsRules.check(jws.getHeaders());
         JwtClaims claims = context.getJwtClaims();
         Object iss = claims.getClaimValue("iss");
         if (!(iss instanceof String)) {
@@ -202,21 +216,10 @@ public final class TokenValidator {
         if (verifier == null) {
             throw new PortcullisException(Reason.UNTRUSTED_ISSUER, "issuer not configured: " + abbreviate((String) iss));
         }
-        if (!verifier.config.algorithms().contains(alg)) {
-            throw new PortcullisException(Reason.DISALLOWED_ALGORITHM,
-                    "algorithm '" + abbreviate((String) alg) + "' not allowed for " + iss);
-        }
-        Object typ = header.getObjectHeaderValue("typ");
-        if (verifier.config.requiredType() != null) {
-            if (!(typ instanceof String)
-                    || !IssuerConfig.normaliseType((String) typ).equals(verifier.config.requiredType())) {
-                throw new PortcullisException(Reason.WRONG_TYPE, "typ header is not " + verifier.config.requiredType());
-            }
-        } else if (typ != null && !(typ instanceof String)) {
-            throw new PortcullisException(Reason.MALFORMED_TOKEN, "typ header is not a string");
-        }
-        verifier.verifySignature(context);
-        return checkClaims(verifier.config, claims, (String) alg, (String) kid);
+        verifier.signature.checkAlgorithm(header.alg());
+        JwsRules.checkType(jws.getHeaders(), verifier.config.requiredType());
+        verifier.signature.verify(jws);
+        return checkClaims(verifier.config, claims, header.alg(), header.kid());
     }
 
     private VerifiedToken checkClaims(IssuerConfig config, JwtClaims claims, String alg, String kid)
@@ -377,105 +380,14 @@ public final class TokenValidator {
         }
     }
 
-    /** One issuer: its configuration, its keys and its jose4j consumer, built once. */
-    private static final class IssuerVerifier implements org.jose4j.keys.resolvers.VerificationKeyResolver {
+    /** One issuer: its configuration and its signature verifier, built once. */
+    private static final class IssuerVerifier {
         final IssuerConfig config;
-        final KeySet keys;
-        final Key hmacKey;
-        final JwtConsumer consumer;
-        /** PEM keys carry no kid, so the token's kid cannot select among them. */
-        final boolean keysWithoutKid;
+        final SignatureVerifier signature;
 
         IssuerVerifier(IssuerConfig config, KeySet keys) {
             this.config = config;
-            this.keys = keys;
-            this.keysWithoutKid = config.keySource() == IssuerConfig.KeySourceKind.PUBLIC_KEY_FILE;
-            byte[] secret = config.hmacSecret();
-            this.hmacKey = secret == null ? null : new HmacKey(secret);
-            this.consumer = new JwtConsumerBuilder()
-                    .setSkipAllValidators() // claims are checked by TokenValidator with its Clock
-                    .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                            config.algorithms().toArray(new String[0])))
-                    .setJweAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT))
-                    .setJweContentEncryptionAlgorithmConstraints(
-                            new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT))
-                    .setVerificationKeyResolver(this)
-                    .build();
-        }
-
-        void verifySignature(JwtContext context) throws PortcullisException {
-            try {
-                consumer.processContext(context);
-            } catch (InvalidJwtException e) {
-                PortcullisException cause = findCause(e);
-                if (cause != null) {
-                    throw cause;
-                }
-                if (e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
-                    throw new PortcullisException(Reason.BAD_SIGNATURE, "signature does not verify");
-                }
-                throw new PortcullisException(Reason.BAD_SIGNATURE, "verification failed: " + e.getOriginalMessage());
-            }
-        }
-
-        private static PortcullisException findCause(Throwable t) {
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                if (c instanceof PortcullisException) {
-                    return (PortcullisException) c;
-                }
-                if (c.getCause() == c) {
-                    break;
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
-                throws UnresolvableKeyException {
-            if (hmacKey != null) {
-                return hmacKey;
-            }
-            try {
-                List<JsonWebKey> candidates = select(jws, keys.current());
-                if (candidates.isEmpty()) {
-                    candidates = select(jws, keys.refreshForUnknownKey());
-                }
-                if (candidates.isEmpty()) {
-                    throw new PortcullisException(Reason.UNKNOWN_KEY, "no key of " + config.issuer()
-                            + " matches kid " + abbreviate(String.valueOf(jws.getKeyIdHeaderValue())));
-                }
-                if (candidates.size() == 1) {
-                    return key(candidates.get(0));
-                }
-                // Several keys match (duplicate kids, or no kid): the one that verifies wins.
-                for (JsonWebKey candidate : candidates) {
-                    jws.setKey(key(candidate));
-                    if (jws.verifySignature()) {
-                        return key(candidate);
-                    }
-                }
-                throw new PortcullisException(Reason.BAD_SIGNATURE, "no candidate key verifies");
-            } catch (PortcullisException e) {
-                throw new UnresolvableKeyException(e.getMessage(), e);
-            } catch (JoseException e) {
-                throw new UnresolvableKeyException("key selection failed: " + e.getMessage(), e);
-            }
-        }
-
-        private static Key key(JsonWebKey jwk) {
-            return jwk instanceof PublicJsonWebKey ? ((PublicJsonWebKey) jwk).getPublicKey() : jwk.getKey();
-        }
-
-        private List<JsonWebKey> select(JsonWebSignature jws, Collection<JsonWebKey> keys) throws JoseException {
-            JsonWebSignature criteria = jws;
-            if (keysWithoutKid) {
-                // Select by algorithm (key type and curve) only; the candidates loop then finds the
-                // key that verifies. Otherwise every token with a kid would be an unknown key.
-                criteria = new JsonWebSignature();
-                criteria.setAlgorithmHeaderValue(jws.getAlgorithmHeaderValue());
-            }
-            return new ArrayList<>(new VerificationJwkSelector().selectList(criteria, keys));
+            this.signature = new SignatureVerifier(config, keys);
         }
     }
 

@@ -142,4 +142,44 @@ class VerifyTokenCliIT {
         assertThat(r[0]).isEqualTo("1");
         assertThat(r[1]).containsPattern("\\d+ passed, [1-9]\\d* failed");
     }
+
+    // ---- verify-token --signature-only: published JWS vectors through the packaged jar ----------
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"rfc7515.a2", "rfc7515.a3", "rfc8037.a4"})
+    void signatureOnlyWhenPublishedVectorThenVerifiedExitZeroJson(String vector) throws Exception {
+        JwsVectors v = new JwsVectors(dir);
+        String[] r = run("verify-token", "--signature-only", "--json", "--jwks-file",
+                v.jwksFile(vector, "\"kid\":\"" + vector + "\"").toString(), v.jws(vector));
+        assertThat(r[0]).as(r[1] + r[2]).isEqualTo("0");
+        Map<String, Object> json = JsonUtil.parseJson(r[1].trim());
+        assertThat(json).containsEntry("verdict", "verified").containsEntry("key_id", vector);
+    }
+
+    @Test
+    void signatureOnlyWhenRfc7515A1WithSecretFileThenVerifiedAndWithKeyPinnedElsewhereNot() throws Exception {
+        JwsVectors v = new JwsVectors(dir);
+        String[] hs = run("verify-token", "--signature-only", "--hmac-secret-file", v.a1SecretFile().toString(),
+                v.jws("rfc7515.a1"));
+        assertThat(hs[0]).as(hs[1] + hs[2]).isEqualTo("0");
+        assertThat(hs[1]).contains("verdict: verified", "key_type: oct");
+        String[] pinned = run("verify-token", "--signature-only", "--jwks-file",
+                v.jwksFile("rfc7515.a2", "\"alg\":\"PS256\"").toString(), v.jws("rfc7515.a2"));
+        assertThat(pinned[0]).isEqualTo("1");
+        assertThat(pinned[1]).contains("reason: disallowed_algorithm");
+    }
+
+    @Test
+    void signatureOnlyWhenPayloadTamperedThenExitOneAndWithoutKeysExitTwo() throws Exception {
+        JwsVectors v = new JwsVectors(dir);
+        String[] parts = v.jws("rfc7515.a3").split("\\.");
+        String tampered = parts[0] + "." + parts[1].replace('q', 'r') + "." + parts[2];
+        String[] r = run("verify-token", "--signature-only", "--jwks-file", v.jwksFile("rfc7515.a3", "").toString(),
+                tampered);
+        assertThat(r[0]).as(r[1] + r[2]).isEqualTo("1");
+        assertThat(r[1]).contains("reason: bad_signature"); // "joe" became "koe"
+        String[] usage = run("verify-token", "--signature-only", v.jws("rfc7515.a3"));
+        assertThat(usage[0]).isEqualTo("2");
+        assertThat(usage[2]).contains("--signature-only needs the keys");
+    }
 }
