@@ -17,6 +17,7 @@ import dev.portcullis.internal.LogText;
 import dev.portcullis.token.TokenSettings;
 import dev.portcullis.token.VerifiedToken;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -122,6 +123,12 @@ public class PortcullisFilter implements Filter {
      * default none (off).
      */
     public static final String ADMIN_REVOKE_PATH_PARAM = "portcullis.admin.revoke-path";
+    /**
+     * Request attribute set, on a refused INCLUDE dispatch, to the refusal's reason code (such as
+     * {@code access_denied}): an include cannot change the including response's status or
+     * headers, so the target is not run and nothing is written; the including page may look here.
+     */
+    public static final String INCLUDE_REFUSAL_ATTRIBUTE = "dev.portcullis.include-refusal";
 
     /** Settings naming files that may be given as {@code /WEB-INF/...} inside the web application. */
     private static final List<String> PATH_SETTINGS = List.of(CerbosPolicyEvaluator.POLICY_DIR,
@@ -415,6 +422,12 @@ public class PortcullisFilter implements Filter {
                 LOG.debug("{} {} refused: {} ({})", LogText.safe(request.getMethod()), shown, reason.code(),
                         LogText.safe(e.getMessage()));
             }
+        }
+        if (request.getDispatcherType() == DispatcherType.INCLUDE) {
+            // the container ignores an included resource's status and headers, and the body belongs
+            // to the including page (which may have used the writer): only skip the target
+            request.setAttribute(INCLUDE_REFUSAL_ATTRIBUTE, reason.code());
+            return;
         }
         write(response, Refusal.of(e, realm, decisionId));
     }

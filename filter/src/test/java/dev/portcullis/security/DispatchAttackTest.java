@@ -1,5 +1,6 @@
 package dev.portcullis.security;
 
+import dev.portcullis.servlet.PortcullisFilter;
 import dev.portcullis.testing.FilterServer;
 import dev.portcullis.testing.JwksServer;
 import dev.portcullis.testing.TestKeys;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.portcullis.security.AttackSupport.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +80,10 @@ class DispatchAttackTest {
                 .servlet("/forward", new Dispatching(false))
                 .servlet("/include", new Dispatching(true))
                 .start();
+        for (int i = 0; i < 3; i++) { // key fetch and JIT warm-up do not count against the prompt limit
+            String token = Tokens.signedWith(TestKeys.rsa()).subject("alice").expiresIn(Duration.ofMinutes(30)).sign();
+            assertThat(app.get("/app/x", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        }
     }
 
     @AfterAll
@@ -90,6 +96,9 @@ class DispatchAttackTest {
     }
 
     /** Forwards to, or includes, {@code /api/admin/report}; an include is framed by before/after lines. */
+    /** The last include refusal the including servlet saw. */
+    private static final AtomicReference<Object> refusedIncludes = new AtomicReference<>();
+
     static final class Dispatching extends HttpServlet {
         private static final long serialVersionUID = 1L;
         private final boolean include;
@@ -104,6 +113,7 @@ class DispatchAttackTest {
                 resp.setContentType("text/plain");
                 resp.getWriter().write("before\n");
                 req.getRequestDispatcher("/api/admin/report").include(req, resp);
+                refusedIncludes.set(req.getAttribute(PortcullisFilter.INCLUDE_REFUSAL_ATTRIBUTE));
                 resp.getWriter().write("\nafter");
             } else {
                 req.getRequestDispatcher("/api/admin/report").forward(req, resp);
@@ -134,11 +144,12 @@ class DispatchAttackTest {
     }
 
     @Test
-    void includeWhenTargetRouteDeniesThenTargetNotRunAndRefusalInPlaceOfItsContent() {
+    void includeWhenTargetRouteDeniesThenTargetNotRunAndIncludingPageToldTheReason() {
         int before = adminRuns.get();
         String response = get("/app/include", "carol");
         // an include cannot change the including response's status or headers: the target is not run
-        assertThat(response).contains("before").contains("\"access_denied\"").doesNotContain("admin report");
+        assertThat(response).startsWith("HTTP/1.1 200 ").contains("before\n\nafter").doesNotContain("admin report");
+        assertThat(refusedIncludes.get()).isEqualTo("access_denied");
         assertThat(adminRuns.get()).isEqualTo(before);
     }
 
