@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The demo WAR deployed under the non-root context {@code /app} (the way most legacy WARs are
@@ -236,5 +237,58 @@ abstract class ContextPathContractTests {
         String admin = raw("GET", "/app/portal/include", devToken("alice"));
         assertThat(status(admin)).as("%s\n%s", admin, server.logTail(30)).isEqualTo(200);
         assertThat(admin).contains("portal:{\"console\":\"admin\"").contains(":end");
+    }
+
+    /**
+     * Issue 14 (5d): path parameters such as {@code ;jsessionid=} never reach the decision log or a
+     * log line; the recorded path is the normalised dispatched path. Checked where the server's log
+     * file holds the web application's log (the distributions; embedded Tomcat logs to the test
+     * output instead).
+     */
+    @Test
+    void decisionLogWhenPathParametersThenRecordedPathHasNone() throws IOException, InterruptedException {
+        String marker = "s3cr3tSession" + port;
+        String lastTokenId = null;
+        for (String user : List.of("alice", "carol")) {
+            String token = devToken(user);
+            lastTokenId = tokenId(token);
+            // the unrouted whoami first: it is not recorded; the console's six decisions are
+            for (String target : List.of("/app/app/whoami;jsessionid=" + marker,
+                    "/app/admin/console;jsessionid=" + marker, "/app;jsessionid=" + marker + "/admin/console",
+                    "/app/admin;jsessionid=" + marker + "/console")) {
+                raw("GET", target, token);
+                raw("POST", target, token);
+            }
+        }
+        String logs = "";
+        for (int attempt = 0; attempt < 100 && occurrences(logs, lastTokenId) < 6; attempt++) {
+            Thread.sleep(100); // the decision log is written asynchronously, in order
+            StringBuilder sb = new StringBuilder();
+            for (Path log : server.logs()) {
+                if (!log.getFileName().toString().contains("access_log")) { // the container's, raw request lines
+                    sb.append(Files.readString(log, StandardCharsets.ISO_8859_1));
+                }
+            }
+            logs = sb.toString();
+        }
+        assumeTrue(logs.contains("portcullis.decision"), "this server's log file has no decision log");
+        assertThat(occurrences(logs, lastTokenId)).as("the viewer's six decisions were recorded").isEqualTo(6);
+        assertThat(logs).contains("\"path\":\"/admin/console\"").doesNotContain(marker);
+    }
+
+    private static String tokenId(String token) {
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+                StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"jti\"\\s*:\\s*\"([^\"]+)\"").matcher(payload);
+        assertThat(m.find()).as("jti in %s", payload).isTrue();
+        return m.group(1);
+    }
+
+    private static int occurrences(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
     }
 }
