@@ -71,7 +71,9 @@ class DispatchAttackTest {
         idp = JwksServer.serving(TestKeys.rsa());
         app = FilterServer.builder().trusting(idp)
                 .contextPath("/app")
-                .dispatcherTypes(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE)
+                .dispatcherTypes(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE,
+                        DispatcherType.ERROR)
+                .errorPage(418, "/api/admin/report")
                 .param("portcullis.attributes.source", "file")
                 .param("portcullis.attributes.file", dir.resolve("principals.yaml").toString())
                 .param("portcullis.policy.dir", dir.resolve("policies").toString())
@@ -79,6 +81,14 @@ class DispatchAttackTest {
                 .servlet("/api/admin/*", new PathAttackTest.AdminServlet(adminRuns))
                 .servlet("/forward", new Dispatching(false))
                 .servlet("/include", new Dispatching(true))
+                .servlet("/teapot", new HttpServlet() {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        resp.sendError(418);
+                    }
+                })
                 .start();
         for (int i = 0; i < 3; i++) { // key fetch and JIT warm-up do not count against the prompt limit
             String token = Tokens.signedWith(TestKeys.rsa()).subject("alice").expiresIn(Duration.ofMinutes(30)).sign();
@@ -167,5 +177,16 @@ class DispatchAttackTest {
         assertThat(get("/%61pp/forward", "carol")).startsWith("HTTP/1.1 403 ");
         assertThat(get("//app/include;jsessionid=1", "carol")).doesNotContain("admin report");
         assertThat(adminRuns.get()).isEqualTo(before);
+    }
+
+    @Test
+    void errorDispatchWhenErrorPageRouteDeniesThen403AndAdminGetsTheErrorPage() {
+        int before = adminRuns.get();
+        String viewer = get("/app/teapot", "carol");
+        assertThat(viewer).startsWith("HTTP/1.1 403 ").contains("\"access_denied\"").doesNotContain("admin report");
+        assertThat(adminRuns.get()).isEqualTo(before);
+        String admin = get("/app/teapot", "alice");
+        assertThat(admin).startsWith("HTTP/1.1 418 ").contains("admin report");
+        assertThat(adminRuns.get()).isEqualTo(before + 1);
     }
 }

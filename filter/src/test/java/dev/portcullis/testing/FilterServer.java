@@ -85,6 +85,11 @@ public final class FilterServer implements AutoCloseable {
         for (Map.Entry<String, HttpServlet> s : b.servlets.entrySet()) {
             context.addServlet(new ServletHolder(s.getValue()), s.getKey());
         }
+        if (!b.errorPages.isEmpty()) {
+            org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errors = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+            b.errorPages.forEach(errors::addErrorPage);
+            context.setErrorHandler(errors);
+        }
         server.setHandler(context);
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -245,6 +250,7 @@ public final class FilterServer implements AutoCloseable {
         private String contextPath = "/";
         private Path resourceBase;
         private EnumSet<DispatcherType> dispatcherTypes = EnumSet.of(DispatcherType.REQUEST);
+        private final Map<Integer, String> errorPages = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -285,6 +291,12 @@ public final class FilterServer implements AutoCloseable {
         /** The dispatcher types the filter is mapped for (default {@code REQUEST} only). */
         public Builder dispatcherTypes(DispatcherType first, DispatcherType... rest) {
             this.dispatcherTypes = EnumSet.of(first, rest);
+            return this;
+        }
+
+        /** An error page: the container dispatches (ERROR) to {@code path} for {@code status}. */
+        public Builder errorPage(int status, String path) {
+            errorPages.put(status, path);
             return this;
         }
 
