@@ -414,7 +414,8 @@ public class PortcullisFilter implements Filter {
                 String path) throws IOException {
         Reason reason = e.reason();
         if (reason.status() >= 500 || LOG.isDebugEnabled()) {
-            String shown = LogText.safe(path != null ? path : DispatchedPath.withoutParameters(request.getRequestURI()));
+            String shown = LogText.safe(path != null ? path
+                    : DispatchedPath.withoutParameters(request.getRequestURI()));
             if (reason.status() >= 500) {
                 LOG.warn("{} {} refused: {} ({})", LogText.safe(request.getMethod()), shown, reason.code(),
                         LogText.safe(e.getMessage()));

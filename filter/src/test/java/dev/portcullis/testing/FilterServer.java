@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -86,7 +87,7 @@ public final class FilterServer implements AutoCloseable {
             context.addServlet(new ServletHolder(s.getValue()), s.getKey());
         }
         if (!b.errorPages.isEmpty()) {
-            org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errors = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+            ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
             b.errorPages.forEach(errors::addErrorPage);
             context.setErrorHandler(errors);
         }

@@ -86,9 +86,9 @@ abstract class ContextPathContractTests {
             "/app%2fadmin/console",
             "/app/admin%2fconsole",
             "/app/admin%5cconsole",
-            // absolute form
-            "http://127.0.0.1/app/admin/console",
-            "http://127.0.0.1//%61pp/admin/console");
+            // absolute form ({authority} is the server's host and port, as in the Host header)
+            "http://{authority}/app/admin/console",
+            "http://{authority}//%61pp/admin/console");
 
     DemoDatabase database;
     WebServer server;
@@ -127,7 +127,9 @@ abstract class ContextPathContractTests {
 
     /** Sends {@code method target HTTP/1.1} byte for byte and returns the whole response. */
     String raw(String method, String target, String token) {
-        String request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+        String authority = "127.0.0.1:" + port;
+        String request = method + " " + target.replace("{authority}", authority) + " HTTP/1.1\r\n"
+                + "Host: " + authority + "\r\n"
                 + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
                 + (Set.of("POST", "PUT", "PATCH").contains(method) ? "Content-Length: 0\r\n" : "")
                 + "Connection: close\r\n\r\n";

@@ -2,7 +2,7 @@ package dev.portcullis.it;
 
 import java.nio.file.Path;
 
-/** The demo WAR under the context path {@code /app} on the embedded Tomcat 11 ({@link EmbeddedTomcat}) in the test JVM. */
+/** The demo WAR under the context path {@code /app} on embedded Tomcat 11 ({@link EmbeddedTomcat}) in the test JVM. */
 class EmbeddedTomcatContextPathIT extends ContextPathContractTests {
     @Override
     String serverName() {

@@ -2,7 +2,9 @@ package dev.portcullis.it;
 
 import java.nio.file.Path;
 
-/** The demo WAR under the context path {@code /app} on the Tomcat 10.1 distribution ({@link TomcatDistribution}), its own process. */
+/**
+ * The demo WAR under the context path {@code /app} on the Tomcat 10.1 distribution ({@link TomcatDistribution}), its own process.
+ */
 class TomcatDistributionContextPathIT extends ContextPathContractTests {
     @Override
     String serverName() {
