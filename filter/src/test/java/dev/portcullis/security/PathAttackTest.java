@@ -53,6 +53,16 @@ class PathAttackTest {
             "      effect: EFFECT_ALLOW",
             "      roles: ['admin']",
             "");
+    private static final String REVOKE_POLICY = String.join("\n",
+            "apiVersion: api.cerbos.dev/v1",
+            "resourcePolicy:",
+            "  resource: portcullis",
+            "  version: default",
+            "  rules:",
+            "    - actions: ['revoke']",
+            "      effect: EFFECT_ALLOW",
+            "      roles: ['admin']",
+            "");
     private static final String PRINCIPALS = String.join("\n",
             "principals:",
             "  - {issuer: '" + Tokens.ISSUER + "', subject: alice, roles: [admin]}",
@@ -71,6 +81,7 @@ class PathAttackTest {
         dir = Files.createTempDirectory("paths");
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("policies/report.yaml"), POLICY);
+        Files.writeString(dir.resolve("policies/portcullis.yaml"), REVOKE_POLICY);
         Files.writeString(dir.resolve("routes.yaml"), ROUTES);
         Files.writeString(dir.resolve("principals.yaml"), PRINCIPALS);
         idp = JwksServer.serving(TestKeys.rsa(), TestKeys.ec(), TestKeys.ed25519());
@@ -84,6 +95,8 @@ class PathAttackTest {
         AttackSupport.warmUp(app);
         underApp = FilterServer.builder().trusting(idp)
                 .contextPath("/app")
+                .param("portcullis.public-paths", "/health")
+                .param("portcullis.admin.revoke-path", "/admin/revoke")
                 .param("portcullis.attributes.source", "file")
                 .param("portcullis.attributes.file", dir.resolve("principals.yaml").toString())
                 .param("portcullis.policy.dir", dir.resolve("policies").toString())
@@ -97,7 +110,7 @@ class PathAttackTest {
         app.close();
         underApp.close();
         idp.close();
-        for (String f : new String[] {"policies/report.yaml", "policies", "routes.yaml", "principals.yaml", ""}) {
+        for (String f : new String[] {"policies/report.yaml", "policies/portcullis.yaml", "policies", "routes.yaml", "principals.yaml", ""}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
@@ -310,5 +323,42 @@ class PathAttackTest {
         String response = raw(underApp, "GET", "/%61pp/api/%2e%2e%2fadmin/report", "alice");
         assertThat(response).startsWith("HTTP/1.1 400 ");
         assertThat(underApp.invocations()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/app/health", "/%61pp/health", "//app/health", "/app/./health", "/app;x=1/health",
+            "/app/health;jsessionid=1"})
+    void publicPathUnderContextWhenSpelledOtherwiseThenDecidedOnDispatchedPath(String target) {
+        String response = prompt(() -> underApp.raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n"));
+        if (status(response) == 200) {
+            assertThat(response).as(target).endsWith("ok");
+        } else {
+            assertThat(status(response)).as("%s: %s", target, response).isIn(400, 404);
+        }
+        String protectedPath = prompt(() -> underApp.raw("GET " + target.replace("health", "api/admin/report")
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        assertThat(status(protectedPath)).as("negative twin without a token: %s", protectedPath).isIn(400, 401);
+    }
+
+    @Test
+    void publicPathUnderContextWhenCanonicalOrPercentEncodedThenNoTokenNeeded() {
+        for (String target : new String[] {"/app/health", "/%61pp/health"}) {
+            String response = prompt(() -> underApp.raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n"));
+            assertThat(response).as(target).startsWith("HTTP/1.1 200 ").endsWith("ok");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/app/admin/revoke", "/%61pp/admin/revoke", "/app/./admin/revoke",
+            "/x/../app/admin/revoke", "/app;x=1/admin/revoke;jsessionid=1"})
+    void revocationUnderContextWhenSpelledOtherwiseThenSameEndpointAndAuthorization(String target) {
+        String query = "?subject=nobody";
+        String viewer = raw(underApp, "POST", target + query, "carol");
+        assertThat(status(viewer)).as(viewer).isEqualTo(403);
+        assertThat(viewer).contains("\"access_denied\"");
+        String admin = raw(underApp, "POST", target + query, "alice");
+        assertThat(status(admin)).as(admin).isEqualTo(204);
     }
 }
