@@ -118,30 +118,6 @@ final class DispatchedPath {
         return path;
     }
 
-    /**
-     * The request URI for a log line when no dispatched path could be computed: without path
-     * parameters ({@code ;jsessionid=...}); still to be passed through {@code LogText.safe}.
-     */
-    static String withoutParameters(String uri) {
-        if (uri == null || uri.indexOf(';') < 0) {
-            return uri;
-        }
-        StringBuilder sb = new StringBuilder(uri.length());
-        boolean inParameter = false;
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == ';') {
-                inParameter = true;
-            } else if (c == '/') {
-                inParameter = false;
-            }
-            if (!inParameter) {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
     private static List<String> contextSegments(String contextPath) {
         if (contextPath == null || contextPath.isEmpty() || contextPath.equals("/")) {
             return List.of();

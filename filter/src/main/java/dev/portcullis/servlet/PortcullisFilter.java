@@ -14,6 +14,7 @@ import dev.portcullis.Refusal;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.LogText;
+import dev.portcullis.internal.RequestPaths;
 import dev.portcullis.token.TokenSettings;
 import dev.portcullis.token.VerifiedToken;
 
@@ -414,8 +415,7 @@ public class PortcullisFilter implements Filter {
                 String path) throws IOException {
         Reason reason = e.reason();
         if (reason.status() >= 500 || LOG.isDebugEnabled()) {
-            String shown = LogText.safe(path != null ? path
-                    : DispatchedPath.withoutParameters(request.getRequestURI()));
+            String shown = LogText.safe(path != null ? path : RequestPaths.withoutParameters(request.getRequestURI()));
             if (reason.status() >= 500) {
                 LOG.warn("{} {} refused: {} ({})", LogText.safe(request.getMethod()), shown, reason.code(),
                         LogText.safe(e.getMessage()));

@@ -3,6 +3,7 @@ package dev.portcullis.jaxrs;
 import dev.portcullis.Portcullis;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
+import dev.portcullis.internal.LogText;
 import dev.portcullis.token.VerifiedToken;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -81,7 +82,7 @@ final class Authenticator {
         if (engine == null) {
             LOG.error("no Portcullis engine for {} {}: construct PortcullisFeature with one, run the Portcullis"
                     + " servlet filter in front of JAX-RS, or set the portcullis.* properties",
-                    request.getMethod(), request.getUriInfo().getRequestUri().getRawPath());
+                    LogText.safe(request.getMethod()), Refusals.logPath(request));
             return Authentication.refused(null, new PortcullisException(Reason.KEYS_UNAVAILABLE,
                     "no Portcullis engine configured", null, NO_ENGINE_RETRY_SECONDS));
         }
@@ -99,8 +100,8 @@ final class Authenticator {
         } catch (PortcullisException e) {
             return Authentication.refused(engine, e);
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure authenticating {} {}", request.getMethod(),
-                    request.getUriInfo().getRequestUri().getRawPath(), e);
+            LOG.error("unexpected failure authenticating {} {}", LogText.safe(request.getMethod()),
+                    Refusals.logPath(request), e);
             return Authentication.failedUnexpectedly();
         }
     }
