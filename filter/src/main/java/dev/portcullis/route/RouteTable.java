@@ -232,6 +232,18 @@ public final class RouteTable {
         if (segments == null) {
             return RouteMatch.UNSAFE_PATH;
         }
+        return match(method, segments);
+    }
+
+    /**
+     * Matches a request whose path is already normalised into decoded segments (as
+     * {@link #normalise} returns them): the servlet filter relates the raw request URI to the
+     * path the container dispatched first, and matches on that.
+     *
+     * @param method the HTTP method
+     * @param segments the decoded, normalised segments of the path within the application
+     */
+    public RouteMatch match(String method, List<String> segments) {
         if (routes.isEmpty()) {
             return RouteMatch.UNMATCHED;
         }

@@ -13,9 +13,12 @@ import dev.portcullis.Reason;
 import dev.portcullis.Refusal;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.LogText;
+import dev.portcullis.internal.RequestPaths;
 import dev.portcullis.token.TokenSettings;
 import dev.portcullis.token.VerifiedToken;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -121,6 +124,12 @@ public class PortcullisFilter implements Filter {
      * default none (off).
      */
     public static final String ADMIN_REVOKE_PATH_PARAM = "portcullis.admin.revoke-path";
+    /**
+     * Request attribute set, on a refused INCLUDE dispatch, to the refusal's reason code (such as
+     * {@code access_denied}): an include cannot change the including response's status or
+     * headers, so the target is not run and nothing is written; the including page may look here.
+     */
+    public static final String INCLUDE_REFUSAL_ATTRIBUTE = "dev.portcullis.include-refusal";
 
     /** Settings naming files that may be given as {@code /WEB-INF/...} inside the web application. */
     private static final List<String> PATH_SETTINGS = List.of(CerbosPolicyEvaluator.POLICY_DIR,
@@ -288,12 +297,20 @@ public class PortcullisFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         request.setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine); // for the JAX-RS adapter, which sees no context attributes
-        if (publicPaths.matches(pathWithinApplication(request))) {
+        DispatchedPath dispatched;
+        try {
+            // every decision below is made on this one path: the one the container dispatched
+            dispatched = DispatchedPath.of(request);
+        } catch (PortcullisException e) {
+            refuse(request, response, e, null, null);
+            return;
+        }
+        if (publicPaths.matches(dispatched.path())) {
             chain.doFilter(request, response);
             return;
         }
         String method = request.getMethod();
-        String rawPath = rawPathWithinApplication(request);
+        String path = dispatched.path();
         VerifiedToken token;
         PrincipalAttributes principal;
         try {
@@ -301,17 +318,17 @@ public class PortcullisFilter implements Filter {
             if (token == null) {
                 throw new PortcullisException(Reason.MISSING_TOKEN, "no bearer token");
             }
-            principal = engine.admit(token, method, rawPath);
-            if (revokePath != null && revokePath.equals(pathWithinApplication(request))) {
-                revoke(request, response, token, principal, rawPath);
+            principal = engine.admit(token, method, path);
+            if (revokePath != null && revokePath.equals(path)) {
+                revoke(request, response, token, principal, path);
                 return;
             }
-            authorizeRoute(token, principal, method, rawPath);
+            authorizeRoute(token, principal, method, dispatched);
         } catch (PortcullisException e) {
-            refuse(request, response, e, e.decisionId());
+            refuse(request, response, e, e.decisionId(), path);
             return;
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure authorizing {} {}", method, request.getRequestURI(), e);
+            LOG.error("unexpected failure authorizing {} {}", LogText.safe(method), LogText.safe(path), e);
             writeInternalError(response);
             return;
         }
@@ -319,25 +336,26 @@ public class PortcullisFilter implements Filter {
         chain.doFilter(new AuthenticatedRequest(request, token, () -> roles), response);
     }
 
-    private void authorizeRoute(VerifiedToken token, PrincipalAttributes principal, String method, String rawPath)
-            throws PortcullisException {
-        RouteMatch match = routes.match(method, rawPath);
+    private void authorizeRoute(VerifiedToken token, PrincipalAttributes principal, String method,
+                                DispatchedPath dispatched) throws PortcullisException {
+        String path = dispatched.path();
+        RouteMatch match = routes.match(method, dispatched.segments());
         switch (match.kind()) {
             case MATCHED:
                 engine.authorize(token, principal, match.route().resourceKind(), match.resourceId(),
-                        match.route().action(), method, rawPath);
+                        match.route().action(), method, path);
                 return;
             case UNSAFE_PATH:
                 throw new PortcullisException(Reason.INVALID_REQUEST, "path cannot be normalised safely", null, 0,
                         "The request path is not acceptable");
             case METHOD_NOT_ROUTED:
-                throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "no route allows " + method + " here",
-                        method, rawPath);
+                throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "no route allows this method here",
+                        method, path);
             case UNMATCHED:
             default:
                 if (routes.unmatched() == RouteTable.Unmatched.DENY) {
                     throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "no route covers this path",
-                            method, rawPath);
+                            method, path);
                 }
         }
     }
@@ -347,10 +365,10 @@ public class PortcullisFilter implements Filter {
      * issuer, if the policy allows (see {@link dev.portcullis.RevocationEndpoint}).
      */
     private void revoke(HttpServletRequest request, HttpServletResponse response, VerifiedToken token,
-                        PrincipalAttributes principal, String rawPath) throws PortcullisException, IOException {
+                        PrincipalAttributes principal, String path) throws PortcullisException, IOException {
         boolean post = "POST".equals(request.getMethod()); // never read the body of another method
         engine.revocations().revoke(token, principal, request.getMethod(), post ? values(request, "subject") : List.of(),
-                post ? values(request, "issuer") : List.of(), rawPath);
+                post ? values(request, "issuer") : List.of(), path);
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         response.setHeader("Cache-Control", "no-store");
     }
@@ -358,16 +376,6 @@ public class PortcullisFilter implements Filter {
     private static List<String> values(HttpServletRequest request, String name) {
         String[] values = request.getParameterValues(name);
         return values == null ? List.of() : List.of(values);
-    }
-
-    /** The request path within the application, as sent (not decoded): the route table normalises it once. */
-    static String rawPathWithinApplication(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        String contextPath = request.getContextPath();
-        if (contextPath != null && !contextPath.isEmpty() && uri.startsWith(contextPath)) {
-            uri = uri.substring(contextPath.length());
-        }
-        return uri.isEmpty() ? "/" : uri;
     }
 
     private static List<String> headers(HttpServletRequest request) {
@@ -397,20 +405,28 @@ public class PortcullisFilter implements Filter {
         return found;
     }
 
-    static String pathWithinApplication(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        return path.isEmpty() ? "/" : path;
-    }
-
-    void refuse(HttpServletRequest request, HttpServletResponse response, PortcullisException e, String decisionId)
-            throws IOException {
+    /**
+     * Answers with the refusal; the log line names the dispatched path ({@code path}) or, when none
+     * could be computed, the request URI without path parameters, escaped either way.
+     */
+    void refuse(HttpServletRequest request, HttpServletResponse response, PortcullisException e, String decisionId,
+                String path) throws IOException {
         Reason reason = e.reason();
-        if (reason.status() >= 500) {
-            LOG.warn("{} {} refused: {} ({})", request.getMethod(), request.getRequestURI(), reason.code(), e.getMessage());
-        } else {
-            LOG.debug("{} {} refused: {} ({})", request.getMethod(), request.getRequestURI(), reason.code(), e.getMessage());
+        if (reason.status() >= 500 || LOG.isDebugEnabled()) {
+            String shown = LogText.safe(path != null ? path : RequestPaths.withoutParameters(request.getRequestURI()));
+            if (reason.status() >= 500) {
+                LOG.warn("{} {} refused: {} ({})", LogText.safe(request.getMethod()), shown, reason.code(),
+                        LogText.safe(e.getMessage()));
+            } else {
+                LOG.debug("{} {} refused: {} ({})", LogText.safe(request.getMethod()), shown, reason.code(),
+                        LogText.safe(e.getMessage()));
+            }
+        }
+        if (request.getDispatcherType() == DispatcherType.INCLUDE) {
+            // the container ignores an included resource's status and headers, and the body belongs
+            // to the including page (which may have used the writer): only skip the target
+            request.setAttribute(INCLUDE_REFUSAL_ATTRIBUTE, reason.code());
+            return;
         }
         write(response, Refusal.of(e, realm, decisionId));
     }

@@ -53,6 +53,16 @@ class PathAttackTest {
             "      effect: EFFECT_ALLOW",
             "      roles: ['admin']",
             "");
+    private static final String REVOKE_POLICY = String.join("\n",
+            "apiVersion: api.cerbos.dev/v1",
+            "resourcePolicy:",
+            "  resource: portcullis",
+            "  version: default",
+            "  rules:",
+            "    - actions: ['revoke']",
+            "      effect: EFFECT_ALLOW",
+            "      roles: ['admin']",
+            "");
     private static final String PRINCIPALS = String.join("\n",
             "principals:",
             "  - {issuer: '" + Tokens.ISSUER + "', subject: alice, roles: [admin]}",
@@ -63,12 +73,15 @@ class PathAttackTest {
     private Path dir;
     private JwksServer idp;
     private FilterServer app;
+    /** The same application under the context path {@code /app}. */
+    private FilterServer underApp;
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("paths");
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("policies/report.yaml"), POLICY);
+        Files.writeString(dir.resolve("policies/portcullis.yaml"), REVOKE_POLICY);
         Files.writeString(dir.resolve("routes.yaml"), ROUTES);
         Files.writeString(dir.resolve("principals.yaml"), PRINCIPALS);
         idp = JwksServer.serving(TestKeys.rsa(), TestKeys.ec(), TestKeys.ed25519());
@@ -80,13 +93,24 @@ class PathAttackTest {
                 .servlet("/api/admin/*", new AdminServlet(adminRuns))
                 .start();
         AttackSupport.warmUp(app);
+        underApp = FilterServer.builder().trusting(idp)
+                .contextPath("/app")
+                .param("portcullis.public-paths", "/health")
+                .param("portcullis.admin.revoke-path", "/admin/revoke")
+                .param("portcullis.attributes.source", "file")
+                .param("portcullis.attributes.file", dir.resolve("principals.yaml").toString())
+                .param("portcullis.policy.dir", dir.resolve("policies").toString())
+                .param("portcullis.routes", dir.resolve("routes.yaml").toString())
+                .servlet("/api/admin/*", new AdminServlet(adminRuns))
+                .start();
     }
 
     @AfterAll
     void stop() throws IOException {
         app.close();
+        underApp.close();
         idp.close();
-        for (String f : new String[] {"policies/report.yaml", "policies", "routes.yaml", "principals.yaml", ""}) {
+        for (String f : new String[] {"policies/report.yaml", "policies/portcullis.yaml", "policies", "routes.yaml", "principals.yaml", ""}) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }
@@ -103,7 +127,8 @@ class PathAttackTest {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             // serves the report where the container's own path mapping puts it (case-sensitive)
-            if (!"/report".equals(req.getPathInfo())) {
+            Object included = req.getAttribute("jakarta.servlet.include.path_info"); // when included, the target's
+            if (!"/report".equals(included != null ? included : req.getPathInfo())) {
                 resp.sendError(404);
                 return;
             }
@@ -118,7 +143,11 @@ class PathAttackTest {
     }
 
     private String raw(String method, String target, String subject) {
-        return prompt(() -> app.raw(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+        return raw(app, method, target, subject);
+    }
+
+    private static String raw(FilterServer server, String method, String target, String subject) {
+        return prompt(() -> server.raw(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + token(subject) + "\r\nConnection: close\r\n\r\n"));
     }
 
@@ -198,5 +227,138 @@ class PathAttackTest {
         assertThat(status(raw("HEAD", "/api/admin/report", "alice"))).isEqualTo(200);
         assertThat(status(raw("DELETE", "/api/admin/report", "alice"))).isEqualTo(200);
         assertThat(adminRuns.get()).isEqualTo(before + 4);
+    }
+
+    /**
+     * Spellings of the context {@code /app} and of the path below it. Before the filter decided
+     * on the dispatched path, every spelling whose raw URI did not start with {@code /app} (the
+     * context path Jetty reports) matched no route and reached the report as "unmatched".
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "/app/api/admin/report",
+            "/%61pp/api/admin/report",
+            "/%61%70%70/api/admin/report",
+            "/app/api/%61dmin/report",
+            "//app/api/admin/report",
+            "///app/api/admin/report",
+            "/app//api/admin/report",
+            "/./app/api/admin/report",
+            "/app/./api/admin/report",
+            "/x/../app/api/admin/report",
+            "/app/x/../api/admin/report",
+            "/app/api/admin/report/../report",
+            "/%2e/app/api/admin/report",
+            "/app;x=1/api/admin/report",
+            "/app;jsessionid=1/api/admin/report",
+            "/app/api/admin/report;jsessionid=1",
+            "/app/api;x=1/admin/report",
+            "/APP/api/admin/report",
+            "/App/api/admin/report",
+            "/app/API/admin/report",
+            "/app/api/admin/REPORT",
+            "/app/api/admin/report/",
+            "/app%2fapi/admin/report",
+            "/app/../app/api/admin/report",
+            "/../app/api/admin/report",
+            "http://localhost/app/api/admin/report",
+            "http://localhost//%61pp/api/admin/report"})
+    void requestUnderContextWhenPathIsDisguisedThenAdminContentNeverReachedByNonAdmin(String target) {
+        for (String method : new String[] {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+            int before = adminRuns.get();
+            String response = raw(underApp, method, target, "carol");
+            assertThat(adminRuns.get()).as("admin servlet ran for %s %s: %s", method, target, response)
+                    .isEqualTo(before);
+            if (status(response) == 200) {
+                assertThat(response).as("an unrouted path reached the open application, not the report")
+                        .doesNotContain("admin report");
+            } else {
+                assertThat(status(response)).as("%s %s: %s", method, target, response).isIn(400, 403, 404);
+            }
+            AttackSupport.assertNoInternals(response.substring(response.indexOf("\r\n\r\n")));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "/app/api/admin/report",
+            "/%61pp/api/admin/report",
+            "//app/api/admin/report",
+            "/app/./api/admin/report",
+            "/x/../app/api/admin/report",
+            "/app;x=1/api/admin/report",
+            "/app/api/admin/report;jsessionid=1",
+            "/APP/api/admin/report",
+            "/app/api/admin/report/"})
+    void requestUnderContextWhenAdminThenSameDecisionAsCanonicalPathOrRefused(String target) {
+        int before = adminRuns.get();
+        String response = raw(underApp, "GET", target, "alice");
+        if (status(response) == 200) {
+            assertThat(response).contains("admin report");
+            assertThat(adminRuns.get()).isEqualTo(before + 1);
+        } else {
+            assertThat(status(response)).as("%s: %s", target, response).isIn(400, 404);
+            assertThat(adminRuns.get()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void requestUnderContextWhenCanonicalPathThenAdminServedAndViewerDenied() {
+        int before = adminRuns.get();
+        assertThat(raw(underApp, "GET", "/app/api/admin/report", "alice")).startsWith("HTTP/1.1 200 ")
+                .contains("admin report");
+        assertThat(status(raw(underApp, "HEAD", "/app/api/admin/report", "alice"))).isEqualTo(200);
+        assertThat(status(raw(underApp, "DELETE", "/app/api/admin/report", "alice"))).isEqualTo(200);
+        assertThat(adminRuns.get()).isEqualTo(before + 3);
+        String denied = raw(underApp, "GET", "/app/api/admin/report", "carol");
+        assertThat(denied).startsWith("HTTP/1.1 403 ").contains("\"access_denied\"");
+        String unrouted = raw(underApp, "GET", "/app/elsewhere", "carol");
+        assertThat(unrouted).as("positive control: unmatched paths stay open to any principal")
+                .startsWith("HTTP/1.1 200 ").contains("principal=carol");
+    }
+
+    @Test
+    void requestUnderContextWhenUriCannotBeRelatedToDispatchThen400ProblemJson() {
+        int before = underApp.invocations();
+        String response = raw(underApp, "GET", "/%61pp/api/%2e%2e%2fadmin/report", "alice");
+        assertThat(response).startsWith("HTTP/1.1 400 ");
+        assertThat(underApp.invocations()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/app/health", "/%61pp/health", "//app/health", "/app/./health", "/app;x=1/health",
+            "/app/health;jsessionid=1"})
+    void publicPathUnderContextWhenSpelledOtherwiseThenDecidedOnDispatchedPath(String target) {
+        String response = prompt(() -> underApp.raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n"));
+        if (status(response) == 200) {
+            assertThat(response).as(target).endsWith("ok");
+        } else {
+            assertThat(status(response)).as("%s: %s", target, response).isIn(400, 404);
+        }
+        String protectedPath = prompt(() -> underApp.raw("GET " + target.replace("health", "api/admin/report")
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        assertThat(status(protectedPath)).as("negative twin without a token: %s", protectedPath).isIn(400, 401);
+    }
+
+    @Test
+    void publicPathUnderContextWhenCanonicalOrPercentEncodedThenNoTokenNeeded() {
+        for (String target : new String[] {"/app/health", "/%61pp/health"}) {
+            String response = prompt(() -> underApp.raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\n\r\n"));
+            assertThat(response).as(target).startsWith("HTTP/1.1 200 ").endsWith("ok");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/app/admin/revoke", "/%61pp/admin/revoke", "/app/./admin/revoke",
+            "/x/../app/admin/revoke", "/app;x=1/admin/revoke;jsessionid=1"})
+    void revocationUnderContextWhenSpelledOtherwiseThenSameEndpointAndAuthorization(String target) {
+        String query = "?subject=nobody";
+        String viewer = raw(underApp, "POST", target + query, "carol");
+        assertThat(status(viewer)).as(viewer).isEqualTo(403);
+        assertThat(viewer).contains("\"access_denied\"");
+        String admin = raw(underApp, "POST", target + query, "alice");
+        assertThat(status(admin)).as(admin).isEqualTo(204);
     }
 }

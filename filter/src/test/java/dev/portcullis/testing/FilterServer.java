@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -35,7 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * An embedded Jetty 12 (ee10) server on {@code 127.0.0.1}, port 0, with {@link PortcullisFilter}
  * registered as a web application would: a {@link FilterHolder} with init-params, mapped to
- * {@code /*} for REQUEST dispatches, in front of an echo servlet at {@code /*} that counts its
+ * {@code /*} for REQUEST dispatches (or {@linkplain Builder#dispatcherTypes others}) under the
+ * root context (or {@linkplain Builder#contextPath another}), in front of an echo servlet at {@code /*} that counts its
  * invocations and answers {@code text/plain} lines {@code principal=}, {@code remoteUser=},
  * {@code authType=}, {@code subject=}, {@code issuer=}, and a public {@code /health} servlet
  * answering {@code ok}.
@@ -78,11 +80,16 @@ public final class FilterServer implements AutoCloseable {
         FilterHolder filter = new FilterHolder(b.filter);
         filter.setName("portcullis");
         filter.setInitParameters(b.params);
-        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(filter, "/*", b.dispatcherTypes);
         context.addServlet(new ServletHolder("echo", new EchoServlet()), "/*");
         context.addServlet(new ServletHolder("health", new HealthServlet()), "/health");
         for (Map.Entry<String, HttpServlet> s : b.servlets.entrySet()) {
             context.addServlet(new ServletHolder(s.getValue()), s.getKey());
+        }
+        if (!b.errorPages.isEmpty()) {
+            ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+            b.errorPages.forEach(errors::addErrorPage);
+            context.setErrorHandler(errors);
         }
         server.setHandler(context);
         client = HttpClient.newBuilder()
@@ -243,6 +250,8 @@ public final class FilterServer implements AutoCloseable {
         private Class<? extends Filter> filter = PortcullisFilter.class;
         private String contextPath = "/";
         private Path resourceBase;
+        private EnumSet<DispatcherType> dispatcherTypes = EnumSet.of(DispatcherType.REQUEST);
+        private final Map<Integer, String> errorPages = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -280,6 +289,19 @@ public final class FilterServer implements AutoCloseable {
             return this;
         }
 
+        /** The dispatcher types the filter is mapped for (default {@code REQUEST} only). */
+        public Builder dispatcherTypes(DispatcherType first, DispatcherType... rest) {
+            this.dispatcherTypes = EnumSet.of(first, rest);
+            return this;
+        }
+
+        /** An error page: the container dispatches (ERROR) to {@code path} for {@code status}. */
+        public Builder errorPage(int status, String path) {
+            errorPages.put(status, path);
+            return this;
+        }
+
+        /** The context path of the application (default {@code /}, the root context). */
         public Builder contextPath(String path) {
             this.contextPath = path;
             return this;

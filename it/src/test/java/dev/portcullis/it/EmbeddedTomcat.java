@@ -65,8 +65,17 @@ public final class EmbeddedTomcat implements WebServer {
         return start(name, war, "/health", port, systemProperties);
     }
 
-    public static synchronized EmbeddedTomcat start(String name, Path war, String readyPath, int port,
-                                                    Map<String, String> systemProperties) {
+    public static EmbeddedTomcat start(String name, Path war, String readyPath, int port,
+                                       Map<String, String> systemProperties) {
+        return startAt(name, war, "/", readyPath, port, systemProperties);
+    }
+
+    /**
+     * As {@link #start(String, Path, String, int, Map)}, with the WAR under {@code contextPath}
+     * (such as {@code /app}) instead of the root context; {@code readyPath} includes the context path.
+     */
+    public static synchronized EmbeddedTomcat startAt(String name, Path war, String contextPath, String readyPath,
+                                                      int port, Map<String, String> systemProperties) {
         Path base = ItPaths.freshDirectory(name + "-base");
         Map<String, String> previous = new HashMap<>();
         systemProperties.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
@@ -93,7 +102,7 @@ public final class EmbeddedTomcat implements WebServer {
             tomcat.setConnector(connector);
             // the stock defaults would add a JSP servlet, and the test classpath has no Jasper
             tomcat.setAddDefaultWebXmlToWebapp(false);
-            Context context = tomcat.addWebapp("", war.toString());
+            Context context = tomcat.addWebapp(contextPath.equals("/") ? "" : contextPath, war.toString());
             Wrapper defaultServlet = context.createWrapper();
             defaultServlet.setName("default");
             defaultServlet.setServletClass("org.apache.catalina.servlets.DefaultServlet");

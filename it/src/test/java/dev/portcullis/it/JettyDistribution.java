@@ -58,11 +58,22 @@ public final class JettyDistribution implements WebServer {
      */
     public static JettyDistribution start(String name, Path war, String readyPath, int port,
                                           Map<String, String> environment, List<String> extraModules) {
+        return startAt(name, war, "/", readyPath, port, environment, extraModules);
+    }
+
+    /**
+     * As {@link #start(String, Path, String, int, Map, List)}, with the WAR under {@code contextPath}
+     * ({@code /app} is {@code webapps/app.war}) instead of the root context; {@code readyPath}
+     * includes the context path.
+     */
+    public static JettyDistribution startAt(String name, Path war, String contextPath, String readyPath, int port,
+                                            Map<String, String> environment, List<String> extraModules) {
+        String warName = contextPath.equals("/") ? "ROOT.war" : contextPath.substring(1) + ".war";
         Path home = ItPaths.jettyHome();
         Path base = ItPaths.freshDirectory(name + "-base");
         createBase(name, home, base, extraModules.isEmpty() ? MODULES : MODULES + "," + String.join(",", extraModules));
         try {
-            Files.copy(war, base.resolve("webapps").resolve("ROOT.war"));
+            Files.copy(war, base.resolve("webapps").resolve(warName));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

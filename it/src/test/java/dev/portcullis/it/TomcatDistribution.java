@@ -47,6 +47,17 @@ public final class TomcatDistribution implements WebServer {
     /** As {@link #start(String, Path, int, Map)}, waiting for {@code readyPath} to answer 200. */
     public static TomcatDistribution start(String name, Path war, String readyPath, int port,
                                            Map<String, String> environment) {
+        return startAt(name, war, "/", readyPath, port, environment);
+    }
+
+    /**
+     * As {@link #start(String, Path, String, int, Map)}, with the WAR under {@code contextPath}
+     * ({@code /app} is {@code webapps/app.war}) instead of the root context; {@code readyPath}
+     * includes the context path.
+     */
+    public static TomcatDistribution startAt(String name, Path war, String contextPath, String readyPath, int port,
+                                             Map<String, String> environment) {
+        String warName = contextPath.equals("/") ? "ROOT.war" : contextPath.substring(1) + ".war";
         Path home = ItPaths.tomcatHome();
         Path base = ItPaths.freshDirectory(name + "-base");
         try {
@@ -57,7 +68,7 @@ public final class TomcatDistribution implements WebServer {
             Path serverXml = base.resolve("conf/server.xml");
             Files.writeString(serverXml, rewritePorts(Files.readString(serverXml, StandardCharsets.UTF_8), port),
                     StandardCharsets.UTF_8);
-            Files.copy(war, base.resolve("webapps/ROOT.war"));
+            Files.copy(war, base.resolve("webapps").resolve(warName));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -107,7 +107,7 @@ final class Authenticator {
         if (engine == null) {
             LOG.error("no Portcullis engine for {} {}: construct PortcullisFeature with one, run the Portcullis"
                     + " servlet filter in front of JAX-RS, or set the portcullis.* properties",
-                    LogText.safe(request.getMethod()), LogText.safe(request.getUriInfo().getRequestUri().getRawPath()));
+                    LogText.safe(request.getMethod()), Refusals.logPath(request));
             return Authentication.refused(null, new PortcullisException(Reason.KEYS_UNAVAILABLE,
                     "no Portcullis engine configured", null, NO_ENGINE_RETRY_SECONDS));
         }
@@ -128,7 +128,7 @@ final class Authenticator {
             return Authentication.refused(engine, e);
         } catch (RuntimeException e) {
             LOG.error("unexpected failure authenticating {} {}", LogText.safe(request.getMethod()),
-                    LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), e);
+                    Refusals.logPath(request), e);
             return Authentication.failedUnexpectedly();
         }
     }

@@ -105,7 +105,7 @@ final class AuthorizationFilter implements ContainerRequestFilter {
                 throw new PortcullisException(Reason.ACCESS_DENIED, rule.where() + ": " + e.getMessage());
             }
             Authorization allowedBy = who.engine().authorize(who.token(), permission.resource(), id,
-                    permission.action(), request.getMethod(), request.getUriInfo().getRequestUri().getRawPath());
+                    permission.action(), request.getMethod(), Refusals.recordPath(request));
             request.setProperty(AUTHORIZATION_PROPERTY, allowedBy);
         }
     }

@@ -4,6 +4,7 @@ import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 import dev.portcullis.Refusal;
 import dev.portcullis.internal.LogText;
+import dev.portcullis.internal.RequestPaths;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -28,15 +29,23 @@ final class Refusals {
     static void abort(ContainerRequestContext request, PortcullisException e, String realm) {
         Reason reason = e.reason();
         if (reason.status() >= 500) {
-            LOG.warn("{} {} refused: {} ({})", LogText.safe(request.getMethod()),
-                    LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), reason.code(),
-                    LogText.safe(e.getMessage()));
+            LOG.warn("{} {} refused: {} ({})", LogText.safe(request.getMethod()), logPath(request),
+                    reason.code(), LogText.safe(e.getMessage()));
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} refused: {} ({})", LogText.safe(request.getMethod()),
-                    LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), reason.code(),
-                    LogText.safe(e.getMessage()));
+            LOG.debug("{} {} refused: {} ({})", LogText.safe(request.getMethod()), logPath(request),
+                    reason.code(), LogText.safe(e.getMessage()));
         }
         request.abortWith(response(Refusal.of(e, realm, e.decisionId())));
+    }
+
+    /** The request path for a log line or decision record: normalised, without {@code ;jsessionid=...}. */
+    static String recordPath(ContainerRequestContext request) {
+        return RequestPaths.forRecord(request.getUriInfo().getRequestUri().getRawPath());
+    }
+
+    /** {@link #recordPath} made safe for a log line. */
+    static String logPath(ContainerRequestContext request) {
+        return LogText.safe(recordPath(request));
     }
 
     static Response response(Refusal refusal) {
@@ -51,8 +60,7 @@ final class Refusals {
 
     /** The answer to a bug: a generic 500 problem, never a stack trace. */
     static void abortInternalError(ContainerRequestContext request, RuntimeException e) {
-        LOG.error("unexpected failure guarding {} {}", LogText.safe(request.getMethod()),
-                LogText.safe(request.getUriInfo().getRequestUri().getRawPath()), e);
+        LOG.error("unexpected failure guarding {} {}", LogText.safe(request.getMethod()), logPath(request), e);
         request.abortWith(Response.status(500)
                 .type(Refusal.PROBLEM_JSON)
                 .header("Cache-Control", "no-store")

@@ -1,0 +1,152 @@
+package dev.portcullis.servlet;
+
+import dev.portcullis.PortcullisException;
+import dev.portcullis.Reason;
+import dev.portcullis.route.RouteTable;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The path within the web application that the container dispatched a request to: the one
+ * place where the filter turns a request into the path that route decisions, public paths, the
+ * revocation endpoint, the decision log and log lines all use.
+ *
+ * <p>The raw request URI ({@code getRequestURI()}) is what the client sent ({@code //app},
+ * {@code /%61pp}, {@code /app;x=1}, {@code /x/../app}); the context path a container reports may
+ * be cleaned up or not; the servlet path and path info are decoded and normalised by the
+ * container and say where the request really goes. This class relates them:
+ * <ol>
+ *   <li>the raw URI is normalised the strict way the {@link RouteTable} does (percent-decoding,
+ *       {@code ;parameters} removed, empty and {@code .} segments dropped, {@code ..} resolved;
+ *       encoded separators, controls, invalid encodings and {@code ..} above the root refused);</li>
+ *   <li>the context path, normalised the same way, must be the leading segments of the result
+ *       (compared segment by segment, case-sensitively);</li>
+ *   <li>the remaining segments must equal the non-empty segments of servlet path plus path
+ *       info, that is: the decision is made on exactly what the container dispatched.</li>
+ * </ol>
+ * A request for which any step fails is {@linkplain Reason#INVALID_REQUEST refused with 400}:
+ * never treated as "unmatched", which would let an authenticated request through to a servlet
+ * that a route protects.
+ *
+ * <p>For an {@link DispatcherType#INCLUDE INCLUDE} dispatch the request's getters describe the
+ * including request, so the {@code jakarta.servlet.include.*} attributes (the target) are used;
+ * for {@code FORWARD}, {@code ERROR} and {@code ASYNC} dispatches the getters already describe
+ * the target.
+ *
+ * <p>{@link #path()} has no path parameters ({@code ;jsessionid=...}) and no query string, so
+ * neither reaches a decision record or a log line through it.
+ *
+ * <pre>{@code
+ * DispatchedPath path = DispatchedPath.of(request);   // throws PortcullisException(INVALID_REQUEST)
+ * RouteMatch match = routes.match(request.getMethod(), path.segments());
+ * boolean open = publicPaths.matches(path.path());
+ * }</pre>
+ *
+ * <p>Thread safety: immutable.
+ */
+final class DispatchedPath {
+    private final List<String> segments;
+    private final String path;
+
+    private DispatchedPath(List<String> segments, boolean trailingSlash) {
+        this.segments = List.copyOf(segments);
+        StringBuilder sb = new StringBuilder();
+        for (String s : segments) {
+            sb.append('/').append(s);
+        }
+        if (sb.length() == 0 || trailingSlash) {
+            sb.append('/');
+        }
+        this.path = sb.toString();
+    }
+
+    /**
+     * The dispatched path of {@code request}.
+     *
+     * @throws PortcullisException {@link Reason#INVALID_REQUEST} when the request URI cannot be
+     *         normalised safely or does not lead, segment by segment, to what the container dispatched
+     */
+    static DispatchedPath of(HttpServletRequest request) throws PortcullisException {
+        String uri;
+        String contextPath;
+        String servletPath;
+        String pathInfo;
+        Object includeUri = request.getDispatcherType() == DispatcherType.INCLUDE
+                ? request.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI) : null;
+        if (includeUri != null) {
+            uri = includeUri.toString();
+            contextPath = attribute(request, RequestDispatcher.INCLUDE_CONTEXT_PATH);
+            servletPath = attribute(request, RequestDispatcher.INCLUDE_SERVLET_PATH);
+            pathInfo = attribute(request, RequestDispatcher.INCLUDE_PATH_INFO);
+        } else {
+            uri = request.getRequestURI();
+            contextPath = request.getContextPath();
+            servletPath = request.getServletPath();
+            pathInfo = request.getPathInfo();
+        }
+        List<String> raw = uri == null ? null : RouteTable.normalise(uri.isEmpty() ? "/" : uri);
+        if (raw == null) {
+            throw invalid("the request path cannot be normalised safely");
+        }
+        List<String> context = contextSegments(contextPath);
+        if (context == null || raw.size() < context.size() || !raw.subList(0, context.size()).equals(context)) {
+            throw invalid("the request path does not start with the context path");
+        }
+        List<String> rest = raw.subList(context.size(), raw.size());
+        String dispatched = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        if (!rest.equals(nonEmptySegments(dispatched))) {
+            throw invalid("the request path does not lead to the dispatched path");
+        }
+        return new DispatchedPath(rest, dispatched.endsWith("/"));
+    }
+
+    /** The decoded, normalised segments (for the route table). */
+    List<String> segments() {
+        return segments;
+    }
+
+    /**
+     * The path as {@code /} plus the segments joined by {@code /}, with a trailing {@code /} if the
+     * dispatched path has one; decoded, without path parameters or query string.
+     */
+    String path() {
+        return path;
+    }
+
+    private static List<String> contextSegments(String contextPath) {
+        if (contextPath == null || contextPath.isEmpty() || contextPath.equals("/")) {
+            return List.of();
+        }
+        // a container may hand the context path as sent (Tomcat) or canonical (Jetty): normalise both
+        return RouteTable.normalise(contextPath);
+    }
+
+    private static List<String> nonEmptySegments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static String attribute(HttpServletRequest request, String name) {
+        Object value = request.getAttribute(name);
+        return value == null ? null : value.toString();
+    }
+
+    private static PortcullisException invalid(String detail) {
+        return new PortcullisException(Reason.INVALID_REQUEST, detail, null, 0, "The request path is not acceptable");
+    }
+
+    @Override
+    public String toString() {
+        return path;
+    }
+}
