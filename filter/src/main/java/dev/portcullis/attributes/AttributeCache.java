@@ -233,7 +233,18 @@ public final class AttributeCache implements AutoCloseable {
         this.revocationsManager = revocationsManager;
         if (sharedRevocations != null) {
             this.outage = new OutageEntries(b.maxEntries);
-            this.link = new ClusterLink(sharedRevocations, b.clock, this::dropShared, outage::clear);
+            this.link = new ClusterLink(sharedRevocations, b.clusterTimeout, b.clock, new ClusterLink.Tier() {
+                @Override
+                public void drop(PrincipalKey key) {
+                    dropShared(key);
+                }
+
+                @Override
+                public void probe(PrincipalKey key) {
+                    store.get(key);
+                    store.remove(key);
+                }
+            }, outage::clear);
             this.flightTimeoutNanos = b.loadTimeout.plus(b.clusterTimeout).toNanos();
         } else {
             this.outage = null;
@@ -495,18 +506,25 @@ public final class AttributeCache implements AutoCloseable {
 
     /** The stored entry or null; a failed read is a miss (and, clustered, marks the cluster unreachable). */
     private CacheEntry read(PrincipalKey key) {
+        long started = System.nanoTime();
+        RuntimeException failure;
         try {
-            return store.get(key);
+            CacheEntry entry = store.get(key);
+            if (entry != null || link == null || !link.missTimedOut(started)) {
+                return entry;
+            }
+            failure = new IllegalStateException("reading an entry from the attribute cluster timed out");
         } catch (RuntimeException e) {
             if (link == null) {
                 LOG.warn("Reading the attribute cache failed; treating it as a miss", e);
-            } else {
-                link.failed("reading an entry", e);
-                // a heap-tier hit never fails: this node does not hold the principal
-                outage.markNotHeld(key, link.epoch());
+                return null;
             }
-            return null;
+            failure = e;
         }
+        link.failed("reading an entry", failure);
+        // a heap-tier hit never waits for the cluster: this node does not hold the principal
+        outage.markNotHeld(key, link.epoch());
+        return null;
     }
 
     private static int stripe(PrincipalKey key) {
@@ -540,7 +558,7 @@ public final class AttributeCache implements AutoCloseable {
         }
     }
 
-    /** {@link ClusterLink.Drop}: drops the entry from the reachable cluster; throws if it fails. */
+    /** {@link ClusterLink.Tier#drop}: drops the entry from the reachable cluster; throws if it fails. */
     private void dropShared(PrincipalKey key) {
         int s = stripe(key);
         synchronized (locks[s]) {
@@ -685,6 +703,13 @@ public final class AttributeCache implements AutoCloseable {
             try {
                 if (!Objects.equals(before, link.revocationOf(key))) {
                     store.remove(key);
+                } else {
+                    // Ehcache's put leaves this node's heap tier without the entry: read it back,
+                    // so that the node holds the principal should it lose the cluster
+                    long read = System.nanoTime();
+                    if (store.get(key) == null && link.missTimedOut(read)) {
+                        throw new IllegalStateException("reading an entry back from the attribute cluster timed out");
+                    }
                 }
             } catch (RuntimeException e) {
                 link.failed("checking revocations", e);

@@ -1,6 +1,7 @@
 package dev.portcullis.attributes;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,18 +25,24 @@ import org.slf4j.LoggerFactory;
  * the cache touches no clustered cache on a request thread except its own heap tier, so that no
  * request waits for cluster timeouts one after another. While offline, {@link #checkSoon} (called
  * on requests) starts at most one check per second on a background thread: a read and a write of
- * a probe key, then the pending revocations and evictions are written to the cluster (the
- * {@code drop} callback drops the principal's entry from the clustered tier) and the link is
- * online again.
+ * probe key in both clustered caches, then the pending revocations and evictions are written to
+ * the cluster (the {@link Tier} drops the principal's entry) and the link is online again.
  * Every change of state calls the {@code onChange} callback (the cache empties its
  * {@link OutageEntries}) and moves the {@linkplain #epoch() epoch} on.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class ClusterLink implements AutoCloseable {
-    /** Drops a principal's entry from the clustered tier; throws if the cluster fails. */
-    interface Drop {
+    /** The clustered attributes tier, as the link uses it; each method throws if the cluster fails. */
+    interface Tier {
+        /** Drops a principal's entry from the clustered tier (and any load in flight for it). */
         void drop(PrincipalKey key);
+
+        /**
+         * Reads and removes {@code key}: the read makes Ehcache reconnect this tier's connection
+         * if it was lost, the removal (a strongly consistent write) fails if it is not back.
+         */
+        void probe(PrincipalKey key);
     }
 
     /** Marks a pending eviction (not a revocation) in {@link #pending}. */
@@ -46,8 +53,9 @@ final class ClusterLink implements AutoCloseable {
     private static final String PROBE_ISSUER = "urn:portcullis:cluster-probe";
 
     private final Cache<PrincipalKey, Revocation> revocations;
+    private final long timeoutNanos;
     private final Clock clock;
-    private final Drop drop;
+    private final Tier tier;
     private final Runnable onChange;
     private final PrincipalKey probeKey = PrincipalKey.of(PROBE_ISSUER, UUID.randomUUID().toString());
     /** Revocations and evictions this node could not write to the cluster yet. */
@@ -59,10 +67,12 @@ final class ClusterLink implements AutoCloseable {
     private volatile long epoch;
     private volatile long lastCheck = System.nanoTime() - CHECK_INTERVAL_NANOS;
 
-    ClusterLink(Cache<PrincipalKey, Revocation> revocations, Clock clock, Drop drop, Runnable onChange) {
+    ClusterLink(Cache<PrincipalKey, Revocation> revocations, Duration timeout, Clock clock, Tier tier,
+            Runnable onChange) {
         this.revocations = revocations;
+        this.timeoutNanos = timeout.toNanos();
         this.clock = clock;
-        this.drop = drop;
+        this.tier = tier;
         this.onChange = onChange;
         this.checker = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1), r -> {
             Thread t = new Thread(r, "portcullis-cluster-check");
@@ -122,7 +132,21 @@ final class ClusterLink implements AutoCloseable {
 
     /** The latest revocation of {@code key} on any node, or null; throws if the cluster fails. */
     Revocation revocationOf(PrincipalKey key) {
-        return revocations.get(key);
+        long started = System.nanoTime();
+        Revocation r = revocations.get(key);
+        if (r == null && missTimedOut(started)) {
+            throw new IllegalStateException("reading a revocation from the attribute cluster timed out");
+        }
+        return r;
+    }
+
+    /**
+     * Whether a clustered read that found nothing, started at {@code startedNanos}, took the
+     * cluster timeout: Ehcache 3.11 answers a clustered read that timed out as a miss (only writes
+     * throw), so such a miss is a failure, not an answer.
+     */
+    boolean missTimedOut(long startedNanos) {
+        return System.nanoTime() - startedNanos >= timeoutNanos - timeoutNanos / 10;
     }
 
     /** Writes the revocation to the cluster; false (and offline) if that failed. */
@@ -164,7 +188,7 @@ final class ClusterLink implements AutoCloseable {
         if (revocation != EVICTION) {
             revocations.put(key, revocation);
         }
-        drop.drop(key);
+        tier.drop(key);
         pending.remove(key, revocation);
     }
 
@@ -174,7 +198,10 @@ final class ClusterLink implements AutoCloseable {
             try {
                 // Read first: with Ehcache 3.11 a read notices a lost connection and starts the
                 // reconnection, while a strongly consistent write on a disconnected tier only fails.
-                revocations.get(probeKey);
+                // both managers: each has its own connection, and Ehcache reconnects one only
+                // when it is used
+                tier.probe(probeKey);
+                revocationOf(probeKey);
                 revocations.put(probeKey, new Revocation(now, 0));
                 for (Map.Entry<PrincipalKey, Revocation> e : pending.entrySet()) {
                     write(e.getKey(), e.getValue());
