@@ -233,18 +233,8 @@ public final class AttributeCache implements AutoCloseable {
         this.revocationsManager = revocationsManager;
         if (sharedRevocations != null) {
             this.outage = new OutageEntries(b.maxEntries);
-            this.link = new ClusterLink(sharedRevocations, b.clusterTimeout, b.clock, new ClusterLink.Tier() {
-                @Override
-                public void drop(PrincipalKey key) {
-                    dropShared(key);
-                }
-
-                @Override
-                public void probe(PrincipalKey key) {
-                    store.get(key);
-                    store.remove(key);
-                }
-            }, outage::clear);
+            this.link = new ClusterLink(sharedRevocations, b.clusterTimeout, b.clock, this::dropShared,
+                    this::probeShared, outage::clear);
             this.flightTimeoutNanos = b.loadTimeout.plus(b.clusterTimeout).toNanos();
         } else {
             this.outage = null;
@@ -349,8 +339,7 @@ public final class AttributeCache implements AutoCloseable {
         }
         misses.increment();
         if (cached == null && link != null && !link.online()) {
-            // cut off from other nodes' revocations: a principal this node does not hold is not
-            // loaded (fail closed); one it holds is reloaded from the store past its TTL
+            // cut off: a principal this node does not hold is not loaded (fail closed)
             return fallback(key, new AttributeSourceException("the attribute cluster is unreachable"), null);
         }
         Flight flight = flightFor(key);
@@ -558,7 +547,7 @@ public final class AttributeCache implements AutoCloseable {
         }
     }
 
-    /** {@link ClusterLink.Tier#drop}: drops the entry from the reachable cluster; throws if it fails. */
+    /** Drops the entry (and any load in flight) from the reachable cluster; throws if it fails. */
     private void dropShared(PrincipalKey key) {
         int s = stripe(key);
         synchronized (locks[s]) {
@@ -566,6 +555,12 @@ public final class AttributeCache implements AutoCloseable {
             inFlight.remove(key);
             store.remove(key);
         }
+    }
+
+    /** The read makes Ehcache reconnect this tier if need be; the removal (a write) fails if it is not back. */
+    private void probeShared(PrincipalKey key) {
+        store.get(key);
+        store.remove(key);
     }
 
     private Flight flightFor(PrincipalKey key) {
@@ -585,8 +580,7 @@ public final class AttributeCache implements AutoCloseable {
         // The generation is read after the flight is visible and before the source is called:
         // whatever the load reads, it reads after this point, so if no invalidation bumps the
         // generation in between, its answer is at least as new as any invalidation before it.
-        // (Read without the stripe lock, which a clustered put may hold for a cluster timeout; the
-        // generation only grows, and put compares it under the lock.)
+        // (No stripe lock: a clustered put may hold it for a cluster timeout; put compares under it.)
         mine.generation = generations.get(stripe(key));
         mine.future.orTimeout(flightTimeoutNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((result, error) -> finished(key, mine, error));

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.ehcache.Cache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,25 +27,13 @@ import org.slf4j.LoggerFactory;
  * request waits for cluster timeouts one after another. While offline, {@link #checkSoon} (called
  * on requests) starts at most one check per second on a background thread: a read and a write of
  * probe key in both clustered caches, then the pending revocations and evictions are written to
- * the cluster (the {@link Tier} drops the principal's entry) and the link is online again.
+ * the cluster (the {@code drop} callback drops the principal's entry) and the link is online again.
  * Every change of state calls the {@code onChange} callback (the cache empties its
  * {@link OutageEntries}) and moves the {@linkplain #epoch() epoch} on.
  *
  * <p>Thread safety: safe for concurrent use.
  */
 final class ClusterLink implements AutoCloseable {
-    /** The clustered attributes tier, as the link uses it; each method throws if the cluster fails. */
-    interface Tier {
-        /** Drops a principal's entry from the clustered tier (and any load in flight for it). */
-        void drop(PrincipalKey key);
-
-        /**
-         * Reads and removes {@code key}: the read makes Ehcache reconnect this tier's connection
-         * if it was lost, the removal (a strongly consistent write) fails if it is not back.
-         */
-        void probe(PrincipalKey key);
-    }
-
     /** Marks a pending eviction (not a revocation) in {@link #pending}. */
     static final Revocation EVICTION = new Revocation(Long.MIN_VALUE, 0);
 
@@ -55,7 +44,10 @@ final class ClusterLink implements AutoCloseable {
     private final Cache<PrincipalKey, Revocation> revocations;
     private final long timeoutNanos;
     private final Clock clock;
-    private final Tier tier;
+    /** Drops a principal's entry from the clustered attributes tier; throws if the cluster fails. */
+    private final Consumer<PrincipalKey> drop;
+    /** Reads and removes a key in the attributes tier (Ehcache reconnects it); throws if not back. */
+    private final Consumer<PrincipalKey> probe;
     private final Runnable onChange;
     private final PrincipalKey probeKey = PrincipalKey.of(PROBE_ISSUER, UUID.randomUUID().toString());
     /** Revocations and evictions this node could not write to the cluster yet. */
@@ -67,12 +59,13 @@ final class ClusterLink implements AutoCloseable {
     private volatile long epoch;
     private volatile long lastCheck = System.nanoTime() - CHECK_INTERVAL_NANOS;
 
-    ClusterLink(Cache<PrincipalKey, Revocation> revocations, Duration timeout, Clock clock, Tier tier,
-            Runnable onChange) {
+    ClusterLink(Cache<PrincipalKey, Revocation> revocations, Duration timeout, Clock clock,
+            Consumer<PrincipalKey> drop, Consumer<PrincipalKey> probe, Runnable onChange) {
         this.revocations = revocations;
         this.timeoutNanos = timeout.toNanos();
         this.clock = clock;
-        this.tier = tier;
+        this.drop = drop;
+        this.probe = probe;
         this.onChange = onChange;
         this.checker = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1), r -> {
             Thread t = new Thread(r, "portcullis-cluster-check");
@@ -188,7 +181,7 @@ final class ClusterLink implements AutoCloseable {
         if (revocation != EVICTION) {
             revocations.put(key, revocation);
         }
-        tier.drop(key);
+        drop.accept(key);
         pending.remove(key, revocation);
     }
 
@@ -200,7 +193,7 @@ final class ClusterLink implements AutoCloseable {
                 // reconnection, while a strongly consistent write on a disconnected tier only fails.
                 // both managers: each has its own connection, and Ehcache reconnects one only
                 // when it is used
-                tier.probe(probeKey);
+                probe.accept(probeKey);
                 revocationOf(probeKey);
                 revocations.put(probeKey, new Revocation(now, 0));
                 for (Map.Entry<PrincipalKey, Revocation> e : pending.entrySet()) {
