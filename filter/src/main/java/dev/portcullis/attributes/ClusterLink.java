@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>The link is <em>online</em> until a cluster operation fails ({@link #failed}); from then on
  * the cache touches no clustered cache on a request thread except its own heap tier, so that no
  * request waits for cluster timeouts one after another. While offline, {@link #checkSoon} (called
- * on requests) starts at most one check per second on a background thread: a read and a write of
+ * on requests) starts at most one check per second on a background thread: a read and a write of a
  * probe key in both clustered caches, then the pending revocations and evictions are written to
  * the cluster (the {@code drop} callback drops the principal's entry) and the link is online again.
  * Every change of state calls the {@code onChange} callback (the cache empties its
