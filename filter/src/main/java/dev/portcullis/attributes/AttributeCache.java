@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
@@ -33,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.ehcache.Cache;
 import org.ehcache.CacheManager;
@@ -88,10 +88,16 @@ import org.slf4j.LoggerFactory;
  * before it returns (the server invalidates the other nodes' heap copies), no node serves a stale
  * copy of a principal revoked on any node, and a load that was in flight on any node while a
  * revocation happened does not leave its answer in the cache. While a node cannot reach the
- * cluster it serves only the entries its heap tier still holds (fresh, or stale within the window
- * while the store fails), refuses every other principal with {@link AttributesUnavailableException}
- * (it cannot learn other nodes' revocations, so it does not load new ones), honours its own
- * revocations, and writes them to the cluster when it reconnects. Without {@value #CLUSTER_URI}
+ * cluster ({@link ClusterLink}) it serves only the principals it holds: an entry within its TTL
+ * as it is, an entry past its TTL reloaded from the store (kept on the node for this outage,
+ * {@link OutageEntries}), and stale within the window only while the store fails too; it refuses
+ * every other principal with {@link AttributesUnavailableException} (it loads nobody new),
+ * honours its own revocations, and writes them to the cluster when it reconnects. A revocation
+ * elsewhere during the outage therefore holds on this node at the latest {@link #TTL} after the
+ * load of its entry started ({@code TTL + STALE_WINDOW} while the store fails as well). Once a
+ * cluster operation has failed, no request touches a clustered cache but the heap tier (asked at
+ * most once per principal and outage), so an answer waits at most one {@link #CLUSTER_TIMEOUT}
+ * for the cluster; a background check every second finds the cluster again. Without {@value #CLUSTER_URI}
  * no clustered class is loaded and revocation state is local to this instance. See
  * {@code docs/cluster.md} for the topology and the failure cases.
  *
@@ -108,7 +114,8 @@ import org.slf4j.LoggerFactory;
  *       negative caching</td></tr>
  *   <tr><td>{@value #STALE_WINDOW}</td><td>60s</td><td>how long past its TTL an entry may be
  *       served while the store fails, 0 for never</td></tr>
- *   <tr><td>{@value #LOAD_TIMEOUT}</td><td>2s</td><td>longest a load may take</td></tr>
+ *   <tr><td>{@value #LOAD_TIMEOUT}</td><td>2s</td><td>longest a load may take (clustered: plus
+ *       one cluster timeout)</td></tr>
  *   <tr><td>{@value #RETRY_AFTER}</td><td>5s</td><td>Retry-After hint when unavailable</td></tr>
  *   <tr><td>{@value #LOADER_THREADS}</td><td>4</td><td>loads running at once (distinct
  *       principals)</td></tr>
@@ -119,8 +126,9 @@ import org.slf4j.LoggerFactory;
  *       holds the clustered tiers</td></tr>
  *   <tr><td>{@value #CLUSTER_MB}</td><td>32</td><td>size of the clustered attributes tier in MB
  *       (the revocations take another 4 MB)</td></tr>
- *   <tr><td>{@value #CLUSTER_TIMEOUT}</td><td>1s</td><td>longest a cluster read or write may take
- *       (connecting may take ten times this, at least 10 s)</td></tr>
+ *   <tr><td>{@value #CLUSTER_TIMEOUT}</td><td>1s</td><td>longest a cluster read or write may take,
+ *       and the longest an answer waits for the cluster (connecting may take ten times this, at
+ *       least 10 s)</td></tr>
  *   <tr><td>{@value #EHCACHE_XML}</td><td>unset</td><td>an Ehcache XML file (path, URL or
  *       {@code classpath:}name) whose cache {@value #EHCACHE_ALIAS} gives the resource pools
  *       (heap, off-heap, disk, clustered); excludes max-entries and offheap-mb</td></tr>
@@ -171,7 +179,7 @@ public final class AttributeCache implements AutoCloseable {
     public static final String CLUSTER_RESOURCE = "portcullis.attributes.cache.cluster-resource";
     /** Size of the clustered attributes tier in MB; default 32. */
     public static final String CLUSTER_MB = "portcullis.attributes.cache.cluster-mb";
-    /** Longest cluster read or write; default 1s. */
+    /** Longest cluster read or write, and the longest an answer waits for the cluster; default 1s. */
     public static final String CLUSTER_TIMEOUT = "portcullis.attributes.cache.cluster-timeout";
 
     /** Default server off-heap resource for the clustered tiers. */
@@ -185,11 +193,6 @@ public final class AttributeCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AttributeCache.class);
     private static final int STRIPES = 256;
     private static final Duration MAX_DURATION = Duration.ofDays(365);
-    /** How often, at most, a node checks that it reaches the cluster (on misses only). */
-    private static final long PROBE_INTERVAL_MILLIS = 1_000;
-    /** Marks a pending eviction (not a revocation) in {@link #unshared}. */
-    private static final Revocation EVICTION = new Revocation(Long.MIN_VALUE, 0);
-    private static final String PROBE_ISSUER = "urn:portcullis:cluster-probe";
     private static final String CLUSTERING_API =
             "org.ehcache.clustered.client.config.builders.ClusteringServiceConfigurationBuilder";
 
@@ -205,22 +208,19 @@ public final class AttributeCache implements AutoCloseable {
     private final ThreadPoolExecutor loader;
     private final ConcurrentHashMap<PrincipalKey, Flight> inFlight = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[STRIPES];
-    /** Per-stripe generation; guarded by the stripe's lock. */
-    private final long[] generations = new long[STRIPES];
+    /** Per-stripe generation; changed and compared under the stripe's lock. */
+    private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
     /** Revoked principals and when (clock millis); guarded by itself. */
     private final LinkedHashMap<PrincipalKey, Long> revoked;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Revocations shared with other nodes; null for a node-local cache. */
-    private final Cache<PrincipalKey, Revocation> sharedRevocations;
-    /** Owns {@link #sharedRevocations}; null for a node-local cache. */
+    /** The link to the cluster and the shared revocations; null for a node-local cache. */
+    private final ClusterLink link;
+    /** Owns the shared revocations; null for a node-local cache. */
     private final CacheManager revocationsManager;
-    /** Revocations and evictions this node could not write to the cluster yet. */
-    private final ConcurrentHashMap<PrincipalKey, Revocation> unshared = new ConcurrentHashMap<>();
-    private final PrincipalKey probeKey = PrincipalKey.of(PROBE_ISSUER, UUID.randomUUID().toString());
-    private final AtomicBoolean probing = new AtomicBoolean();
-    private volatile boolean clusterOnline = true;
-    private volatile long lastProbe = Long.MIN_VALUE;
-    private final LongAdder clusterFailures = new LongAdder();
+    /** What this node keeps on its own while the cluster is unreachable; null for a node-local cache. */
+    private final OutageEntries outage;
+    /** How long a get waits for a load: the load timeout, plus one cluster timeout if clustered. */
+    private final long flightTimeoutNanos;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -231,8 +231,17 @@ public final class AttributeCache implements AutoCloseable {
 
     private AttributeCache(Builder b, CacheManager cacheManager, Cache<PrincipalKey, CacheEntry> store,
             Cache<PrincipalKey, Revocation> sharedRevocations, CacheManager revocationsManager) {
-        this.sharedRevocations = sharedRevocations;
         this.revocationsManager = revocationsManager;
+        if (sharedRevocations != null) {
+            this.outage = new OutageEntries(b.maxEntries);
+            this.link = new ClusterLink(sharedRevocations, b.clusterTimeout, b.clock, this::dropShared,
+                    this::probeShared, outage::clear);
+            this.flightTimeoutNanos = b.loadTimeout.plus(b.clusterTimeout).toNanos();
+        } else {
+            this.outage = null;
+            this.link = null;
+            this.flightTimeoutNanos = b.loadTimeout.toNanos();
+        }
         this.source = b.source;
         this.clock = b.clock;
         this.ttlMillis = b.ttl.toMillis();
@@ -310,16 +319,29 @@ public final class AttributeCache implements AutoCloseable {
         if (closed.get()) {
             throw unavailable(key, "the attribute cache is closed", null);
         }
-        CacheEntry cached = read(key);
+        CacheEntry cached;
+        boolean loadedInOutage = false;
+        if (link == null || link.online()) {
+            cached = read(key);
+        } else {
+            // cut off: no clustered operation but the heap tier, asked once per principal
+            link.checkSoon();
+            long epoch = link.epoch();
+            cached = outage.entry(key, epoch);
+            loadedInOutage = cached != null;
+            if (cached == null && !outage.knownNotHeld(key, epoch)) {
+                cached = read(key);
+            }
+        }
         if (cached != null && clock.millis() < cached.freshUntil
-                && (unshared.isEmpty() || !unshared.containsKey(key))) {
+                && (loadedInOutage || link == null || !link.holds(key))) {
             hits.increment();
             return cached.attributes;
         }
         misses.increment();
-        if (sharedRevocations != null && !clusterReachable()) {
-            // other nodes' revocations cannot reach us: no new principal is loaded
-            return fallback(key, new AttributeSourceException("the attribute cluster is unreachable"), cached);
+        if (cached == null && link != null && !link.online()) {
+            // cut off: a principal this node does not hold is not loaded (fail closed)
+            return fallback(key, new AttributeSourceException("the attribute cluster is unreachable"), null);
         }
         Flight flight = flightFor(key);
         Throwable failure;
@@ -342,8 +364,8 @@ public final class AttributeCache implements AutoCloseable {
      */
     public void evict(String issuer, String subject) {
         PrincipalKey key = PrincipalKey.of(issuer, subject);
-        if (!invalidate(key)) {
-            unshared.put(key, EVICTION);
+        if (!invalidate(key) && link != null) {
+            link.hold(key, ClusterLink.EVICTION);
         }
     }
 
@@ -360,13 +382,13 @@ public final class AttributeCache implements AutoCloseable {
         }
         Revocation revocation = new Revocation(now, ThreadLocalRandom.current().nextLong() | 1);
         boolean shared = true;
-        if (sharedRevocations != null) {
+        if (link != null) {
             // the shared revocation first, the removal second: a load on another node that puts
             // after the removal sees the revocation and takes its answer back (see put)
-            shared = clusterOnline && shareRevocation(key, revocation);
+            shared = link.online() && link.share(key, revocation);
         }
-        if (!invalidate(key) || !shared) {
-            unshared.put(key, revocation);
+        if ((!invalidate(key) || !shared) && link != null) {
+            link.hold(key, revocation);
             LOG.warn("Revocation of subject {} of issuer {} is effective on this node only until the "
                     + "attribute cluster is reachable again", LogText.safe(key.subject()),
                     LogText.safe(key.issuer()));
@@ -380,10 +402,13 @@ public final class AttributeCache implements AutoCloseable {
     public void evictAll() {
         for (int i = 0; i < STRIPES; i++) {
             synchronized (locks[i]) {
-                generations[i]++;
+                generations.incrementAndGet(i);
             }
         }
         inFlight.clear();
+        if (outage != null) {
+            outage.clear();
+        }
         try {
             store.clear();
         } catch (RuntimeException e) {
@@ -420,12 +445,12 @@ public final class AttributeCache implements AutoCloseable {
 
     /** Cluster reads and writes that failed (0 for a node-local cache). */
     public long clusterFailures() {
-        return clusterFailures.sum();
+        return link == null ? 0 : link.failures();
     }
 
     /** Whether the cache is clustered ({@value #CLUSTER_URI} set). */
     public boolean clustered() {
-        return sharedRevocations != null;
+        return link != null;
     }
 
     /** Calls to {@link #revoke}. */
@@ -440,6 +465,9 @@ public final class AttributeCache implements AutoCloseable {
             return;
         }
         loader.shutdownNow();
+        if (link != null) {
+            link.close();
+        }
         try {
             cacheManager.close();
         } catch (RuntimeException e) {
@@ -463,18 +491,32 @@ public final class AttributeCache implements AutoCloseable {
     public String toString() {
         return "AttributeCache[ttl=" + ttlMillis + "ms, negativeTtl=" + negativeTtlMillis
                 + "ms, staleWindow=" + staleWindowMillis + "ms, loadTimeout=" + loadTimeout
-                + (sharedRevocations != null ? ", clustered" : "") + ", source=" + source.getClass().getSimpleName() + "]";
+                + (link != null ? ", clustered" : "") + ", source=" + source.getClass().getSimpleName() + "]";
     }
 
     // ---------------------------------------------------------------------------------------
 
+    /** The stored entry or null; a failed read is a miss (and, clustered, marks the cluster unreachable). */
     private CacheEntry read(PrincipalKey key) {
+        long started = System.nanoTime();
+        RuntimeException failure;
         try {
-            return store.get(key);
+            CacheEntry entry = store.get(key);
+            if (entry != null || link == null || !link.missTimedOut(started)) {
+                return entry;
+            }
+            failure = new IllegalStateException("reading an entry from the attribute cluster timed out");
         } catch (RuntimeException e) {
-            LOG.warn("Reading the attribute cache failed; treating it as a miss", e);
-            return null;
+            if (link == null) {
+                LOG.warn("Reading the attribute cache failed; treating it as a miss", e);
+                return null;
+            }
+            failure = e;
         }
+        link.failed("reading an entry", failure);
+        // a heap-tier hit never waits for the cluster: this node does not hold the principal
+        outage.markNotHeld(key, link.epoch());
+        return null;
     }
 
     private static int stripe(PrincipalKey key) {
@@ -486,105 +528,42 @@ public final class AttributeCache implements AutoCloseable {
     private boolean invalidate(PrincipalKey key) {
         int s = stripe(key);
         synchronized (locks[s]) {
-            generations[s]++;
+            generations.incrementAndGet(s);
             inFlight.remove(key);
-            if (sharedRevocations != null && !clusterOnline) {
-                return false; // the removal would only wait for the timeout; replayed on reconnect
+            if (link != null) {
+                outage.remove(key);
+                if (!link.online()) {
+                    return false; // the removal would only wait for the timeout; written on reconnection
+                }
             }
             try {
                 store.remove(key);
                 return true;
             } catch (RuntimeException e) {
-                clusterFailed("removing an entry", e);
+                if (link != null) {
+                    link.failed("removing an entry", e);
+                } else {
+                    LOG.warn("Removing an entry from the attribute cache failed", e);
+                }
                 return false;
             }
         }
     }
 
-    private boolean shareRevocation(PrincipalKey key, Revocation revocation) {
-        try {
-            sharedRevocations.put(key, revocation);
-            return true;
-        } catch (RuntimeException e) {
-            clusterFailed("sharing a revocation", e);
-            return false;
+    /** Drops the entry (and any load in flight) from the reachable cluster; throws if it fails. */
+    private void dropShared(PrincipalKey key) {
+        int s = stripe(key);
+        synchronized (locks[s]) {
+            generations.incrementAndGet(s);
+            inFlight.remove(key);
+            store.remove(key);
         }
     }
 
-    /** The latest revocation of {@code key} on any node; null if none. */
-    private Revocation sharedRevocation(PrincipalKey key) {
-        return sharedRevocations.get(key);
-    }
-
-    private void clusterFailed(String what, RuntimeException e) {
-        clusterFailures.increment();
-        if (clusterOnline) {
-            clusterOnline = false;
-            LOG.warn("The attribute cluster is unreachable ({}); refusing principals this node does not "
-                    + "hold until it is reachable again", what, e);
-        } else {
-            LOG.debug("The attribute cluster is still unreachable ({})", what, e);
-        }
-    }
-
-    /**
-     * Whether this node reaches the cluster: checked by a write at most once per
-     * {@value #PROBE_INTERVAL_MILLIS} ms (misses only; hits never wait for it). On the first success
-     * after a failure the revocations made meanwhile are written to the cluster.
-     */
-    private boolean clusterReachable() {
-        long now = clock.millis();
-        long last = lastProbe;
-        if (last != Long.MIN_VALUE && now >= last && now - last < PROBE_INTERVAL_MILLIS) {
-            return clusterOnline;
-        }
-        if (!probing.compareAndSet(false, true)) {
-            return clusterOnline;
-        }
-        try {
-            lastProbe = now;
-            try {
-                // Read first: with Ehcache 3.11 a read notices a lost connection and starts the
-                // reconnection, while a strongly consistent write on a disconnected tier only fails.
-                sharedRevocations.get(probeKey);
-                sharedRevocations.put(probeKey, new Revocation(now, 0));
-            } catch (RuntimeException e) {
-                clusterFailed("probing", e);
-                return false;
-            }
-            if (replayUnshared()) {
-                if (!clusterOnline) {
-                    LOG.info("The attribute cluster is reachable again");
-                }
-                clusterOnline = true;
-            }
-            return clusterOnline;
-        } finally {
-            probing.set(false);
-        }
-    }
-
-    private boolean replayUnshared() {
-        for (Map.Entry<PrincipalKey, Revocation> e : unshared.entrySet()) {
-            PrincipalKey key = e.getKey();
-            Revocation pending = e.getValue();
-            try {
-                if (pending != EVICTION) {
-                    sharedRevocations.put(key, pending);
-                }
-                int s = stripe(key);
-                synchronized (locks[s]) {
-                    generations[s]++;
-                    inFlight.remove(key);
-                    store.remove(key);
-                }
-            } catch (RuntimeException failure) {
-                clusterFailed("sharing revocations made while unreachable", failure);
-                return false;
-            }
-            unshared.remove(key, pending);
-        }
-        return true;
+    /** The read makes Ehcache reconnect this tier if need be; the removal (a write) fails if it is not back. */
+    private void probeShared(PrincipalKey key) {
+        store.get(key);
+        store.remove(key);
     }
 
     private Flight flightFor(PrincipalKey key) {
@@ -604,11 +583,9 @@ public final class AttributeCache implements AutoCloseable {
         // The generation is read after the flight is visible and before the source is called:
         // whatever the load reads, it reads after this point, so if no invalidation bumps the
         // generation in between, its answer is at least as new as any invalidation before it.
-        int s = stripe(key);
-        synchronized (locks[s]) {
-            mine.generation = generations[s];
-        }
-        mine.future.orTimeout(loadTimeout.toNanos(), TimeUnit.NANOSECONDS)
+        // (No stripe lock: a clustered put may hold it for a cluster timeout; put compares under it.)
+        mine.generation = generations.get(stripe(key));
+        mine.future.orTimeout(flightTimeoutNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((result, error) -> finished(key, mine, error));
         try {
             mine.task = loader.submit(() -> load(key, mine));
@@ -647,13 +624,14 @@ public final class AttributeCache implements AutoCloseable {
         long started = clock.millis();
         PrincipalAttributes result;
         Revocation before = null;
+        boolean fenced = false;
         try {
-            if (sharedRevocations != null) {
+            if (link != null && link.online()) {
                 try {
-                    before = sharedRevocation(key);
+                    before = link.revocationOf(key);
+                    fenced = true;
                 } catch (RuntimeException e) {
-                    clusterFailed("reading revocations", e);
-                    throw new AttributeSourceException("the attribute cluster is unreachable", e);
+                    link.failed("reading revocations", e); // and load as a node cut off from the cluster
                 }
             }
             result = source.load(key.issuer(), key.subject());
@@ -670,63 +648,84 @@ public final class AttributeCache implements AutoCloseable {
             flight.future.completeExceptionally(e);
             throw e;
         }
-        if (!flight.future.isDone() && !put(key, flight, result, started, before)) {
-            // clustered and the cluster failed: the answer cannot be fenced against revocations
-            // on other nodes, so it is not served either (fail closed)
-            flight.future.completeExceptionally(new AttributeSourceException("the attribute cluster is unreachable"));
-            return;
+        if (!flight.future.isDone()) {
+            put(key, flight, result, started, fenced, before);
         }
         flight.future.complete(result);
     }
 
-    /** Stores the answer; false only if the cluster could not be reached. */
-    private boolean put(PrincipalKey key, Flight flight, PrincipalAttributes result, long started,
-            Revocation before) {
+    /**
+     * Stores the answer: in the cache, or, while the cluster is unreachable, in this node's
+     * {@link OutageEntries}. An answer whose load started before the cluster failed could not be
+     * checked against revocations on other nodes: it is kept for its TTL but never served stale.
+     * {@code fenced}: {@code before} was read from the cluster before the store was.
+     */
+    private void put(PrincipalKey key, Flight flight, PrincipalAttributes result, long started,
+            boolean fenced, Revocation before) {
         long ttl = result.status() == PrincipalStatus.UNKNOWN ? negativeTtlMillis : ttlMillis;
         if (ttl <= 0) {
-            return true;
+            return;
         }
         long freshUntil = saturatedAdd(started, ttl);
         CacheEntry entry = new CacheEntry(result, freshUntil, saturatedAdd(freshUntil, staleWindowMillis));
+        CacheEntry unfenced = new CacheEntry(result, freshUntil, freshUntil);
         int s = stripe(key);
         synchronized (locks[s]) {
-            if (generations[s] != flight.generation) {
-                return true; // invalidated while loading: the answer may predate the invalidation
+            if (generations.get(s) != flight.generation) {
+                return; // invalidated while loading: the answer may predate the invalidation
+            }
+            if (link != null && !link.online()) {
+                outage.put(key, fenced ? unfenced : entry, link.epoch());
+                return;
+            }
+            if (link != null && !fenced) {
+                return; // loaded while cut off, reconnected meanwhile: answer only this request
             }
             try {
                 store.put(key, entry);
             } catch (RuntimeException e) {
-                if (sharedRevocations != null) {
-                    clusterFailed("storing an entry", e);
-                    return false;
+                if (link == null) {
+                    LOG.warn("Storing attributes in the cache failed", e);
+                    return;
                 }
-                LOG.warn("Storing attributes in the cache failed", e);
-                return true;
+                link.failed("storing an entry", e);
+                outage.put(key, unfenced, link.epoch());
+                return;
             }
         }
-        if (sharedRevocations != null) {
+        if (link != null) {
             // A revocation on another node between the load's start and the put above changed
             // the shared revocation; the entry may predate it, so take it back. (A revocation
             // after this read removes the entry itself: it shares the revocation, then removes.)
             try {
-                if (!Objects.equals(before, sharedRevocation(key))) {
+                if (!Objects.equals(before, link.revocationOf(key))) {
                     store.remove(key);
+                } else {
+                    // Ehcache's put leaves this node's heap tier without the entry: read it back,
+                    // so that the node holds the principal should it lose the cluster
+                    long read = System.nanoTime();
+                    if (store.get(key) == null && link.missTimedOut(read)) {
+                        throw new IllegalStateException("reading an entry back from the attribute cluster timed out");
+                    }
                 }
             } catch (RuntimeException e) {
-                clusterFailed("checking revocations", e);
-                return false;
+                link.failed("checking revocations", e);
+                synchronized (locks[s]) {
+                    if (generations.get(s) == flight.generation) {
+                        outage.put(key, unfenced, link.epoch());
+                    }
+                }
             }
         }
-        return true;
     }
 
     private PrincipalAttributes fallback(PrincipalKey key, Throwable failure, CacheEntry first)
             throws AttributesUnavailableException {
         long now = clock.millis();
         // unreachable cluster: a second read would only wait for the timeout again
-        CacheEntry entry = sharedRevocations != null && !clusterOnline ? first : read(key);
+        CacheEntry entry = link != null && !link.online() ? first : read(key);
         if (entry != null && now < entry.staleUntil && !recentlyRevoked(key, now)
-                && !unshared.containsKey(key) && !revokedElsewhere(key, now)) {
+                && (link == null || !link.holds(key)) && !revokedElsewhere(key, now)) {
             if (now >= entry.freshUntil) {
                 staleServes.increment();
                 LOG.debug("Serving stale attributes of subject {} of issuer {}", LogText.safe(key.subject()),
@@ -754,14 +753,14 @@ public final class AttributeCache implements AutoCloseable {
     }
 
     private boolean revokedElsewhere(PrincipalKey key, long now) {
-        if (sharedRevocations == null || !clusterOnline) {
+        if (link == null || !link.online()) {
             return false;
         }
         try {
-            Revocation r = sharedRevocation(key);
+            Revocation r = link.revocationOf(key);
             return r != null && now < saturatedAdd(r.at(), saturatedAdd(ttlMillis, staleWindowMillis));
         } catch (RuntimeException e) {
-            clusterFailed("reading revocations", e);
+            link.failed("reading revocations", e);
             return false;
         }
     }

@@ -222,12 +222,21 @@ class ClusteredAttributeCacheIT {
             // uncached: refused, whatever the store says
             assertThatThrownBy(() -> b.get(ISSUER, "carol")).isInstanceOf(AttributesUnavailableException.class);
             assertThatThrownBy(() -> b.get(ISSUER, "carol")).isInstanceOf(AttributesUnavailableException.class);
-            // past its TTL, within the stale window: still served
+            // past its TTL: read again from the store, which still answers (not served stale)
             clock.advance(TTL.plusSeconds(1));
+            long loads = b.loads();
             assertThat(b.get(ISSUER, "bob").status()).isEqualTo(PrincipalStatus.ACTIVE);
-            // a revocation while unreachable holds on this node
+            assertThat(b.loads()).isEqualTo(loads + 1);
+            assertThat(b.staleServes()).isZero();
+            // a revocation while unreachable holds on this node: it reads the store again ...
+            db.set("bob", PrincipalStatus.DISABLED);
             b.revoke(ISSUER, "bob");
+            assertThat(b.get(ISSUER, "bob").status()).isEqualTo(PrincipalStatus.DISABLED);
+            // ... and never serves the principal stale while the store fails too
+            db.down(true);
+            clock.advance(TTL.plusSeconds(1));
             assertThatThrownBy(() -> b.get(ISSUER, "bob")).isInstanceOf(AttributesUnavailableException.class);
+            db.down(false);
             // past the stale window: refused
             clock.advance(STALE);
             assertThatThrownBy(() -> b.get(ISSUER, "carol")).isInstanceOf(AttributesUnavailableException.class);
@@ -249,7 +258,7 @@ class ClusteredAttributeCacheIT {
         }
         assertThat(carol).as("node B reconnected").isNotNull();
         assertThat(carol.status()).isEqualTo(PrincipalStatus.ACTIVE);
-        assertThat(b.get(ISSUER, "bob").status()).isEqualTo(PrincipalStatus.ACTIVE);
+        assertThat(b.get(ISSUER, "bob").status()).isEqualTo(PrincipalStatus.DISABLED);
         // node A reconnects too and reads what B stored
         long aDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         PrincipalAttributes onA = null;
