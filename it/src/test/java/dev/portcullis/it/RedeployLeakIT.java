@@ -234,33 +234,45 @@ class RedeployLeakIT {
             long classesPerDeployment = 0;
             int baselineThreads = 0;
             long baselineClasses = 0;
+            List<String> leftovers = new ArrayList<>();
+            List<Integer> threadsAfterUndeploy = new ArrayList<>();
             for (int cycle = 1; cycle <= cycles; cycle++) {
                 long before = totalLoadedClasses();
                 loaders.add(deployExerciseUndeploy(war, contextPath, http, exercise));
                 if (cycle == 1) {
                     classesPerDeployment = totalLoadedClasses() - before;
                 }
-                assertThat(portcullisThreads()).as("threads named portcullis-* alive after undeploy %d of %s",
-                        cycle, name).isEmpty();
+                // checked at once, as Tomcat's own leak detection does on undeploy
+                List<String> alive = portcullisThreads();
+                if (!alive.isEmpty()) {
+                    leftovers.add("after undeploy " + cycle + ": " + alive);
+                }
+                threadsAfterUndeploy.add(ManagementFactory.getThreadMXBean().getThreadCount());
                 if (cycle == WARM_UP) {
-                    awaitCollected(loaders, name + " (warm-up)");
+                    awaitCollected(loaders, 10);
                     baselineThreads = liveThreadsAfterGc();
                     baselineClasses = loadedClasses();
                 }
             }
-            awaitCollected(loaders, name);
+            long pinned = awaitCollected(loaders, 30);
+            List<String> holders = threadsHolding(loaders);
             int threads = liveThreadsAfterGc();
             long classes = loadedClasses();
             System.out.printf("%s: %d cycles; one deployment loads ~%d classes; after warm-up %d threads, %d"
-                    + " classes; at the end %d threads, %d classes; Tomcat leak warnings: %s%n", name, cycles,
-                    classesPerDeployment, baselineThreads, baselineClasses, threads, classes, LEAK_WARNINGS);
-            assertThat(threads).as("live threads after %d redeploys of %s (baseline %d)", cycles, name,
-                    baselineThreads).isLessThanOrEqualTo(baselineThreads + THREAD_TOLERANCE);
+                    + " classes; at the end %d threads, %d classes; class loaders not collected: %d; live threads"
+                    + " after each undeploy: %s; Tomcat leak warnings: %s%n", name, cycles, classesPerDeployment,
+                    baselineThreads, baselineClasses, threads, classes, pinned, threadsAfterUndeploy, LEAK_WARNINGS);
+            assertThat(leftovers).as("threads named portcullis-* alive right after undeploying %s", name).isEmpty();
+            assertThat(threads).as("live threads after %d redeploys of %s (baseline %d; after each undeploy: %s)",
+                    cycles, name, baselineThreads, threadsAfterUndeploy)
+                    .isLessThanOrEqualTo(baselineThreads + THREAD_TOLERANCE);
             // One leaked deployment would keep all of its classes: allow less than half of that,
             // for classes the JDK loads lazily on its own (lambda forms, reflection accessors).
             assertThat(classes).as("loaded classes after %d redeploys of %s (baseline %d, one deployment %d)",
                     cycles, name, baselineClasses, classesPerDeployment)
                     .isLessThan(baselineClasses + classesPerDeployment / 2);
+            assertThat(pinned).as("class loaders of undeployed %s still reachable after 30 s of GC (threads whose"
+                    + " context class loader is one of them: %s)", name, holders).isZero();
             assertThat(CHECKS_SKIPPED).as("leak checks Tomcat could not run (the --add-opens of it/pom.xml's"
                     + " argLine are missing)").isEmpty();
             assertThat(LEAK_WARNINGS).as("Tomcat's leak warnings on undeploy of %s", name)
@@ -291,13 +303,17 @@ class RedeployLeakIT {
         }
     }
 
-    /** Waits (bounded) until every deployment's class loader has been garbage collected. */
-    private static void awaitCollected(List<WeakReference<ClassLoader>> loaders, String name) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+    /** Waits (up to {@code seconds}) until every deployment's class loader is collected; returns how many are not. */
+    private static long awaitCollected(List<WeakReference<ClassLoader>> loaders, int seconds) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (loaders.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
             gc();
         }
-        long pinned = loaders.stream().filter(r -> r.get() != null).count();
+        return loaders.stream().filter(r -> r.get() != null).count();
+    }
+
+    /** Names of live threads whose context class loader is one of the deployments'. */
+    private static List<String> threadsHolding(List<WeakReference<ClassLoader>> loaders) {
         List<String> holders = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             ClassLoader tccl = t.getContextClassLoader();
@@ -305,8 +321,7 @@ class RedeployLeakIT {
                 holders.add(t.getName());
             }
         }
-        assertThat(pinned).as("class loaders of undeployed %s still reachable after 30 s of GC (threads"
-                + " whose context class loader is one of them: %s)", name, holders).isZero();
+        return holders;
     }
 
     private static void gc() {
