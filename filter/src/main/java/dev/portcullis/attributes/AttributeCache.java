@@ -451,7 +451,7 @@ public final class AttributeCache implements AutoCloseable {
         loader.shutdownNow();
         timeouts.shutdownNow();
         try {
-            // bounded: a load stuck in its source ends when the source (its pool) is closed below
+            // bounded: a load stuck in its source (JDBC ignores interrupts) ends when the source closes below
             if (!loader.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)
                     || !timeouts.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 LOG.warn("attribute loader threads still running {} ms after close", CLOSE_WAIT_MILLIS);
