@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The container-neutral Portcullis engine: one instance per application, shared by the servlet
@@ -78,6 +79,7 @@ public final class Portcullis implements AutoCloseable {
     private final PrincipalIds ids;
     private final PrincipalContexts principals = new PrincipalContexts();
     private final RevocationEndpoint revocations = new RevocationEndpoint(this);
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Portcullis(Builder b) {
         this.extractor = b.extractor;
@@ -122,13 +124,20 @@ public final class Portcullis implements AutoCloseable {
             throw new ConfigurationException(DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
         }
         DecisionLog.Builder decisionLog = DecisionLog.builder(settings).capacity(capacity);
-        if (settings.get(CerbosPolicyEvaluator.POLICY_DIR).isPresent()) {
-            b.policy(CerbosPolicyEvaluator.fromSettings(settings));
+        try {
+            if (settings.get(CerbosPolicyEvaluator.POLICY_DIR).isPresent()) {
+                b.policy(CerbosPolicyEvaluator.fromSettings(settings));
+            }
+            settings.get(RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
+            AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
+            b.decisions(decisionLog.start());
+            return b.build();
+        } catch (RuntimeException | Error e) {
+            // a later bad setting must not leave the parts already started running (policy
+            // watcher, connection pool): the application fails, and may be deployed again
+            closeAll(b.validator, b.policy, b.resources, b.attributes, b.decisions);
+            throw e;
         }
-        settings.get(RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
-        AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
-        b.decisions(decisionLog.start());
-        return b.build();
     }
 
     private static ResourceResolver resolver(String className, Settings settings) {
@@ -436,24 +445,32 @@ public final class Portcullis implements AutoCloseable {
         return clock;
     }
 
+    /**
+     * Stops everything the engine started, so that a web application can be undeployed without
+     * leaving threads or pools behind: writes the queued decision records and stops the decision
+     * log's writer, closes the resource resolver and the policy evaluator if they are
+     * {@link AutoCloseable} (the policy watcher), the attribute cache (its loader threads, its
+     * Ehcache manager, its source and the source's connection pool) and the token validator (its
+     * key fetch threads). Each part is waited for a bounded time (a few seconds at most); a part
+     * that fails to close is logged and the others are still closed. Idempotent. The engine
+     * built by the servlet filter is closed by its {@code destroy()}, one the JAX-RS feature built
+     * when the JAX-RS runtime or the servlet container stops the application.
+     */
     @Override
     public void close() {
-        decisions.close();
-        if (resources instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) resources).close();
-            } catch (Exception e) {
-                LOG.warn("closing the resource resolver failed: {}", e.toString());
-            }
+        if (closed.compareAndSet(false, true)) {
+            closeAll(decisions, resources, attributes, policy, validator);
         }
-        if (attributes != null) {
-            attributes.close();
-        }
-        if (policy instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) policy).close();
-            } catch (Exception e) {
-                LOG.warn("closing the policy evaluator failed: {}", e.toString());
+    }
+
+    private static void closeAll(Object... parts) {
+        for (Object part : parts) {
+            if (part instanceof AutoCloseable) {
+                try {
+                    ((AutoCloseable) part).close();
+                } catch (Exception | LinkageError e) {
+                    LOG.warn("closing {} failed: {}", part.getClass().getName(), e.toString());
+                }
             }
         }
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -191,6 +192,8 @@ public final class AttributeCache implements AutoCloseable {
     public static final int REVOCATION_MEMORY = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AttributeCache.class);
+    /** How long {@link #close()} waits for the loader threads. */
+    private static final long CLOSE_WAIT_MILLIS = 2000;
     private static final int STRIPES = 256;
     private static final Duration MAX_DURATION = Duration.ofDays(365);
     private static final String CLUSTERING_API =
@@ -206,6 +209,11 @@ public final class AttributeCache implements AutoCloseable {
     private final CacheManager cacheManager;
     private final Cache<PrincipalKey, CacheEntry> store;
     private final ThreadPoolExecutor loader;
+    /**
+     * Times loads out. Not {@code CompletableFuture.orTimeout}: its JDK-wide timer thread, started by
+     * the first caller, would keep that caller's web application class loader for the life of the JVM.
+     */
+    private final ScheduledThreadPoolExecutor timeouts;
     private final ConcurrentHashMap<PrincipalKey, Flight> inFlight = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[STRIPES];
     /** Per-stripe generation; changed and compared under the stripe's lock. */
@@ -263,8 +271,12 @@ public final class AttributeCache implements AutoCloseable {
             }
         };
         this.loader = new ThreadPoolExecutor(b.loaderThreads, b.loaderThreads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(b.loaderQueue), new LoaderThreads());
+                new LinkedBlockingQueue<>(b.loaderQueue), new LoaderThreads("portcullis-attribute-loader-"));
         this.loader.allowCoreThreadTimeOut(true);
+        this.timeouts = new ScheduledThreadPoolExecutor(1, new LoaderThreads("portcullis-attribute-timeout-"));
+        this.timeouts.setRemoveOnCancelPolicy(true);
+        this.timeouts.setKeepAliveTime(30, TimeUnit.SECONDS);
+        this.timeouts.allowCoreThreadTimeOut(true);
     }
 
     /** A new builder with the defaults listed in the class comment. */
@@ -465,6 +477,16 @@ public final class AttributeCache implements AutoCloseable {
             return;
         }
         loader.shutdownNow();
+        timeouts.shutdownNow();
+        try {
+            // bounded: a load stuck in its source (JDBC ignores interrupts) ends when the source closes below
+            if (!loader.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)
+                    || !timeouts.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("attribute loader threads still running {} ms after close", CLOSE_WAIT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (link != null) {
             link.close();
         }
@@ -585,9 +607,13 @@ public final class AttributeCache implements AutoCloseable {
         // generation in between, its answer is at least as new as any invalidation before it.
         // (No stripe lock: a clustered put may hold it for a cluster timeout; put compares under it.)
         mine.generation = generations.get(stripe(key));
-        mine.future.orTimeout(flightTimeoutNanos, TimeUnit.NANOSECONDS)
-                .whenComplete((result, error) -> finished(key, mine, error));
         try {
+            Future<?> timeout = timeouts.schedule(() -> mine.future.completeExceptionally(new TimeoutException()),
+                    flightTimeoutNanos, TimeUnit.NANOSECONDS);
+            mine.future.whenComplete((result, error) -> {
+                timeout.cancel(false);
+                finished(key, mine, error);
+            });
             mine.task = loader.submit(() -> load(key, mine));
         } catch (RejectedExecutionException e) {
             mine.future.completeExceptionally(new AttributeSourceException(
@@ -783,10 +809,15 @@ public final class AttributeCache implements AutoCloseable {
 
     private static final class LoaderThreads implements ThreadFactory {
         private final AtomicInteger count = new AtomicInteger();
+        private final String prefix;
+
+        LoaderThreads(String prefix) {
+            this.prefix = prefix;
+        }
 
         @Override
         public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "portcullis-attribute-loader-" + count.incrementAndGet());
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         }

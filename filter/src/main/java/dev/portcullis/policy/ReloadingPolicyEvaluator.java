@@ -59,12 +59,21 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
         this.clock = clock;
         this.current = initial;
         if (watch) {
+            Thread self = Thread.currentThread();
+            ClassLoader context = self.getContextClassLoader();
+            // the JDK's own watch thread inherits the context class loader: not the application's
+            self.setContextClassLoader(null);
+            WatchService service = null;
             try {
-                this.watchService = FileSystems.getDefault().newWatchService();
-                registerAll();
+                service = FileSystems.getDefault().newWatchService();
+                register(service, dir);
             } catch (IOException e) {
+                closeQuietly(service);
                 throw new PolicyLoadException(dir.toString(), 0, "cannot watch for changes: " + e.getMessage(), e);
+            } finally {
+                self.setContextClassLoader(context);
             }
+            this.watchService = service;
             this.thread = new Thread(this::watchLoop, "portcullis-policy-watcher");
             this.thread.setDaemon(true);
             this.thread.start();
@@ -149,7 +158,7 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
         return current.principalPolicies();
     }
 
-    /** Stops watching; the current set stays usable. */
+    /** Stops watching and waits (up to 2 s) for the watcher thread to end; the current set stays usable. */
     @Override
     public void close() {
         if (watchService != null) {
@@ -159,14 +168,35 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
                 LOG.debug("closing the policy watch service", e);
             }
             thread.interrupt();
+            if (thread != Thread.currentThread()) {
+                try {
+                    thread.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
     private void registerAll() throws IOException {
+        register(watchService, dir);
+    }
+
+    private static void register(WatchService service, Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk.filter(Files::isDirectory)::iterator) {
-                p.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+                p.register(service, StandardWatchEventKinds.ENTRY_CREATE,
                         StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            }
+        }
+    }
+
+    private static void closeQuietly(WatchService service) {
+        if (service != null) {
+            try {
+                service.close();
+            } catch (IOException e) {
+                LOG.debug("closing the policy watch service", e);
             }
         }
     }

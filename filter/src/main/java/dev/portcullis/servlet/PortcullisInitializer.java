@@ -59,7 +59,11 @@ import java.util.Set;
  * The filter is named {@value #FILTER_NAME}, mapped with {@code isMatchAfter=false} (before the
  * application's own filters from {@code web.xml} and annotations) and supports async.
  *
- * <p>It does nothing, and logs one INFO line saying why, when there is no such file, when the
+ * <p>In every application it also adds a listener that closes, when the application stops, the
+ * engines JAX-RS features built from settings and that their runtime did not close (RESTEasy tells
+ * no provider that the application stops).
+ *
+ * <p>It registers no filter, and logs one INFO line saying why, when there is no such file, when the
  * application already declares a {@link PortcullisFilter} or a subclass (in {@code web.xml}, a
  * fragment, {@code @WebFilter} or another initializer), when it has already registered one in this
  * context, or when it is turned off. A bad setting fails deployment with a {@link ServletException}
@@ -94,6 +98,8 @@ public final class PortcullisInitializer implements ServletContainerInitializer 
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+        // whatever else happens: engines that JAX-RS features build are closed with the application
+        context.addListener(new ApplicationEnginesCloser());
         if (context.getAttribute(REGISTERED_ATTRIBUTE) != null) {
             LOG.info("Portcullis initializer: not registering the filter in {}: this initializer already did"
                     + " (is portcullis-filter on the class path twice?)", name(context));

@@ -49,9 +49,10 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Thread safety: thread-safe; one instance serves all requests. JWKS fetches are
- * single-flight and rate-limited per issuer.
+ * single-flight and rate-limited per issuer. {@link #close()} stops the key fetch threads (a
+ * validator with only local keys starts none).
  */
-public final class TokenValidator {
+public final class TokenValidator implements AutoCloseable {
     /** Default allowed clock skew. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     /** Largest clock skew that may be configured. */
@@ -65,12 +66,13 @@ public final class TokenValidator {
     private final Clock clock;
     private final long skewSeconds;
     private final long maxLifetimeSeconds;
+    private final HttpFetcher fetcher;
 
     private TokenValidator(Builder b) {
         this.clock = b.clock;
         this.skewSeconds = b.clockSkew.toSeconds();
         this.maxLifetimeSeconds = b.maxLifetime.toSeconds();
-        HttpFetcher fetcher = new HttpFetcher(b.httpTimeout, b.maxJwksBytes);
+        this.fetcher = new HttpFetcher(b.httpTimeout, b.maxJwksBytes);
         Map<String, IssuerVerifier> map = new HashMap<>();
         for (IssuerConfig config : b.issuers) {
             map.put(config.issuer(), new IssuerVerifier(config, keySet(config, fetcher, b)));
@@ -89,6 +91,12 @@ public final class TokenValidator {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Stops the threads that fetch keys (JWKS, discovery); later fetches fail. Idempotent. */
+    @Override
+    public void close() {
+        fetcher.close();
     }
 
     /** The configured issuers, by {@code iss}. */

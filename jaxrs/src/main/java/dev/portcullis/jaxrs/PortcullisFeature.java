@@ -3,8 +3,10 @@ package dev.portcullis.jaxrs;
 import dev.portcullis.Portcullis;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.ApplicationEngines;
 import dev.portcullis.token.TokenSettings;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -137,6 +139,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * token itself whenever the filter's engine is another instance: an identity verified under other
  * issuer, audience or key settings is never trusted.
  *
+ * <h2>Closing the engine it built</h2>
+ * The engine of the third lookup belongs to this feature, which {@link #close() closes} it when the
+ * application stops: its decision-log thread, attribute loader threads and connection pool, policy
+ * watcher and key fetch threads would otherwise outlive every redeployment. JAX-RS defines no such
+ * callback for providers, so each way the runtimes offer is used (closing twice is harmless):
+ * <ul>
+ *   <li>Jersey calls {@code @PreDestroy} on features it instantiated itself (registered by class,
+ *       or discovered), and the feature registers a Jersey {@code ContainerLifecycleListener}
+ *       whose {@code onShutdown} covers instances registered by the application;</li>
+ *   <li>in a servlet container (RESTEasy 6.2 tells no provider that the application stops), the
+ *       listener that {@code PortcullisInitializer}, in the filter jar, adds to every web
+ *       application closes it on {@code contextDestroyed}: keep that initializer enabled (an
+ *       {@code <absolute-ordering>} that leaves out the {@code portcullis} fragment disables it);</li>
+ *   <li>elsewhere, call {@link #close()} when the application stops.</li>
+ * </ul>
+ * An engine given to a constructor, set as application property or brought by the servlet filter
+ * is never closed by the feature: its owner closes it (the filter in {@code destroy()}). A
+ * deployment that fails after the feature built its engine closes it at once.
+ *
  * <h2>Settings</h2>
  * Read from the JAX-RS application properties (and system properties / {@code PORTCULLIS_*}
  * environment variables, which override them):
@@ -161,7 +182,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread-safe.
  */
 @Provider
-public final class PortcullisFeature implements Feature, DynamicFeature {
+public final class PortcullisFeature implements Feature, DynamicFeature, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortcullisFeature.class);
 
     /** Setting: what unannotated resource methods require ({@code deny|authenticated|permit}). */
@@ -176,6 +197,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
     public static final String AUTO_REGISTER = "portcullis.jaxrs.auto-register";
 
     private static final String DEFAULT_REALM = "portcullis";
+    /** Whether Jersey's server SPI is here (then {@link JerseyShutdown} may be loaded). */
+    private static final boolean JERSEY = present("org.glassfish.jersey.server.spi.ContainerLifecycleListener");
 
     private final Portcullis engine;
     private final Unannotated mode;
@@ -184,6 +207,10 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
     private final Set<String> unannotated = new LinkedHashSet<>();
     private final Set<String> runtimeProvided = new LinkedHashSet<>();
     private final AtomicBoolean unannotatedLogged = new AtomicBoolean();
+    /** The engine this feature built from settings and must close; null once closed. Guarded by this. */
+    private Portcullis built;
+    /** The application's class loader the built engine is registered under in {@link ApplicationEngines}. */
+    private ClassLoader builtFor;
 
     /**
      * For runtime discovery: finds the engine per request (see the class documentation) and reads
@@ -218,7 +245,47 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
             return false;
         }
         context.register(d.authenticationFilter, Priorities.AUTHENTICATION);
+        if (d.built != null && JERSEY && context.getClass().getName().startsWith("org.glassfish.jersey.")) {
+            JerseyShutdown.register(context, this);
+        }
         return true;
+    }
+
+    /**
+     * Closes the engine this feature built from settings, if it did (see "Closing the engine it
+     * built" in the class documentation); never an engine it was given or found. Idempotent;
+     * called by the runtime ({@code @PreDestroy}) or by whoever stops the application.
+     */
+    @PreDestroy
+    @Override
+    public void close() {
+        Portcullis engine;
+        ClassLoader loader;
+        synchronized (this) {
+            engine = built;
+            loader = builtFor;
+            built = null;
+        }
+        if (engine != null) {
+            LOG.info("Portcullis: closing the engine the JAX-RS feature built");
+            engine.close();
+            ApplicationEngines.closed(loader, this);
+        }
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, PortcullisFeature.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Closes the engine this feature built and returns {@code e}, which fails the deployment. */
+    private IllegalStateException failDeployment(IllegalStateException e) {
+        close();
+        return e;
     }
 
     /** Reads one resource method's annotations and registers its authorization filter. */
@@ -238,7 +305,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
             rule = MethodRule.of(type, method, d.mode);
         } catch (IllegalStateException e) {
             if (isRootResource(type)) {
-                throw e; // seen at deployment: fail it
+                throw failDeployment(e); // seen at deployment: fail it
             }
             // A sub-resource, met only when a request first reaches it: failing here would answer
             // 500; its filter denies every request instead, and Requirements logs the error.
@@ -249,9 +316,9 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         MethodRule.Permission permission = rule.permission();
         if (permission != null && d.startupEngine != null
                 && !d.startupEngine.covers(permission.resource(), permission.action())) {
-            throw new IllegalStateException("Portcullis: @RequiresPermission on " + rule.where()
+            throw failDeployment(new IllegalStateException("Portcullis: @RequiresPermission on " + rule.where()
                     + " names resource kind '" + permission.resource() + "' and action '" + permission.action()
-                    + "', which no loaded policy covers");
+                    + "', which no loaded policy covers"));
         }
         synchronized (this) {
             if (!rule.annotated()) {
@@ -310,6 +377,12 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
     private synchronized Deployment deployment(Configuration configuration) {
         if (deployment == null) {
             deployment = new Deployment(configuration);
+            if (deployment.built != null) {
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                built = deployment.built;
+                builtFor = context != null ? context : PortcullisFeature.class.getClassLoader();
+                ApplicationEngines.opened(builtFor, this);
+            }
         }
         return deployment;
     }
@@ -319,6 +392,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
         final boolean disabled;
         final Unannotated mode;
         final Portcullis startupEngine;
+        /** The engine built here from settings, owned by the feature; null if none was built. */
+        final Portcullis built;
         final Authenticator authenticator;
         final AuthenticationFilter authenticationFilter;
         final Requirements requirements;
@@ -330,6 +405,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
                 if (disabled) {
                     this.mode = null;
                     this.startupEngine = null;
+                    this.built = null;
                     this.authenticator = null;
                     this.authenticationFilter = null;
                     this.requirements = null;
@@ -339,15 +415,18 @@ public final class PortcullisFeature implements Feature, DynamicFeature {
                         : settings.getEnum(UNANNOTATED, Unannotated.class, Unannotated.AUTHENTICATED);
                 String realm = settings.get(REALM, DEFAULT_REALM);
                 Portcullis fallback = null;
+                Portcullis own = null;
                 if (engine == null) {
                     Object configured = configuration.getProperty(Portcullis.ENGINE_ATTRIBUTE);
                     if (configured instanceof Portcullis) {
                         fallback = (Portcullis) configured;
                     } else if (settings.get(TokenSettings.ISSUER).isPresent()
                             || settings.get(TokenSettings.ISSUERS).isPresent()) {
-                        fallback = Portcullis.fromSettings(settings);
+                        own = Portcullis.fromSettings(settings);
+                        fallback = own;
                     }
                 }
+                this.built = own;
                 this.startupEngine = engine != null ? engine : fallback;
                 if (startupEngine == null) {
                     LOG.info("Portcullis: no engine known at deployment; each request must bring one (servlet"
