@@ -3,17 +3,14 @@ package dev.portcullis.token;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -36,9 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * costs a full validation again. Because {@code nbf}, {@code iat} and the lifetime check only become
  * more lenient as time passes, a token that verified once stays valid until its expiry.
  *
- * <p><b>Bounds.</b> A Caffeine cache holds at most {@linkplain #MAX_ENTRIES max-entries} tokens
- * (default 10,000); expired entries go first, then Caffeine's size eviction (W-TinyLFU) chooses.
- * Cache maintenance runs on the calling threads, so the cache starts no thread. Tokens longer
+ * <p><b>Bounds.</b> At most {@linkplain #MAX_ENTRIES max-entries} tokens (default 10,000) are kept
+ * (plus, for a moment, one per thread inserting concurrently); when an insert finds the cache full, expired entries are dropped first and then about 1/16 of
+ * the entries, chosen by hash order (an approximately random, not LRU, choice). Tokens longer
  * than {@code maxTokenChars} (the extractor's maximum token size, default 4096) are never cached.
  * Memory is therefore bounded by {@code maxEntries} times the cost of one entry: the token string
  * (one byte per character, at most {@code maxTokenChars}), its decoded claims and about 200 bytes of
@@ -63,7 +60,7 @@ import java.util.concurrent.atomic.LongAdder;
  * }
  * }</pre>
  *
- * <p>Thread safety: thread-safe.
+ * <p>Thread safety: thread-safe and lock-free on hits.
  */
 public final class TokenCache {
     /** Whether verified tokens are cached (default {@code true}). */
@@ -80,7 +77,7 @@ public final class TokenCache {
 
     private static final int HASHED_SUFFIX = 32;
 
-    private final Cache<Key, Entry> cache;
+    private final ConcurrentHashMap<Key, Entry> map;
     private final Clock clock;
     private final int maxEntries;
     private final long ttlMillis;
@@ -95,17 +92,7 @@ public final class TokenCache {
         this.maxEntries = b.maxEntries;
         this.ttlMillis = b.ttl.toMillis();
         this.maxTokenChars = b.maxTokenChars;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .expireAfter(new UntilExpiry())
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .executor(Runnable::run) // maintenance on the caller: no thread, nothing to stop on undeploy
-                .removalListener((Key k, Entry v, RemovalCause cause) -> {
-                    if (cause == RemovalCause.SIZE || cause == RemovalCause.EXPIRED) {
-                        evictions.increment();
-                    }
-                })
-                .build();
+        this.map = new ConcurrentHashMap<>(Math.min(maxEntries, 1 << 16) * 4 / 3 + 1);
     }
 
     public static Builder builder() {
@@ -134,11 +121,13 @@ public final class TokenCache {
      * its entry has expired.
      */
     public VerifiedToken get(String token) {
-        // Caffeine answers an entry only before its end (judged by the same clock, in milliseconds)
-        Entry e = cache.getIfPresent(new Key(token));
+        Entry e = map.get(new Key(token));
         if (e != null) {
-            hits.increment();
-            return e.token;
+            if (clock.millis() < e.expiresAtMillis) {
+                hits.increment();
+                return e.token;
+            }
+            map.remove(e.key, e);
         }
         misses.increment();
         return null;
@@ -170,12 +159,34 @@ public final class TokenCache {
         if (until <= now) {
             return;
         }
+        if (map.size() >= maxEntries) {
+            makeRoom(now);
+        }
         Key key = new Key(token);
         Entry entry = new Entry(key, verified, until);
-        cache.put(key, entry);
+        map.put(key, entry);
         if (generation.get() != generationBefore) {
             // a key was removed while this token was being verified: its key may be the one
-            cache.asMap().remove(key, entry);
+            map.remove(key, entry);
+        }
+    }
+
+    private void makeRoom(long now) {
+        for (Iterator<Entry> it = map.values().iterator(); it.hasNext(); ) {
+            if (it.next().expiresAtMillis <= now) {
+                it.remove();
+                evictions.increment();
+            }
+        }
+        int excess = map.size() - maxEntries + 1;
+        if (excess <= 0) {
+            return;
+        }
+        int drop = Math.max(excess, maxEntries / 16);
+        for (Iterator<Key> it = map.keySet().iterator(); it.hasNext() && drop > 0; drop--) {
+            it.next();
+            it.remove();
+            evictions.increment();
         }
     }
 
@@ -185,20 +196,19 @@ public final class TokenCache {
      */
     public void keysRemoved(String issuer, Set<String> keyIds) {
         generation.incrementAndGet();
-        cache.asMap().values().removeIf(e -> e.token.issuer().equals(issuer)
+        map.values().removeIf(e -> e.token.issuer().equals(issuer)
                 && (e.token.keyId() == null || keyIds.contains(e.token.keyId())));
     }
 
     /** Drops every cached token. */
     public void clear() {
         generation.incrementAndGet();
-        cache.invalidateAll();
+        map.clear();
     }
 
     /** Number of tokens cached now (including expired ones not yet dropped). */
     public int size() {
-        cache.cleanUp();
-        return (int) cache.estimatedSize();
+        return map.size();
     }
 
     /** Lookups answered from the cache. */
@@ -211,7 +221,7 @@ public final class TokenCache {
         return misses.sum();
     }
 
-    /** Entries dropped to make room or because they expired. */
+    /** Entries dropped to make room. */
     public long evictions() {
         return evictions.sum();
     }
@@ -226,7 +236,7 @@ public final class TokenCache {
 
     @Override
     public String toString() {
-        return "TokenCache[size=" + cache.estimatedSize() + ", maxEntries=" + maxEntries + ", ttl=" + ttl() + ", hits="
+        return "TokenCache[size=" + map.size() + ", maxEntries=" + maxEntries + ", ttl=" + ttl() + ", hits="
                 + hits.sum() + ", misses=" + misses.sum() + "]";
     }
 
@@ -253,29 +263,6 @@ public final class TokenCache {
         @Override
         public boolean equals(Object o) {
             return o instanceof Key && ((Key) o).hash == hash && ((Key) o).token.equals(token);
-        }
-    }
-
-    /** Each entry lives until its own end: the earlier of the token's exp and the TTL. */
-    private final class UntilExpiry implements Expiry<Key, Entry> {
-        @Override
-        public long expireAfterCreate(Key key, Entry entry, long currentTime) {
-            return nanosUntil(entry);
-        }
-
-        @Override
-        public long expireAfterUpdate(Key key, Entry entry, long currentTime, long currentDuration) {
-            return nanosUntil(entry);
-        }
-
-        @Override
-        public long expireAfterRead(Key key, Entry entry, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
-
-        private long nanosUntil(Entry entry) {
-            long millis = entry.expiresAtMillis - clock.millis();
-            return millis <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
         }
     }
 

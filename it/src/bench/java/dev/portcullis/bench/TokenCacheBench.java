@@ -4,6 +4,10 @@ import dev.portcullis.Portcullis;
 import dev.portcullis.token.TokenCache;
 import dev.portcullis.token.VerifiedToken;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -11,6 +15,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -18,66 +23,76 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The token cache's hit path on Caffeine against, in the same run, the hand-written map it
- * replaced (a {@link ConcurrentHashMap} keyed by the same length-and-signature-tail hash, with the
- * same expiry check), each filled with 10,000 verified tokens and asked for one by an equal but
- * distinct string, as each request brings. The replacement is kept only if it costs at most 20%
- * more (BENCHMARKS.md).
+ * The verified-token cache's hit path ({@link TokenCache}, a {@code ConcurrentHashMap} keyed by
+ * the token's length and signature tail with an expiry check) against, in the same run, the same
+ * cache on Caffeine (per-entry expiry at the entry's end through the same clock, size bound,
+ * same key): both filled with 10,000 verified tokens and asked for one by an equal but distinct
+ * string, as each request brings. Issue 15 asked for Caffeine unless it costs more than 20% on the
+ * hit path; BENCHMARKS.md has the figures that kept the map. {@code executor} chooses where
+ * Caffeine runs its maintenance: {@code caller} (no thread) or {@code pool} (the common pool).
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2)
+@Fork(value = 3)
 @State(Scope.Benchmark)
 public class TokenCacheBench {
     private static final int ENTRIES = 10_000;
 
-    TokenCache caffeine;
-    ConcurrentHashMap<HandKey, HandEntry> handRolled;
-    Clock clock = Clock.systemUTC();
+    @Param({"caller", "pool"})
+    String executor;
+
+    TokenCache tokenCache;
+    Cache<Key, Entry> caffeine;
+    final Clock clock = Clock.systemUTC();
     String probe;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        caffeine = TokenCache.builder().maxEntries(ENTRIES).build();
-        handRolled = new ConcurrentHashMap<>(ENTRIES * 4 / 3 + 1);
         String base = Fixture.token("RS256", "bob");
         VerifiedToken verified;
         try (Portcullis engine = Fixture.engine(Fixture.workDir("tokencache"))) {
             verified = engine.authenticate(List.of("Bearer " + base), List.of());
         }
+        tokenCache = TokenCache.builder().maxEntries(ENTRIES).build();
+        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+                .maximumSize(ENTRIES)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+        if (executor.equals("caller")) {
+            builder.executor(Runnable::run);
+        }
+        caffeine = builder.expireAfter(new UntilExpiry()).build();
+        long until = clock.millis() + TimeUnit.MINUTES.toMillis(5);
         for (int i = 0; i < ENTRIES; i++) {
             // distinct strings of a real token's length and shape: a different signature tail each
             String token = base.substring(0, base.length() - 8) + String.format("%08d", i);
-            caffeine.put(token, verified, caffeine.generation());
-            handRolled.put(new HandKey(token), new HandEntry(verified, Long.MAX_VALUE));
+            tokenCache.put(token, verified, tokenCache.generation());
+            caffeine.put(new Key(token), new Entry(verified, until));
         }
-        String chosen = base.substring(0, base.length() - 8) + String.format("%08d", ENTRIES / 2);
-        probe = new String(chosen.toCharArray());
+        probe = new String((base.substring(0, base.length() - 8) + String.format("%08d", ENTRIES / 2)).toCharArray());
+    }
+
+    @Benchmark
+    public VerifiedToken tokenCacheHit() {
+        return tokenCache.get(probe);
     }
 
     @Benchmark
     public VerifiedToken caffeineHit() {
-        return caffeine.get(probe);
+        Entry e = caffeine.getIfPresent(new Key(probe));
+        return e == null ? null : e.token;
     }
 
-    @Benchmark
-    public VerifiedToken handRolledHit() {
-        HandEntry e = handRolled.get(new HandKey(probe));
-        return e != null && clock.millis() < e.expiresAtMillis ? e.token : null;
-    }
-
-    /** The replaced cache's key: the whole token, hashed over its length and last 32 characters. */
-    static final class HandKey {
+    /** TokenCache's key: the whole token, hashed over its length and last 32 characters. */
+    static final class Key {
         final String token;
         final int hash;
 
-        HandKey(String token) {
+        Key(String token) {
             this.token = token;
             int n = token.length();
             int h = n;
@@ -94,17 +109,34 @@ public class TokenCacheBench {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof HandKey && ((HandKey) o).hash == hash && ((HandKey) o).token.equals(token);
+            return o instanceof Key && ((Key) o).hash == hash && ((Key) o).token.equals(token);
         }
     }
 
-    static final class HandEntry {
+    static final class Entry {
         final VerifiedToken token;
         final long expiresAtMillis;
 
-        HandEntry(VerifiedToken token, long expiresAtMillis) {
+        Entry(VerifiedToken token, long expiresAtMillis) {
             this.token = token;
             this.expiresAtMillis = expiresAtMillis;
+        }
+    }
+
+    final class UntilExpiry implements Expiry<Key, Entry> {
+        @Override
+        public long expireAfterCreate(Key key, Entry entry, long currentTime) {
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, entry.expiresAtMillis - clock.millis()));
+        }
+
+        @Override
+        public long expireAfterUpdate(Key key, Entry entry, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, entry, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Key key, Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
         }
     }
 }
