@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The container-neutral Portcullis engine: one instance per application, shared by the servlet
  * filter and the JAX-RS filters.
  *
- * <p>Request flow (see ARCHITECTURE.md): {@link #authenticate} extracts the one bearer token,
+ * <p>Request flow (see docs/architecture.md): {@link #authenticate} extracts the one bearer token,
  * gates its size, verifies it and applies claim hygiene; {@link #principal} loads the principal's
  * fresh attributes through the cache and refuses disabled or unknown principals;
  * {@link #authorize} asks the policy evaluator about one action on one resource and writes the
