@@ -162,19 +162,10 @@ final class SignatureOnlyCheck {
     }
 
     private static int usage(PrintStream err, String message) {
-        err.println(Main.PROGRAM + " " + NAME + ": " + message + " (see --help)");
-        return Main.EXIT_USAGE;
+        return VerifyTokenCommand.usage(NAME, err, message);
     }
 
     private static int fail(boolean json, PrintStream out, PrintStream err, String message) {
-        if (json) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("verdict", "error");
-            o.put("error", message);
-            out.println(JsonUtil.toJson(o));
-        } else {
-            err.println(Main.PROGRAM + " " + NAME + ": " + message);
-        }
-        return Main.EXIT_USAGE;
+        return VerifyTokenCommand.fail(NAME, json, out, err, message);
     }
 }

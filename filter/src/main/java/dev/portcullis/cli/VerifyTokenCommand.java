@@ -149,18 +149,28 @@ final class VerifyTokenCommand implements Command {
     }
 
     private static int usage(PrintStream err, String message) {
-        err.println(Main.PROGRAM + " " + NAME + ": " + message + " (see --help)");
+        return usage(NAME, err, message);
+    }
+
+    /** A usage error of command {@code name}: the message on standard error, exit code 2. */
+    static int usage(String name, PrintStream err, String message) {
+        err.println(Main.PROGRAM + " " + name + ": " + message + " (see --help)");
         return Main.EXIT_USAGE;
     }
 
     private static int fail(boolean json, PrintStream out, PrintStream err, String message) {
+        return fail(NAME, json, out, err, message);
+    }
+
+    /** An input or key error of command {@code name}, as JSON or text; exit code 2. */
+    static int fail(String name, boolean json, PrintStream out, PrintStream err, String message) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("verdict", "error");
             o.put("error", message);
             out.println(JsonUtil.toJson(o));
         } else {
-            err.println(Main.PROGRAM + " " + NAME + ": " + message);
+            err.println(Main.PROGRAM + " " + name + ": " + message);
         }
         return Main.EXIT_USAGE;
     }
