@@ -2,10 +2,8 @@ package dev.portcullis.route;
 
 import dev.portcullis.config.ConfigurationException;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
+import dev.portcullis.internal.YamlInputException;
+import dev.portcullis.internal.YamlReader;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +17,8 @@ import java.util.Set;
  * Per-endpoint rules for servlet applications: which resource kind and action a request is, so
  * the policy evaluator can decide it.
  *
- * <p>The table is YAML:
+ * <p>The table is YAML, read by the shared {@link YamlReader} (its limits: size, depth, aliases,
+ * tags, duplicate keys; problems named {@code file:line}):
  * <pre>
  * unmatched: authenticated        # or deny; default authenticated
  * routes:
@@ -101,11 +100,9 @@ public final class RouteTable {
     public static RouteTable parse(String yaml, String source, String setting) {
         Object root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            root = new Yaml(new SafeConstructor(options)).load(yaml);
-        } catch (YAMLException e) {
-            throw new ConfigurationException(setting, source + ": invalid YAML: " + e.getMessage(), e);
+            root = YamlReader.load(source, yaml);
+        } catch (YamlInputException e) {
+            throw new ConfigurationException(setting, e.location() + ": invalid YAML: " + e.problem(), e);
         }
         if (!(root instanceof Map)) {
             throw new ConfigurationException(setting, source + ": expected a mapping with 'routes'");
