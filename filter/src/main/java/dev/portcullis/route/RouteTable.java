@@ -2,6 +2,7 @@ package dev.portcullis.route;
 
 import dev.portcullis.config.ConfigurationException;
 
+import dev.portcullis.internal.IdTemplate;
 import dev.portcullis.internal.YamlInputException;
 import dev.portcullis.internal.YamlReader;
 
@@ -25,8 +26,11 @@ import java.util.Set;
  *   - route: GET /api/documents/{id}
  *     resource: document
  *     action: read
- *     id: "{id}"                  # optional: the path parameter naming the resource id
+ *     id: "{id}"                  # optional: the resource id, an {@link IdTemplate}
  * </pre>
+ * The {@code id} follows the one id-template grammar ({@link IdTemplate}, shared with the JAX-RS
+ * {@code @RequiresPermission}): literal text and {@code {name}} (or {@code {path:name}})
+ * placeholders naming parameters of the route's path, e.g. {@code "{tenant}/doc-{id}"}.
  *
  * <p>Matching rules, in order:
  * <ol>
@@ -179,11 +183,24 @@ public final class RouteTable {
         }
         String resource = string(m, "resource", where, setting);
         String action = string(m, "action", where, setting);
-        String id = m.get("id") == null ? null : m.get("id").toString();
-        if (id != null && id.startsWith("{") && !names.contains(id.substring(1, id.length() - 1))) {
-            throw new ConfigurationException(setting, where + ": id " + id + " is not a parameter of '" + template + "'");
+        String id = m.get("id") == null || m.get("id").toString().isEmpty() ? null : m.get("id").toString();
+        IdTemplate idTemplate;
+        try {
+            idTemplate = IdTemplate.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(setting, where + ": " + e.getMessage(), e);
         }
-        return new Route(method, template, resource, action, id, where);
+        for (IdTemplate.Placeholder p : idTemplate.placeholders()) {
+            if (p.source() == IdTemplate.Source.QUERY) {
+                throw new ConfigurationException(setting, where + ": id " + id + " names a query parameter;"
+                        + " routes match paths only, use {" + p.name() + "} for a path parameter");
+            }
+            if (!names.contains(p.name())) {
+                throw new ConfigurationException(setting, where + ": id " + id + " is not a parameter of '"
+                        + template + "'");
+            }
+        }
+        return new Route(method, template, resource, action, id, idTemplate, where);
     }
 
     private static String string(Map<?, ?> m, String key, String where, String setting) {
