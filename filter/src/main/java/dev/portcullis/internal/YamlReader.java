@@ -10,6 +10,7 @@ import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionEndEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
 import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.MappingStartEvent;
 import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -173,7 +174,8 @@ public final class YamlReader {
         }
         Map<String, Long> anchorSizes = new HashMap<>();
         Set<String> openAnchors = new HashSet<>();
-        Deque<long[]> open = new ArrayDeque<>(); // per open collection: {entries, nodes}
+        // per open collection: {children, nodes, children per entry (2 for a mapping: key and value)}
+        Deque<long[]> open = new ArrayDeque<>();
         Deque<String> openNames = new ArrayDeque<>();
         long total = 0;
         int aliases = 0;
@@ -202,7 +204,7 @@ public final class YamlReader {
                     if (open.size() >= MAX_DEPTH) {
                         throw new YamlInputException(file, line, "nested deeper than " + MAX_DEPTH + " levels");
                     }
-                    open.push(new long[] {0, 1});
+                    open.push(new long[] {0, 1, c instanceof MappingStartEvent ? 2 : 1});
                     openNames.push(c.getAnchor() == null ? "" : c.getAnchor());
                     if (c.getAnchor() != null) {
                         openAnchors.add(c.getAnchor());
@@ -229,7 +231,7 @@ public final class YamlReader {
     private static long add(String file, int line, Deque<long[]> open, long total, long nodes) {
         if (!open.isEmpty()) {
             long[] top = open.peek();
-            if (++top[0] > MAX_COLLECTION_ENTRIES * 2L) { // a mapping counts its keys and values
+            if (++top[0] > MAX_COLLECTION_ENTRIES * top[2]) {
                 throw new YamlInputException(file, line, "a list or mapping has more than "
                         + MAX_COLLECTION_ENTRIES + " entries");
             }
