@@ -2,8 +2,9 @@ package dev.portcullis.attributes;
 
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.YamlInputException;
+import dev.portcullis.internal.YamlReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Reads principals from a YAML or JSON file (JSON is read as YAML), and reloads it when it
@@ -43,8 +41,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * </pre>
  * A subject not in the file is UNKNOWN. The whole file is checked when read: an unknown key, a
  * duplicate principal, an unknown status or an unsupported value (a YAML date: quote it) rejects
- * the file. The YAML reader is the safe one (no arbitrary types), with duplicate keys and alias
- * bombs refused.
+ * the file. The file is read by the shared {@link YamlReader} (no arbitrary types or tags;
+ * duplicate keys, alias bombs, over-deep nesting refused; problems named {@code file:line}).
  *
  * <p><b>Reloading.</b> On a load, at most once every {@link #CHECK_INTERVAL} (by the injected
  * {@link Clock}), the file's modification time and size are compared with those last read; if
@@ -70,7 +68,6 @@ public final class FileAttributeSource implements AttributeSource {
     private static final Logger LOG = LoggerFactory.getLogger(FileAttributeSource.class);
     private static final Set<String> PRINCIPAL_KEYS =
             Set.of("issuer", "subject", "status", "version", "roles", "attributes");
-    private static final int MAX_FILE_CODE_POINTS = 16 * 1024 * 1024;
 
     private final Path file;
     private final Clock clock;
@@ -174,16 +171,14 @@ public final class FileAttributeSource implements AttributeSource {
     }
 
     private static Snapshot read(Path file, Stamp stamp, Instant now) throws IOException {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(50);
-        options.setAllowRecursiveKeys(false);
-        options.setCodePointLimit(MAX_FILE_CODE_POINTS);
-        Yaml yaml = new Yaml(new SafeConstructor(options));
+        if (stamp.size > 4L * YamlReader.MAX_CODE_POINTS) { // UTF-8: at most 4 bytes a character
+            throw new IllegalArgumentException("not valid YAML or JSON: " + file + ": file is larger than "
+                    + YamlReader.MAX_CODE_POINTS + " characters");
+        }
         Object doc;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            doc = yaml.load(r);
-        } catch (RuntimeException e) { // snakeyaml's YAMLException and friends
+        try {
+            doc = YamlReader.load(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (YamlInputException e) {
             throw new IllegalArgumentException("not valid YAML or JSON: " + e.getMessage(), e);
         }
         if (!(doc instanceof Map) || !((Map<?, ?>) doc).containsKey("principals")) {

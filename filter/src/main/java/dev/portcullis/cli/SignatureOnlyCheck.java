@@ -80,14 +80,14 @@ final class SignatureOnlyCheck {
         } catch (IOException e) {
             return fail(json, out, err, "cannot read " + sources.get(0) + " '"
                     + Text.printable(a.config != null ? a.config : a.keyOptions.get(sources.get(0)), 200) + "': "
-                    + LintTokenCommand.describe(e));
+                    + TokenInput.describe(e));
         }
         String token;
         try {
             token = a.readToken(in);
         } catch (IOException e) {
-            return fail(json, out, err, "cannot read standard input: " + LintTokenCommand.describe(e));
-        } catch (LintTokenCommand.MalformedInput e) {
+            return fail(json, out, err, "cannot read standard input: " + TokenInput.describe(e));
+        } catch (TokenInput.MalformedInput e) {
             return fail(json, out, err, e.getMessage());
         }
         if (token.isEmpty()) {
@@ -141,7 +141,7 @@ final class SignatureOnlyCheck {
 
     /** The settings of a filter configuration file, as {@code verify-token --config} reads them. */
     private static Settings configSettings(String file) throws IOException {
-        Settings fileSettings = LintTokenCommand.loadConfig(file);
+        Settings fileSettings = TokenInput.loadConfig(file);
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : fileSettings.names()) {
             values.put(name, fileSettings.get(name).orElse(""));

@@ -78,8 +78,8 @@ final class TokenArguments {
     }
 
     /** The token text: the argument, or standard input for {@code -} or none; trimmed, without "Bearer ". */
-    String readToken(InputStream in) throws IOException, LintTokenCommand.MalformedInput {
-        String t = token == null || token.equals("-") ? LintTokenCommand.readAll(in) : token;
+    String readToken(InputStream in) throws IOException, TokenInput.MalformedInput {
+        String t = token == null || token.equals("-") ? TokenInput.readAll(in) : token;
         t = t.strip();
         if (t.regionMatches(true, 0, "Bearer ", 0, 7)) {
             t = t.substring(7).strip();

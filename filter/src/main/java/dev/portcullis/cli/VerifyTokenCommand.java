@@ -61,7 +61,7 @@ final class VerifyTokenCommand implements Command {
         TokenValidator validator;
         ClaimHygiene hygiene;
         try {
-            Settings file = LintTokenCommand.loadConfig(config);
+            Settings file = TokenInput.loadConfig(config);
             Map<String, String> values = new LinkedHashMap<>();
             for (String name : file.names()) {
                 values.put(name, file.get(name).orElse(""));
@@ -74,14 +74,14 @@ final class VerifyTokenCommand implements Command {
             return fail(json, out, err, "configuration error: " + Text.printable(e.getMessage(), 300));
         } catch (IOException e) {
             return fail(json, out, err, "cannot read config file '" + Text.printable(config, 200) + "': "
-                    + LintTokenCommand.describe(e));
+                    + TokenInput.describe(e));
         }
         String token;
         try {
             token = a.readToken(in);
         } catch (IOException e) {
-            return fail(json, out, err, "cannot read standard input: " + LintTokenCommand.describe(e));
-        } catch (LintTokenCommand.MalformedInput e) {
+            return fail(json, out, err, "cannot read standard input: " + TokenInput.describe(e));
+        } catch (TokenInput.MalformedInput e) {
             return fail(json, out, err, e.getMessage());
         }
         Map<String, Object> result = new LinkedHashMap<>();

@@ -6,22 +6,15 @@ import dev.portcullis.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Claim hygiene for verified access tokens: keeps authorization and personal data out of tokens
@@ -96,6 +89,10 @@ import java.util.concurrent.atomic.LongAdder;
  * }
  * }</pre>
  *
+ * <p>The parts, each readable alone: {@link CategoryRules} (categories, modes, allowlist),
+ * {@link StructuralLimits} (the limits and the walk), {@link HygieneSettings} (the settings),
+ * {@link HygieneReporting} (report lines and counters), {@link ClaimNames} (name checks, safe names for logs).
+ *
  * <p>Thread safety: the configuration is immutable; {@link #check(Map)} may be called from any
  * number of threads at once, and the counters it updates are thread-safe.
  */
@@ -143,67 +140,15 @@ public final class ClaimHygiene {
 
     private static final Logger DEFAULT_LOG = LoggerFactory.getLogger(ClaimHygiene.class);
 
-    /** Limit reasons in precedence order (after FORBIDDEN_CLAIMS). */
-    private static final Reason[] LIMIT_ORDER = {
-        Reason.TOO_MANY_CLAIMS, Reason.CLAIMS_TOO_DEEP, Reason.CLAIM_ARRAY_TOO_LONG,
-        Reason.CLAIM_TOO_LONG,
-    };
-    private static final int TOO_MANY = 0;
-    private static final int TOO_DEEP = 1;
-    private static final int ARRAY_TOO_LONG = 2;
-    private static final int TOO_LONG = 3;
-    private static final int SANITISED_NAME_LENGTH = 64;
-
-    private final HygieneMode authorizationMode;
-    private final HygieneMode personalDataMode;
-    private final Set<String> authorizationNames;
-    private final Set<String> personalDataNames;
-    private final Set<String> allowOnly;
-    private final int maxClaims;
-    private final int maxStringLength;
-    private final int maxArrayLength;
-    private final int maxDepth;
-    private final Logger log;
-
-    /** Exact name to category (identity, authorization, personal data). */
-    private final Map<String, ClaimCategory> exact;
-    /** Last segment of a namespaced name to category (authorization, personal data). */
-    private final Map<String, ClaimCategory> segments;
-
-    private final LongAdder authorizationReports = new LongAdder();
-    private final LongAdder personalDataReports = new LongAdder();
-    private final LongAdder[] refusals = new LongAdder[LIMIT_ORDER.length + 1];
+    private final CategoryRules categories;
+    private final StructuralLimits limits;
+    private final HygieneReporting reporting;
 
     private ClaimHygiene(Builder b) {
-        this.authorizationMode = b.authorizationMode;
-        this.personalDataMode = b.personalDataMode;
-        this.authorizationNames = Collections.unmodifiableSet(new LinkedHashSet<>(b.authorizationNames));
-        this.personalDataNames = Collections.unmodifiableSet(new LinkedHashSet<>(b.personalDataNames));
-        this.allowOnly = b.allowOnly == null ? null
-                : Collections.unmodifiableSet(new LinkedHashSet<>(b.allowOnly));
-        this.maxClaims = b.maxClaims;
-        this.maxStringLength = b.maxStringLength;
-        this.maxArrayLength = b.maxArrayLength;
-        this.maxDepth = b.maxDepth;
-        this.log = b.log;
-        Map<String, ClaimCategory> ex = new HashMap<>();
-        Map<String, ClaimCategory> seg = new HashMap<>();
-        for (String n : Builder.IDENTITY) {
-            ex.put(n, ClaimCategory.IDENTITY);
-        }
-        for (String n : authorizationNames) {
-            ex.put(n, ClaimCategory.AUTHORIZATION);
-            seg.put(n, ClaimCategory.AUTHORIZATION);
-        }
-        for (String n : personalDataNames) {
-            ex.put(n, ClaimCategory.PERSONAL_DATA);
-            seg.put(n, ClaimCategory.PERSONAL_DATA);
-        }
-        this.exact = Map.copyOf(ex);
-        this.segments = Map.copyOf(seg);
-        for (int i = 0; i < refusals.length; i++) {
-            refusals[i] = new LongAdder();
-        }
+        this.categories = new CategoryRules(b.authorizationMode, b.personalDataMode, b.authorizationNames,
+                b.personalDataNames, b.allowOnly);
+        this.limits = new StructuralLimits(b.maxClaims, b.maxStringLength, b.maxArrayLength, b.maxDepth);
+        this.reporting = new HygieneReporting(b.log);
     }
 
     /** A builder with the defaults documented on this class. */
@@ -230,18 +175,7 @@ public final class ClaimHygiene {
      * name, its last segment against the authorization and personal-data names.
      */
     public ClaimCategory categoryOf(String claimName) {
-        ClaimCategory c = exact.get(claimName);
-        if (c != null) {
-            return c;
-        }
-        for (int i = claimName.length() - 1; i >= 0; i--) {
-            char ch = claimName.charAt(i);
-            if (ch == '/' || ch == ':') {
-                c = segments.get(claimName.substring(i + 1));
-                return c == null ? ClaimCategory.OTHER : c;
-            }
-        }
-        return ClaimCategory.OTHER;
+        return categories.categoryOf(claimName);
     }
 
     /**
@@ -255,346 +189,83 @@ public final class ClaimHygiene {
      */
     public HygieneResult check(Map<String, Object> claims) {
         Objects.requireNonNull(claims, "claims");
-        List<String> enforcedAuthz = null;
-        List<String> enforcedPersonal = null;
-        List<String> reportedAuthz = null;
-        List<String> reportedPersonal = null;
-        List<String> notAllowed = null;
-        Limits limits = null;
-        ArrayDeque<Object> stack = null;
-
-        if (claims.size() > maxClaims) {
-            limits = new Limits();
-            limits.record(TOO_MANY, null, claims.size());
-        }
-        for (Map.Entry<String, Object> e : claims.entrySet()) {
-            String name = e.getKey();
-            ClaimCategory category = categoryOf(name);
-            HygieneMode mode = modeOf(category);
-            if (category == ClaimCategory.AUTHORIZATION && mode == HygieneMode.ENFORCE) {
-                enforcedAuthz = add(enforcedAuthz, name);
-            } else if (category == ClaimCategory.AUTHORIZATION && mode == HygieneMode.REPORT) {
-                reportedAuthz = add(reportedAuthz, name);
-            } else if (category == ClaimCategory.PERSONAL_DATA && mode == HygieneMode.ENFORCE) {
-                enforcedPersonal = add(enforcedPersonal, name);
-            } else if (category == ClaimCategory.PERSONAL_DATA && mode == HygieneMode.REPORT) {
-                reportedPersonal = add(reportedPersonal, name);
-            } else if (allowOnly != null && category != ClaimCategory.IDENTITY
-                    && !allowOnly.contains(name)) {
-                notAllowed = add(notAllowed, name);
-            }
-            if (name.length() > maxStringLength) {
-                limits = Limits.record(limits, TOO_LONG, name, name.length());
-            }
-            Object value = e.getValue();
-            if (value instanceof String) {
-                int len = ((String) value).length();
-                if (len > maxStringLength) {
-                    limits = Limits.record(limits, TOO_LONG, name, len);
-                }
-            } else if (value instanceof List || value instanceof Map) {
-                if (stack == null) {
-                    stack = new ArrayDeque<>(8);
-                }
-                limits = walk(name, value, stack, limits);
-            }
-        }
-
-        if (limits == null && enforcedAuthz == null && reportedAuthz == null && enforcedPersonal == null
-                && reportedPersonal == null && notAllowed == null) {
+        CategoryRules.Findings found = categories.classify(claims);
+        StructuralLimits.Findings broken = limits.check(claims);
+        if (found == null && broken == null) {
             return new HygieneResult(null, List.of(), Set.of(), Set.of(), Collections.unmodifiableMap(claims));
         }
+        if (found == null) {
+            found = new CategoryRules.Findings();
+        }
         List<HygieneViolation> violations = new ArrayList<>();
-        boolean forbidden = false;
-        if (enforcedAuthz != null) {
-            violations.add(HygieneViolation.category(ClaimCategory.AUTHORIZATION, enforcedAuthz, true));
-            forbidden = true;
-        } else if (reportedAuthz != null) {
-            violations.add(HygieneViolation.category(ClaimCategory.AUTHORIZATION, reportedAuthz, false));
+        Reason reason = found.addViolations(violations) ? Reason.FORBIDDEN_CLAIMS : null;
+        Reason limit = limits.addViolations(broken, violations);
+        if (reason == null) {
+            reason = limit;
         }
-        if (enforcedPersonal != null) {
-            violations.add(HygieneViolation.category(ClaimCategory.PERSONAL_DATA, enforcedPersonal, true));
-            forbidden = true;
-        } else if (reportedPersonal != null) {
-            violations.add(HygieneViolation.category(ClaimCategory.PERSONAL_DATA, reportedPersonal, false));
-        }
-        if (notAllowed != null) {
-            violations.add(HygieneViolation.category(ClaimCategory.OTHER, notAllowed, true));
-            forbidden = true;
-        }
-        Reason reason = forbidden ? Reason.FORBIDDEN_CLAIMS : null;
-        if (limits != null) {
-            for (int i = 0; i < LIMIT_ORDER.length; i++) {
-                if (limits.claims[i] != null) {
-                    violations.add(HygieneViolation.limit(LIMIT_ORDER[i], List.copyOf(limits.claims[i]),
-                            limitOf(i), limits.measured[i]));
-                    if (reason == null) {
-                        reason = LIMIT_ORDER[i];
-                    }
-                }
-            }
-        }
-
         if (reason != null) {
-            refusals[refusalIndex(reason)].increment();
-            if (log.isDebugEnabled()) {
-                log.debug("Token refused by claim hygiene: {} {}", reason.code(), violations);
-            }
-            return new HygieneResult(reason, List.copyOf(violations), reportedSet(reportedAuthz,
-                    reportedPersonal), Set.of(), Map.of());
+            reporting.refused(reason, violations);
+            return new HygieneResult(reason, List.copyOf(violations), found.reported(), Set.of(), Map.of());
         }
-        if (reportedAuthz == null && reportedPersonal == null) {
+        if (found.reportedAuthz == null && found.reportedPersonal == null) {
             return new HygieneResult(null, List.copyOf(violations), Set.of(), Set.of(),
                     Collections.unmodifiableMap(claims));
         }
-
-        Set<String> withheld = new LinkedHashSet<>();
-        StringBuilder line = new StringBuilder();
-        if (reportedAuthz != null) {
-            authorizationReports.increment();
-            withheld.addAll(reportedAuthz);
-            line.append(ClaimCategory.AUTHORIZATION.label()).append(' ').append(safeNames(reportedAuthz));
-        }
-        if (reportedPersonal != null) {
-            personalDataReports.increment();
-            withheld.addAll(reportedPersonal);
-            line.append(line.length() == 0 ? "" : "; ")
-                    .append(ClaimCategory.PERSONAL_DATA.label()).append(' ').append(safeNames(reportedPersonal));
-        }
-        log.warn("Token carries claims that do not belong in an access token (hygiene report mode; "
-                + "withheld from the application): {}", line);
-        Map<String, Object> allowed = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : claims.entrySet()) {
-            if (!withheld.contains(e.getKey())) {
-                allowed.put(e.getKey(), e.getValue());
-            }
-        }
-        return new HygieneResult(null, List.copyOf(violations),
-                reportedSet(reportedAuthz, reportedPersonal),
-                Collections.unmodifiableSet(withheld), Collections.unmodifiableMap(allowed));
-    }
-
-    /**
-     * Walks one container claim value without recursion, stopping at the depth limit. The root
-     * container is examined in place; only containers nested in it go on the explicit stack.
-     */
-    private Limits walk(String claim, Object root, ArrayDeque<Object> stack, Limits limits) {
-        Object value = root;
-        int depth = 1;
-        while (true) {
-            limits = examine(claim, value, depth, stack, limits);
-            if (stack == null || stack.isEmpty()) {
-                return limits;
-            }
-            value = stack.pop();
-            depth = (Integer) stack.pop();
-        }
-    }
-
-    /** Checks one container at {@code depth} and pushes its container children. */
-    private Limits examine(String claim, Object value, int depth, ArrayDeque<Object> stack, Limits limits) {
-        Collection<?> children;
-        if (value instanceof List) {
-            List<?> list = (List<?>) value;
-            if (list.size() > maxArrayLength) {
-                limits = Limits.record(limits, ARRAY_TOO_LONG, claim, list.size());
-            }
-            children = list;
-        } else {
-            Map<?, ?> map = (Map<?, ?>) value;
-            if (map.size() > maxClaims) {
-                limits = Limits.record(limits, TOO_MANY, claim, map.size());
-            }
-            for (Object key : map.keySet()) {
-                String k = String.valueOf(key);
-                if (k.length() > maxStringLength) {
-                    limits = Limits.record(limits, TOO_LONG, claim, k.length());
-                }
-            }
-            children = map.values();
-        }
-        if (children.isEmpty()) {
-            return limits;
-        }
-        int childDepth = depth + 1;
-        if (childDepth > maxDepth) {
-            return Limits.record(limits, TOO_DEEP, claim, childDepth);
-        }
-        for (Object child : children) {
-            if (child instanceof String) {
-                int len = ((String) child).length();
-                if (len > maxStringLength) {
-                    limits = Limits.record(limits, TOO_LONG, claim, len);
-                }
-            } else if (child instanceof List || child instanceof Map) {
-                stack.push(childDepth);
-                stack.push(child);
-            }
-        }
-        return limits;
-    }
-
-    /** Claim names in insertion order (a named type so that an array of them is not raw). */
-    private static final class NameSet extends LinkedHashSet<String> {
-    }
-
-    /** Findings of the structural limits, by index into {@link #LIMIT_ORDER}. */
-    private static final class Limits {
-        final NameSet[] claims = new NameSet[LIMIT_ORDER.length];
-        final long[] measured = new long[LIMIT_ORDER.length];
-
-        static Limits record(Limits limits, int index, String claim, long measured) {
-            Limits l = limits == null ? new Limits() : limits;
-            l.record(index, claim, measured);
-            return l;
-        }
-
-        void record(int index, String claim, long value) {
-            if (claims[index] == null) {
-                claims[index] = new NameSet();
-            }
-            if (claim != null) {
-                claims[index].add(claim);
-            }
-            measured[index] = Math.max(measured[index], value);
-        }
-    }
-
-    private int limitOf(int index) {
-        switch (index) {
-            case TOO_MANY:
-                return maxClaims;
-            case TOO_DEEP:
-                return maxDepth;
-            case ARRAY_TOO_LONG:
-                return maxArrayLength;
-            default:
-                return maxStringLength;
-        }
-    }
-
-    private static int refusalIndex(Reason reason) {
-        for (int i = 0; i < LIMIT_ORDER.length; i++) {
-            if (LIMIT_ORDER[i] == reason) {
-                return i + 1;
-            }
-        }
-        return 0;
-    }
-
-    private static List<String> add(List<String> list, String name) {
-        List<String> l = list == null ? new ArrayList<>(4) : list;
-        l.add(name);
-        return l;
-    }
-
-    private static Set<ClaimCategory> reportedSet(List<String> authz, List<String> personal) {
-        if (authz == null && personal == null) {
-            return Set.of();
-        }
-        if (authz != null && personal != null) {
-            return Collections.unmodifiableSet(
-                    EnumSet.of(ClaimCategory.AUTHORIZATION, ClaimCategory.PERSONAL_DATA));
-        }
-        return Set.of(authz != null ? ClaimCategory.AUTHORIZATION : ClaimCategory.PERSONAL_DATA);
-    }
-
-    /**
-     * Claim names made safe for a log line or a terminal: control and other non-printable
-     * characters become {@code ?}, and each name is cut to 64 characters.
-     */
-    static String safeNames(Collection<String> names) {
-        StringBuilder sb = new StringBuilder("[");
-        for (String n : names) {
-            if (sb.length() > 1) {
-                sb.append(", ");
-            }
-            sb.append(safeName(n));
-        }
-        return sb.append(']').toString();
-    }
-
-    /** One claim name made safe for a log line or a terminal (see {@link #safeNames}). */
-    static String safeName(String name) {
-        int n = Math.min(name.length(), SANITISED_NAME_LENGTH);
-        StringBuilder sb = new StringBuilder(n + 3);
-        for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
-            sb.append(Character.isISOControl(c) || !Character.isDefined(c)
-                    || Character.getType(c) == Character.FORMAT ? '?' : c);
-        }
-        if (name.length() > SANITISED_NAME_LENGTH) {
-            sb.append("...");
-        }
-        return sb.toString();
+        return reporting.reported(claims, found, violations);
     }
 
     /** The mode of a category; {@link ClaimCategory#IDENTITY} and {@code OTHER} are always {@code OFF}. */
     public HygieneMode modeOf(ClaimCategory category) {
-        switch (category) {
-            case AUTHORIZATION:
-                return authorizationMode;
-            case PERSONAL_DATA:
-                return personalDataMode;
-            default:
-                return HygieneMode.OFF;
-        }
+        return categories.modeOf(category);
     }
 
     /** The authorization claim names, built-in and extra. */
     public Set<String> authorizationNames() {
-        return authorizationNames;
+        return categories.authorizationNames();
     }
 
     /** The personal-data claim names, built-in and extra. */
     public Set<String> personalDataNames() {
-        return personalDataNames;
+        return categories.personalDataNames();
     }
 
     /** The strict allowlist, or empty when it is off (an empty set inside means identity only). */
     public Optional<Set<String>> allowOnly() {
-        return Optional.ofNullable(allowOnly);
+        return Optional.ofNullable(categories.allowOnly());
     }
 
     /** The configured {@value #MAX_CLAIMS}. */
     public int maxClaims() {
-        return maxClaims;
+        return limits.maxClaims();
     }
 
     /** The configured {@value #MAX_STRING_LENGTH}. */
     public int maxStringLength() {
-        return maxStringLength;
+        return limits.maxStringLength();
     }
 
     /** The configured {@value #MAX_ARRAY_LENGTH}. */
     public int maxArrayLength() {
-        return maxArrayLength;
+        return limits.maxArrayLength();
     }
 
     /** The configured {@value #MAX_DEPTH}. */
     public int maxDepth() {
-        return maxDepth;
+        return limits.maxDepth();
     }
 
     /** A snapshot of the report and refusal counters of this instance. */
     public HygieneCounts counts() {
-        Map<ClaimCategory, Long> reports = new EnumMap<>(ClaimCategory.class);
-        reports.put(ClaimCategory.AUTHORIZATION, authorizationReports.sum());
-        reports.put(ClaimCategory.PERSONAL_DATA, personalDataReports.sum());
-        Map<Reason, Long> refused = new EnumMap<>(Reason.class);
-        refused.put(Reason.FORBIDDEN_CLAIMS, refusals[0].sum());
-        for (int i = 0; i < LIMIT_ORDER.length; i++) {
-            refused.put(LIMIT_ORDER[i], refusals[i + 1].sum());
-        }
-        return new HygieneCounts(reports, refused);
+        return reporting.snapshot();
     }
 
     @Override
     public String toString() {
-        return "ClaimHygiene[authorization=" + authorizationMode + ", personal-data=" + personalDataMode
-                + ", allow-only=" + (allowOnly == null ? "off" : allowOnly) + ", max-claims=" + maxClaims
-                + ", max-string-length=" + maxStringLength + ", max-array-length=" + maxArrayLength
-                + ", max-depth=" + maxDepth + "]";
+        Set<String> allowOnly = categories.allowOnly();
+        return "ClaimHygiene[authorization=" + categories.authorizationMode() + ", personal-data="
+                + categories.personalDataMode() + ", allow-only=" + (allowOnly == null ? "off" : allowOnly)
+                + ", max-claims=" + limits.maxClaims() + ", max-string-length=" + limits.maxStringLength()
+                + ", max-array-length=" + limits.maxArrayLength() + ", max-depth=" + limits.maxDepth() + "]";
     }
 
     /**
@@ -604,24 +275,18 @@ public final class ClaimHygiene {
      * <p>Thread safety: not thread-safe; use from one thread.
      */
     public static final class Builder {
-        static final List<String> IDENTITY = split(IDENTITY_NAMES);
-
-        private HygieneMode authorizationMode = HygieneMode.ENFORCE;
-        private HygieneMode personalDataMode = HygieneMode.ENFORCE;
-        private final Set<String> authorizationNames = new LinkedHashSet<>(split(AUTHORIZATION_NAMES));
-        private final Set<String> personalDataNames = new LinkedHashSet<>(split(PERSONAL_DATA_NAMES));
-        private Set<String> allowOnly;
-        private int maxClaims = DEFAULT_MAX_CLAIMS;
-        private int maxStringLength = DEFAULT_MAX_STRING_LENGTH;
-        private int maxArrayLength = DEFAULT_MAX_ARRAY_LENGTH;
-        private int maxDepth = DEFAULT_MAX_DEPTH;
+        HygieneMode authorizationMode = HygieneMode.ENFORCE;
+        HygieneMode personalDataMode = HygieneMode.ENFORCE;
+        final Set<String> authorizationNames = new LinkedHashSet<>(ClaimNames.split(AUTHORIZATION_NAMES));
+        final Set<String> personalDataNames = new LinkedHashSet<>(ClaimNames.split(PERSONAL_DATA_NAMES));
+        Set<String> allowOnly;
+        int maxClaims = DEFAULT_MAX_CLAIMS;
+        int maxStringLength = DEFAULT_MAX_STRING_LENGTH;
+        int maxArrayLength = DEFAULT_MAX_ARRAY_LENGTH;
+        int maxDepth = DEFAULT_MAX_DEPTH;
         private Logger log = DEFAULT_LOG;
 
         private Builder() {
-        }
-
-        private static List<String> split(String names) {
-            return List.of(names.split(",\\s*"));
         }
 
         /**
@@ -632,54 +297,20 @@ public final class ClaimHygiene {
          */
         public Builder settings(Settings settings) {
             Objects.requireNonNull(settings, "settings");
-            authorization(settings.getEnum(AUTHORIZATION_MODE, HygieneMode.class, authorizationMode));
-            personalData(settings.getEnum(PERSONAL_DATA_MODE, HygieneMode.class, personalDataMode));
-            maxClaims(settings.getInt(MAX_CLAIMS, maxClaims));
-            maxStringLength(settings.getInt(MAX_STRING_LENGTH, maxStringLength));
-            maxArrayLength(settings.getInt(MAX_ARRAY_LENGTH, maxArrayLength));
-            maxDepth(settings.getInt(MAX_DEPTH, maxDepth));
-            for (String entry : settings.getList(EXTRA_FORBIDDEN)) {
-                int colon = entry.indexOf(':');
-                ClaimCategory category = colon <= 0 ? null
-                        : ClaimCategory.fromLabel(entry.substring(0, colon).toLowerCase(Locale.ROOT));
-                if (category != ClaimCategory.AUTHORIZATION && category != ClaimCategory.PERSONAL_DATA
-                        || colon == entry.length() - 1) {
-                    throw new ConfigurationException(EXTRA_FORBIDDEN, "entries must be "
-                            + "authorization:CLAIM or personal-data:CLAIM, was '" + safeName(entry) + "'");
-                }
-                forbid(category, List.of(entry.substring(colon + 1)));
-            }
-            List<String> allow = settings.getList(ALLOW_ONLY);
-            if (!allow.isEmpty()) {
-                if (allow.size() == 1 && allow.get(0).equals(ALLOW_ONLY_NONE)) {
-                    allowOnly(List.of());
-                } else if (allow.contains(ALLOW_ONLY_NONE)) {
-                    throw new ConfigurationException(ALLOW_ONLY, "'" + ALLOW_ONLY_NONE
-                            + "' must be the only value, was '" + String.join(",", allow) + "'");
-                } else {
-                    allowOnly(allow);
-                }
-            }
+            HygieneSettings.apply(this, settings);
             return this;
         }
 
         /** Mode for authorization claims ({@value ClaimHygiene#AUTHORIZATION_MODE}). */
         public Builder authorization(HygieneMode mode) {
-            this.authorizationMode = requireMode(AUTHORIZATION_MODE, mode);
+            this.authorizationMode = HygieneSettings.requireMode(AUTHORIZATION_MODE, mode);
             return this;
         }
 
         /** Mode for personal-data claims ({@value ClaimHygiene#PERSONAL_DATA_MODE}). */
         public Builder personalData(HygieneMode mode) {
-            this.personalDataMode = requireMode(PERSONAL_DATA_MODE, mode);
+            this.personalDataMode = HygieneSettings.requireMode(PERSONAL_DATA_MODE, mode);
             return this;
-        }
-
-        private static HygieneMode requireMode(String setting, HygieneMode mode) {
-            if (mode == null) {
-                throw new ConfigurationException(setting, "must be enforce, report or off, was null");
-            }
-            return mode;
         }
 
         /**
@@ -694,17 +325,7 @@ public final class ClaimHygiene {
             }
             Objects.requireNonNull(claimNames, EXTRA_FORBIDDEN);
             for (String name : claimNames) {
-                requireName(EXTRA_FORBIDDEN, name);
-                if (IDENTITY.contains(name)) {
-                    throw new ConfigurationException(EXTRA_FORBIDDEN,
-                            "identity claims cannot be forbidden, was '" + name + "'");
-                }
-                Set<String> other = category == ClaimCategory.AUTHORIZATION ? personalDataNames
-                        : authorizationNames;
-                if (other.contains(name)) {
-                    throw new ConfigurationException(EXTRA_FORBIDDEN, "'" + name
-                            + "' is already in another category");
-                }
+                HygieneSettings.checkForbidden(category, name, authorizationNames, personalDataNames);
                 (category == ClaimCategory.AUTHORIZATION ? authorizationNames : personalDataNames).add(name);
             }
             return this;
@@ -724,7 +345,7 @@ public final class ClaimHygiene {
             Objects.requireNonNull(claimNames, ALLOW_ONLY);
             Set<String> names = new LinkedHashSet<>();
             for (String name : claimNames) {
-                names.add(requireName(ALLOW_ONLY, name));
+                names.add(ClaimNames.requireName(ALLOW_ONLY, name));
             }
             this.allowOnly = names;
             return this;
@@ -738,25 +359,25 @@ public final class ClaimHygiene {
 
         /** {@value ClaimHygiene#MAX_CLAIMS}, at least 1; default 32. */
         public Builder maxClaims(int max) {
-            this.maxClaims = requirePositive(MAX_CLAIMS, max);
+            this.maxClaims = HygieneSettings.requirePositive(MAX_CLAIMS, max);
             return this;
         }
 
         /** {@value ClaimHygiene#MAX_STRING_LENGTH}, at least 1; default 256. */
         public Builder maxStringLength(int max) {
-            this.maxStringLength = requirePositive(MAX_STRING_LENGTH, max);
+            this.maxStringLength = HygieneSettings.requirePositive(MAX_STRING_LENGTH, max);
             return this;
         }
 
         /** {@value ClaimHygiene#MAX_ARRAY_LENGTH}, at least 1; default 32. */
         public Builder maxArrayLength(int max) {
-            this.maxArrayLength = requirePositive(MAX_ARRAY_LENGTH, max);
+            this.maxArrayLength = HygieneSettings.requirePositive(MAX_ARRAY_LENGTH, max);
             return this;
         }
 
         /** {@value ClaimHygiene#MAX_DEPTH}, at least 1 (scalars only); default 4. */
         public Builder maxDepth(int max) {
-            this.maxDepth = requirePositive(MAX_DEPTH, max);
+            this.maxDepth = HygieneSettings.requirePositive(MAX_DEPTH, max);
             return this;
         }
 
@@ -764,27 +385,6 @@ public final class ClaimHygiene {
         Builder logger(Logger logger) {
             this.log = Objects.requireNonNull(logger, "logger");
             return this;
-        }
-
-        private static int requirePositive(String setting, int value) {
-            if (value < 1) {
-                throw new ConfigurationException(setting, "must be at least 1, was " + value);
-            }
-            return value;
-        }
-
-        private static String requireName(String setting, String name) {
-            if (name == null || name.isEmpty()) {
-                throw new ConfigurationException(setting, "claim names must not be empty");
-            }
-            for (int i = 0; i < name.length(); i++) {
-                char c = name.charAt(i);
-                if (Character.isWhitespace(c) || Character.isISOControl(c) || c == ',') {
-                    throw new ConfigurationException(setting, "claim names must not contain "
-                            + "whitespace, commas or control characters, was '" + safeName(name) + "'");
-                }
-            }
-            return name;
         }
 
         /**
@@ -795,19 +395,7 @@ public final class ClaimHygiene {
          */
         public ClaimHygiene build() {
             ClaimHygiene hygiene = new ClaimHygiene(this);
-            if (allowOnly != null) {
-                for (String name : allowOnly) {
-                    ClaimCategory c = hygiene.categoryOf(name);
-                    HygieneMode mode = hygiene.modeOf(c);
-                    if (mode != HygieneMode.OFF) {
-                        String setting = c == ClaimCategory.AUTHORIZATION ? AUTHORIZATION_MODE
-                                : PERSONAL_DATA_MODE;
-                        throw new ConfigurationException(ALLOW_ONLY, "'" + name + "' is a "
-                                + c.label() + " claim, which is in " + mode.name().toLowerCase(Locale.ROOT)
-                                + " mode; set " + setting + "=off to let it through");
-                    }
-                }
-            }
+            HygieneSettings.checkAllowOnly(hygiene.categories);
             return hygiene;
         }
     }

@@ -105,7 +105,7 @@ public final class HygieneViolation {
             sb.append(" limit=").append(limit).append(" measured=").append(measured);
         }
         if (!claims.isEmpty()) {
-            sb.append(' ').append(ClaimHygiene.safeNames(claims));
+            sb.append(' ').append(ClaimNames.safeNames(claims));
         }
         if (!enforced) {
             sb.append(" (reported)");

@@ -1,11 +1,13 @@
 package dev.portcullis.route;
 
+import dev.portcullis.internal.IdTemplate;
+
 import java.util.List;
 import java.util.Map;
 
 /**
  * One protected endpoint: {@code METHOD /path/{param}} mapped to a resource kind, an action and
- * the path parameter that names the resource id.
+ * the template ({@link IdTemplate}) that builds the resource id from the path parameters.
  *
  * <p>Thread safety: immutable.
  */
@@ -15,16 +17,19 @@ public final class Route {
     private final String resourceKind;
     private final String action;
     private final String idTemplate;
+    private final IdTemplate id;
     private final String source;
     final String[] segments;
     final boolean[] isParameter;
 
-    Route(String method, String template, String resourceKind, String action, String idTemplate, String source) {
+    Route(String method, String template, String resourceKind, String action, String idTemplate, IdTemplate id,
+          String source) {
         this.method = method;
         this.template = template;
         this.resourceKind = resourceKind;
         this.action = action;
         this.idTemplate = idTemplate;
+        this.id = id;
         this.source = source;
         List<String> parts = RouteTable.split(template);
         this.segments = new String[parts.size()];
@@ -53,7 +58,10 @@ public final class Route {
         return action;
     }
 
-    /** The id template ({@code {id}} or a literal), or null when the resource has no id. */
+    /**
+     * The id template as written (the {@link IdTemplate} grammar: literal text and {@code {param}}
+     * placeholders), or null when the resource has no id.
+     */
     public String idTemplate() {
         return idTemplate;
     }
@@ -65,13 +73,11 @@ public final class Route {
 
     /** The resource id for the given path parameters, or null. */
     String resourceId(Map<String, String> parameters) {
-        if (idTemplate == null) {
-            return null;
+        try {
+            return id.resolve((from, name) -> parameters.get(name));
+        } catch (IdTemplate.MissingParameterException e) {
+            return null; // not reached: every placeholder was checked against the path at load
         }
-        if (idTemplate.startsWith("{") && idTemplate.endsWith("}")) {
-            return parameters.get(idTemplate.substring(1, idTemplate.length() - 1));
-        }
-        return idTemplate;
     }
 
     /** Literal segments before parameters: a higher score is more specific. */

@@ -2,10 +2,9 @@ package dev.portcullis.route;
 
 import dev.portcullis.config.ConfigurationException;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
+import dev.portcullis.internal.IdTemplate;
+import dev.portcullis.internal.YamlInputException;
+import dev.portcullis.internal.YamlReader;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,15 +18,19 @@ import java.util.Set;
  * Per-endpoint rules for servlet applications: which resource kind and action a request is, so
  * the policy evaluator can decide it.
  *
- * <p>The table is YAML:
+ * <p>The table is YAML, read by the shared {@link YamlReader} (its limits: size, depth, aliases,
+ * tags, duplicate keys; problems named {@code file:line}):
  * <pre>
  * unmatched: authenticated        # or deny; default authenticated
  * routes:
  *   - route: GET /api/documents/{id}
  *     resource: document
  *     action: read
- *     id: "{id}"                  # optional: the path parameter naming the resource id
+ *     id: "{id}"                  # optional: the resource id, an {@link IdTemplate}
  * </pre>
+ * The {@code id} follows the one id-template grammar ({@link IdTemplate}, shared with the JAX-RS
+ * {@code @RequiresPermission}): literal text and {@code {name}} (or {@code {path:name}})
+ * placeholders naming parameters of the route's path, e.g. {@code "{tenant}/doc-{id}"}.
  *
  * <p>Matching rules, in order:
  * <ol>
@@ -101,11 +104,9 @@ public final class RouteTable {
     public static RouteTable parse(String yaml, String source, String setting) {
         Object root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            root = new Yaml(new SafeConstructor(options)).load(yaml);
-        } catch (YAMLException e) {
-            throw new ConfigurationException(setting, source + ": invalid YAML: " + e.getMessage(), e);
+            root = YamlReader.load(source, yaml);
+        } catch (YamlInputException e) {
+            throw new ConfigurationException(setting, e.location() + ": invalid YAML: " + e.problem(), e);
         }
         if (!(root instanceof Map)) {
             throw new ConfigurationException(setting, source + ": expected a mapping with 'routes'");
@@ -182,11 +183,24 @@ public final class RouteTable {
         }
         String resource = string(m, "resource", where, setting);
         String action = string(m, "action", where, setting);
-        String id = m.get("id") == null ? null : m.get("id").toString();
-        if (id != null && id.startsWith("{") && !names.contains(id.substring(1, id.length() - 1))) {
-            throw new ConfigurationException(setting, where + ": id " + id + " is not a parameter of '" + template + "'");
+        String id = m.get("id") == null || m.get("id").toString().isEmpty() ? null : m.get("id").toString();
+        IdTemplate idTemplate;
+        try {
+            idTemplate = IdTemplate.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(setting, where + ": " + e.getMessage(), e);
         }
-        return new Route(method, template, resource, action, id, where);
+        for (IdTemplate.Placeholder p : idTemplate.placeholders()) {
+            if (p.source() == IdTemplate.Source.QUERY) {
+                throw new ConfigurationException(setting, where + ": id " + id + " names a query parameter;"
+                        + " routes match paths only, use {" + p.name() + "} for a path parameter");
+            }
+            if (!names.contains(p.name())) {
+                throw new ConfigurationException(setting, where + ": id " + id + " is not a parameter of '"
+                        + template + "'");
+            }
+        }
+        return new Route(method, template, resource, action, id, idTemplate, where);
     }
 
     private static String string(Map<?, ?> m, String key, String where, String setting) {

@@ -212,7 +212,7 @@ public final class TokenSettings {
         if (config.keySource() == IssuerConfig.KeySourceKind.JWKS_FILE
                 || config.keySource() == IssuerConfig.KeySourceKind.PUBLIC_KEY_FILE) {
             // read the file now, so that a bad file is reported under its setting name
-            apply(source, () -> TokenValidator.fileKeys(config));
+            apply(source, () -> IssuerKeys.fileKeys(config));
         }
         return config;
     }

@@ -4,7 +4,6 @@ import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 
 import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -14,18 +13,11 @@ import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.JoseException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Verifies a compact JWS access token against the configured issuers, with jose4j.
@@ -48,6 +40,10 @@ import java.util.function.Consumer;
  * VerifiedToken who = validator.validate(token);
  * }</pre>
  *
+ * <p>The parts: {@link IssuerKeys} (issuers, their key sets and signature verifiers, routing by
+ * {@code iss}), {@link JwsRules} (header rules), {@link SignatureVerifier} (key selection and the
+ * signature), {@link ClaimChecks} (claims and lifetime).
+ *
  * <p>Thread safety: thread-safe; one instance serves all requests. JWKS fetches are
  * single-flight and rate-limited per issuer. {@link #close()} stops the key fetch threads (a
  * validator with only local keys starts none).
@@ -60,25 +56,15 @@ public final class TokenValidator implements AutoCloseable {
     /** Default maximum token lifetime. */
     public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(1);
 
-    private final Map<String, IssuerVerifier> issuers;
-    private final List<IssuerConfig> configs;
+    private final IssuerKeys issuers;
+    private final ClaimChecks claimChecks;
     private final JwtConsumer firstPass;
-    private final Clock clock;
-    private final long skewSeconds;
-    private final long maxLifetimeSeconds;
     private final HttpFetcher fetcher;
 
     private TokenValidator(Builder b) {
-        this.clock = b.clock;
-        this.skewSeconds = b.clockSkew.toSeconds();
-        this.maxLifetimeSeconds = b.maxLifetime.toSeconds();
+        this.claimChecks = new ClaimChecks(b.clock, b.clockSkew.toSeconds(), b.maxLifetime.toSeconds());
         this.fetcher = new HttpFetcher(b.httpTimeout, b.maxJwksBytes);
-        Map<String, IssuerVerifier> map = new HashMap<>();
-        for (IssuerConfig config : b.issuers) {
-            map.put(config.issuer(), new IssuerVerifier(config, keySet(config, fetcher, b)));
-        }
-        this.issuers = Map.copyOf(map);
-        this.configs = List.copyOf(b.issuers);
+        this.issuers = new IssuerKeys(b.issuers, fetcher, b);
         this.firstPass = new JwtConsumerBuilder()
                 .setSkipAllValidators()
                 .setDisableRequireSignature()
@@ -101,18 +87,17 @@ public final class TokenValidator implements AutoCloseable {
 
     /** The configured issuers, by {@code iss}. */
     public Set<String> issuers() {
-        return issuers.keySet();
+        return issuers.names();
     }
 
     /** The configured issuers, in the order they were added. */
     public List<IssuerConfig> issuerConfigs() {
-        return configs;
+        return issuers.configs();
     }
 
     /** HTTP fetches of keys made so far for an issuer (0 for local keys); for tests and metrics. */
     public long keyFetchCount(String issuer) {
-        IssuerVerifier v = issuers.get(issuer);
-        return v != null && v.signature.keys() instanceof RemoteJwks ? ((RemoteJwks) v.signature.keys()).fetchCount() : 0;
+        return issuers.keyFetchCount(issuer);
     }
 
     /**
@@ -172,8 +157,7 @@ public final class TokenValidator implements AutoCloseable {
         }
         try {
             JwsRules.Header header = JwsRules.check(jws.getHeaders());
-            IssuerVerifier verifier = issuers.size() == 1 ? issuers.values().iterator().next()
-                    : issuerOf(jws);
+            IssuerKeys.IssuerVerifier verifier = issuers.only() != null ? issuers.only() : issuerOf(jws);
             verifier.signature.checkAlgorithm(header.alg());
             JwsRules.checkType(jws.getHeaders(), verifier.config.requiredType());
             SignatureVerifier.UsedKey key = verifier.signature.verify(jws);
@@ -183,14 +167,14 @@ public final class TokenValidator implements AutoCloseable {
         }
     }
 
-    private IssuerVerifier issuerOf(JsonWebSignature jws) throws PortcullisException {
+    private IssuerKeys.IssuerVerifier issuerOf(JsonWebSignature jws) throws PortcullisException {
         Object iss;
         try {
             iss = JwtClaims.parse(jws.getUnverifiedPayload()).getClaimValue("iss");
         } catch (InvalidJwtException e) {
             throw new PortcullisException(Reason.MALFORMED_TOKEN, "payload is not a JSON claims set");
         }
-        IssuerVerifier verifier = iss instanceof String ? issuers.get(iss) : null;
+        IssuerKeys.IssuerVerifier verifier = issuers.of(iss);
         if (verifier == null) {
             throw new PortcullisException(Reason.UNTRUSTED_ISSUER, "iss does not name a configured issuer");
         }
@@ -220,115 +204,14 @@ public final class TokenValidator implements AutoCloseable {
         if (!(iss instanceof String)) {
             throw new PortcullisException(Reason.UNTRUSTED_ISSUER, "iss missing or not a string");
         }
-        IssuerVerifier verifier = issuers.get(iss);
+        IssuerKeys.IssuerVerifier verifier = issuers.of(iss);
         if (verifier == null) {
             throw new PortcullisException(Reason.UNTRUSTED_ISSUER, "issuer not configured: " + abbreviate((String) iss));
         }
         verifier.signature.checkAlgorithm(header.alg());
         JwsRules.checkType(jws.getHeaders(), verifier.config.requiredType());
         verifier.signature.verify(jws);
-        return checkClaims(verifier.config, claims, header.alg(), header.kid());
-    }
-
-    private VerifiedToken checkClaims(IssuerConfig config, JwtClaims claims, String alg, String kid)
-            throws PortcullisException {
-        Object sub = claims.getClaimValue("sub");
-        if (!(sub instanceof String) || ((String) sub).isEmpty()) {
-            throw new PortcullisException(Reason.INVALID_CLAIMS, "sub missing, empty or not a string");
-        }
-        checkAudience(config, claims.getClaimValue("aud"));
-        long now = clock.instant().getEpochSecond();
-        long exp = numericDate(claims, "exp", true);
-        Long iat = optionalNumericDate(claims, "iat");
-        Long nbf = optionalNumericDate(claims, "nbf");
-        if (exp <= now - skewSeconds) {
-            throw new PortcullisException(Reason.EXPIRED, "expired at " + exp + ", now " + now);
-        }
-        if (nbf != null && nbf > now + skewSeconds) {
-            throw new PortcullisException(Reason.NOT_YET_VALID, "nbf " + nbf + " is in the future");
-        }
-        if (iat != null && iat > now + skewSeconds) {
-            throw new PortcullisException(Reason.NOT_YET_VALID, "iat " + iat + " is in the future");
-        }
-        long start = iat != null ? iat : now;
-        if (exp - start > maxLifetimeSeconds + (iat == null ? skewSeconds : 0)) {
-            throw new PortcullisException(Reason.LIFETIME_TOO_LONG,
-                    "lifetime " + (exp - start) + " s exceeds " + maxLifetimeSeconds + " s");
-        }
-        Object jti = claims.getClaimValue("jti");
-        if (jti != null && !(jti instanceof String)) {
-            throw new PortcullisException(Reason.INVALID_CLAIMS, "jti is not a string");
-        }
-        return new VerifiedToken(config.issuer(), (String) sub, (String) jti,
-                iat == null ? null : Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), alg, kid,
-                claims.getClaimsMap());
-    }
-
-    private static void checkAudience(IssuerConfig config, Object aud) throws PortcullisException {
-        if (aud instanceof String) {
-            if (config.audiences().contains(aud)) {
-                return;
-            }
-        } else if (aud instanceof List) {
-            for (Object a : (List<?>) aud) {
-                if (!(a instanceof String)) {
-                    throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud array holds a non-string");
-                }
-            }
-            for (Object a : (List<?>) aud) {
-                if (config.audiences().contains(a)) {
-                    return;
-                }
-            }
-        } else if (aud == null) {
-            throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud missing");
-        } else {
-            throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud is neither a string nor an array");
-        }
-        throw new PortcullisException(Reason.WRONG_AUDIENCE, "aud does not name this application");
-    }
-
-    /** A NumericDate claim as whole seconds; numbers beyond the long range saturate. */
-    private static long numericDate(JwtClaims claims, String name, boolean required) throws PortcullisException {
-        Object v = claims.getClaimValue(name);
-        if (v == null) {
-            if (required) {
-                throw new PortcullisException(Reason.INVALID_CLAIMS, name + " missing");
-            }
-            return Long.MIN_VALUE;
-        }
-        if (!(v instanceof Number)) {
-            throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is not a number");
-        }
-        double d = ((Number) v).doubleValue();
-        if (Double.isNaN(d)) {
-            throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is not a number");
-        }
-        if (v instanceof Long || v instanceof Integer) {
-            // Saturate at half the long range so that exp - iat can never overflow: with
-            // exp = 2^63-1 and iat = -2^63 the difference would wrap to -1 and pass the lifetime check.
-            return Math.max(Long.MIN_VALUE / 2, Math.min(Long.MAX_VALUE / 2, ((Number) v).longValue()));
-        }
-        // BigInteger or Double: saturate instead of wrapping (2^63 must not become negative)
-        if (d >= 9.2e18) {
-            return Long.MAX_VALUE / 2;
-        }
-        if (d <= -9.2e18) {
-            return Long.MIN_VALUE / 2;
-        }
-        return (long) Math.floor(d);
-    }
-
-    private static Long optionalNumericDate(JwtClaims claims, String name) throws PortcullisException {
-        if (claims.getClaimValue(name) == null) {
-            // "nbf": null is not absent: a NumericDate is a JSON number (RFC 7519 §2), so refuse it
-            // rather than skip the check it names
-            if (claims.getClaimsMap().containsKey(name)) {
-                throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is null");
-            }
-            return null;
-        }
-        return numericDate(claims, name, false);
+        return claimChecks.check(verifier.config, claims, header.alg(), header.kid());
     }
 
     static String abbreviate(String s) {
@@ -339,64 +222,6 @@ public final class TokenValidator implements AutoCloseable {
             out.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         return out.toString();
-    }
-
-    private static KeySet keySet(IssuerConfig config, HttpFetcher fetcher, Builder b) {
-        Consumer<Set<String>> removed = kids -> b.keysRemovedListener.accept(config.issuer(), kids);
-        switch (config.keySource()) {
-            case JWKS_URI:
-                return new RemoteJwks(config.issuer(), config.keyUri(), false, fetcher, b.clock, b.jwksTtl,
-                        b.jwksRefreshInterval, b.jwksStaleIfError, removed);
-            case DISCOVERY_URI:
-                return new RemoteJwks(config.issuer(), config.keyUri(), true, fetcher, b.clock, b.jwksTtl,
-                        b.jwksRefreshInterval, b.jwksStaleIfError, removed);
-            case JWKS_FILE:
-            case PUBLIC_KEY_FILE:
-                return fileKeys(config);
-            case HMAC_SECRET:
-            default:
-                return null;
-        }
-    }
-
-    /**
-     * Reads the keys of a JWKS or PEM file key source.
-     *
-     * @throws IllegalArgumentException naming the file when it cannot be read or holds no usable key
-     */
-    static KeySet fileKeys(IssuerConfig config) {
-        switch (config.keySource()) {
-            case JWKS_FILE:
-                try {
-                    List<JsonWebKey> keys = RemoteJwks.parse(Files.readString(config.keyFile(), StandardCharsets.UTF_8));
-                    if (keys.isEmpty()) {
-                        throw new JoseException("no public signature key in the set");
-                    }
-                    return KeySet.of(keys);
-                } catch (IOException | JoseException | RuntimeException e) {
-                    throw new IllegalArgumentException("cannot read JWKS file " + config.keyFile() + ": " + e.getMessage(), e);
-                }
-            case PUBLIC_KEY_FILE:
-                try {
-                    return KeySet.of(PemKeys.read(Files.readString(config.keyFile(), StandardCharsets.US_ASCII)));
-                } catch (IOException | JoseException | RuntimeException e) {
-                    throw new IllegalArgumentException("cannot read public key file " + config.keyFile() + ": "
-                            + e.getMessage(), e);
-                }
-            default:
-                throw new IllegalArgumentException("not a file key source: " + config.keySource());
-        }
-    }
-
-    /** One issuer: its configuration and its signature verifier, built once. */
-    private static final class IssuerVerifier {
-        final IssuerConfig config;
-        final SignatureVerifier signature;
-
-        IssuerVerifier(IssuerConfig config, KeySet keys) {
-            this.config = config;
-            this.signature = new SignatureVerifier(config, keys);
-        }
     }
 
     /** Notified with the key ids an issuer removed from its JWKS. */
@@ -412,15 +237,15 @@ public final class TokenValidator implements AutoCloseable {
      */
     public static final class Builder {
         private final List<IssuerConfig> issuers = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
+        Clock clock = Clock.systemUTC();
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
         private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
-        private Duration jwksTtl = Duration.ofMinutes(10);
-        private Duration jwksRefreshInterval = Duration.ofSeconds(30);
-        private Duration jwksStaleIfError = Duration.ofHours(24);
+        Duration jwksTtl = Duration.ofMinutes(10);
+        Duration jwksRefreshInterval = Duration.ofSeconds(30);
+        Duration jwksStaleIfError = Duration.ofHours(24);
         private Duration httpTimeout = Duration.ofSeconds(5);
         private int maxJwksBytes = 256 * 1024;
-        private KeysRemovedListener keysRemovedListener = (issuer, kids) -> { };
+        KeysRemovedListener keysRemovedListener = (issuer, kids) -> { };
 
         private Builder() {
         }

@@ -81,4 +81,22 @@ class IdTemplateTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("id template 'doc}' has an unbalanced '}'");
     }
+
+    @Test
+    void parseWhenNameIsNotAnIdentifierThenFailsAsTheEngineGrammarSays() {
+        assertThatThrownBy(() -> IdTemplate.parse("{doc-id}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("id template '{doc-id}' has placeholder {doc-id}: a name is a letter or _");
+        assertThatThrownBy(() -> IdTemplate.parse("{ docId }"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("id template '{ docId }' has placeholder { docId }");
+    }
+
+    @Test
+    void parseWhenNameIsAnIdentifierThenResolves() throws Exception {
+        assertThat(IdTemplate.parse("{doc_id2}").resolve(uri(Map.of("doc_id2", "9"), Map.of()))).isEqualTo("9");
+        assertThat(IdTemplate.parse("{docId}").toString()).isEqualTo("{docId}");
+        assertThat(IdTemplate.parse("{docId}").isEmpty()).isFalse();
+        assertThat(IdTemplate.parse("").isEmpty()).isTrue();
+    }
 }

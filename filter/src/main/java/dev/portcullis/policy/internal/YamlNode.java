@@ -1,10 +1,8 @@
 package dev.portcullis.policy.internal;
 
+import dev.portcullis.internal.YamlInputException;
+import dev.portcullis.internal.YamlReader;
 import dev.portcullis.policy.PolicyLoadException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -12,7 +10,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,9 +24,9 @@ import java.util.Set;
 
 /**
  * A YAML (or JSON) node that remembers its file and line, so that every problem found while
- * reading policies or test suites can be reported as {@code file:line: problem}. Built on
- * SnakeYAML's node-level {@code compose}, which keeps marks; no Java objects are constructed from
- * tags, so the safe subset is all that is read.
+ * reading policies or test suites can be reported as {@code file:line: problem}. Read through
+ * {@link YamlReader}, the one YAML front end (its limits: size, depth, aliases, tags, duplicate
+ * keys); no Java objects are constructed from tags, so the safe subset is all that is read.
  *
  * <p>Internal API: not for use outside Portcullis. Thread safety: immutable.
  */
@@ -42,27 +42,24 @@ public final class YamlNode {
     /**
      * The documents of one file ({@code ---} separated); empty documents are skipped.
      *
-     * @throws PolicyLoadException for a syntax error, with its line
+     * @throws PolicyLoadException for a syntax error or a broken {@link YamlReader} limit, with its line
      */
     public static List<YamlNode> parseAll(String file, Reader reader) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(50);
-        options.setCodePointLimit(8 * 1024 * 1024);
-        Yaml yaml = new Yaml(options);
+        String text;
+        try {
+            StringWriter out = new StringWriter();
+            reader.transferTo(out);
+            text = out.toString();
+        } catch (IOException e) {
+            throw new PolicyLoadException(file, 0, "cannot read: " + e.getMessage(), e);
+        }
         List<YamlNode> docs = new ArrayList<>();
         try {
-            for (Node n : yaml.composeAll(reader)) {
-                if (n != null && !(n instanceof ScalarNode && ((ScalarNode) n).getTag().equals(Tag.NULL))) {
-                    docs.add(new YamlNode(file, n));
-                }
+            for (Node n : YamlReader.composeAll(file, text)) {
+                docs.add(new YamlNode(file, n));
             }
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            throw new PolicyLoadException(file, line, "invalid YAML: " + problem.trim(), e);
-        } catch (YAMLException e) {
-            throw new PolicyLoadException(file, 0, "invalid YAML: " + e.getMessage(), e);
+        } catch (YamlInputException e) {
+            throw new PolicyLoadException(file, e.line(), "invalid YAML: " + e.problem(), e);
         }
         return docs;
     }
