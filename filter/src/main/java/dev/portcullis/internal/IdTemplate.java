@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * literal     = 1*( any character except "{" and "}" )
  * placeholder = "{" [ source ":" ] name "}"     ; no spaces inside the braces
  * source      = "path" / "query"
- * name        = ( ALPHA / "_" ) *( ALPHA / DIGIT / "_" )
+ * name        = ( ALPHA / DIGIT / "_" ) *( ALPHA / DIGIT / "_" / "-" / "." )
  * </pre>
  * {@code {name}} is the request parameter {@code name}: for a route, the path parameter of that
  * name in the route's path template; in JAX-RS, the path parameter, or the query parameter of that
@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * (routes match paths only, so they refuse {@code query:}). Placeholders and literal text
  * concatenate: {@code "{tenant}/doc-{id}"}.
  *
- * <p>Where the two former grammars differed, the stricter rule was kept: names are identifiers
- * (as route path parameters always were; JAX-RS accepted any text and spaces inside the braces).
+ * <p>Names are those JAX-RS allows for template parameters ({@code \w[\w.-]*}, ASCII), so every
+ * path parameter a resource can declare can be named; route path parameters follow the same rule.
+ * Spaces or other characters inside the braces, which the former JAX-RS grammar let through, are
+ * refused.
  *
  * <p>Usage: {@code IdTemplate.parse("{tenant}/{id}").resolve((source, name) -> params.get(name))}.
  *
@@ -69,7 +71,7 @@ public final class IdTemplate {
         }
     }
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
     private static final IdTemplate NONE = new IdTemplate("", List.of());
 
     private final String template;
@@ -129,8 +131,8 @@ public final class IdTemplate {
         }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("id template '" + template + "' has placeholder {" + inside
-                    + "}: a name is a letter or _ followed by letters, digits or _, optionally after"
-                    + " path: or query:");
+                    + "}: a name is a letter, digit or _ followed by letters, digits, _, - or ., optionally"
+                    + " after path: or query:");
         }
         return new Placeholder(source, name);
     }

@@ -170,7 +170,7 @@ public final class RouteTable {
         for (String seg : split(template)) {
             boolean param = seg.startsWith("{") && seg.endsWith("}");
             String name = param ? seg.substring(1, seg.length() - 1) : seg;
-            if (param ? !name.matches("[A-Za-z_][A-Za-z0-9_]*") : seg.matches(".*[{};%*].*") || seg.equals(".")
+            if (param ? !name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") : seg.matches(".*[{};%*].*") || seg.equals(".")
                     || seg.equals("..")) {
                 throw new ConfigurationException(setting, where + ": bad path segment '" + seg + "' in '" + template + "'");
             }

@@ -80,17 +80,18 @@ class IdTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{doc-id}", "{ id }", "{1id}", "{header:id}", "{path: id}", "{doc.id}"})
+    @ValueSource(strings = {"{ id }", "{-id}", "{.id}", "{header:id}", "{path: id}", "{doc id}", "{doc/id}"})
     void parseWhenNameNotAnIdentifierThenFails(String template) {
         assertThatThrownBy(() -> IdTemplate.parse(template))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("id template '" + template + "' has placeholder ")
-                .hasMessageEndingWith(": a name is a letter or _ followed by letters, digits or _, optionally"
-                        + " after path: or query:");
+                .hasMessageEndingWith(": a name is a letter, digit or _ followed by letters, digits, _, - or .,"
+                        + " optionally after path: or query:");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{docId}", "{_x}", "{doc_id2}", "{path:docId}", "{query:docId}", "a-{x}-b"})
+    @ValueSource(strings = {"{docId}", "{_x}", "{doc_id2}", "{path:docId}", "{query:docId}", "a-{x}-b", "{doc-id}",
+        "{doc.id}", "{1id}"})
     void parseWhenNamesAreIdentifiersThenAccepted(String template) {
         assertThat(IdTemplate.parse(template).toString()).isEqualTo(template);
     }
