@@ -38,17 +38,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The container-neutral Portcullis engine: one instance per application, shared by the servlet
  * filter and the JAX-RS filters.
  *
- * <p>Request flow (see docs/architecture.md): {@link #authenticate} extracts the one bearer token,
- * gates its size, verifies it and applies claim hygiene; {@link #principal} loads the principal's
- * fresh attributes through the cache and refuses disabled or unknown principals;
- * {@link #authorize} asks the policy evaluator about one action on one resource and writes the
- * decision log. {@link #revoke} makes a principal's next request load fresh attributes, before it
- * returns.
+ * <p>Request flow (see docs/architecture.md, "One request"): {@link #decide} takes one request
+ * ({@link AccessRequest}: method, dispatched path, credentials, the endpoint's {@link Requirement})
+ * and answers with an {@link Outcome}: admitted with the principal and roles, or a refusal with
+ * status, headers, problem body and decision id. The servlet filter and the JAX-RS feature call
+ * only this. The steps it composes stay public for tools and benchmarks: {@link #authenticate}
+ * extracts the one bearer token, gates its size, verifies it and applies claim hygiene;
+ * {@link #principal} loads the principal's fresh attributes through the cache and refuses
+ * disabled or unknown principals; {@link #authorize} asks the policy evaluator about one action on
+ * one resource and writes the decision log. {@link #revoke} makes a principal's next request load
+ * fresh attributes, before it returns.
  *
  * <pre>{@code
  * Portcullis portcullis = Portcullis.fromSettings(Settings.fromSystem(initParams, Map.of()));
- * VerifiedToken who = portcullis.authenticate(authorizationHeaders, List.of());
- * Authorization ok = portcullis.authorize(who, "document", "42", "read", "GET", "/api/documents/42");
+ * Outcome outcome = portcullis.decide(AccessRequest.builder("GET", "/api/documents/42")
+ *         .authorization(authorizationHeaders)
+ *         .requirement(Requirement.permission("document", "read", "42", "DocumentResource#read"))
+ *         .build());
  * }</pre>
  *
  * <p>Thread safety: thread-safe; build once at startup and close at shutdown.

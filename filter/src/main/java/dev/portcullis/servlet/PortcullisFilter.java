@@ -89,6 +89,12 @@ import java.util.Set;
  * The README lists every setting with its default. A bad value fails {@link #init} with a
  * {@link ServletException} naming the setting, so the application does not start unprotected.
  *
+ * <p>Per request the filter only translates: it relates the raw URI to the dispatched path
+ * ({@link DispatchedPath}), lets public paths through, matches the route table, and hands the
+ * rest to {@link Portcullis#decide}; it then writes the {@link dev.portcullis.Outcome} (the
+ * wrapped request, {@code 204} for the revocation endpoint, or the refusal, which the engine has
+ * logged and, after authentication, recorded).
+ *
  * <p>On success the request is wrapped: {@code getUserPrincipal()} and {@code getRemoteUser()}
  * give the token subject, {@code getAuthType()} is {@code "Bearer"}, and the {@link dev.portcullis.token.VerifiedToken}
  * is the request attribute {@value Portcullis#IDENTITY_ATTRIBUTE}. The engine is published as the
