@@ -38,17 +38,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The container-neutral Portcullis engine: one instance per application, shared by the servlet
  * filter and the JAX-RS filters.
  *
- * <p>Request flow (see docs/architecture.md): {@link #authenticate} extracts the one bearer token,
- * gates its size, verifies it and applies claim hygiene; {@link #principal} loads the principal's
- * fresh attributes through the cache and refuses disabled or unknown principals;
- * {@link #authorize} asks the policy evaluator about one action on one resource and writes the
- * decision log. {@link #revoke} makes a principal's next request load fresh attributes, before it
- * returns.
+ * <p>Request flow (see docs/architecture.md, "One request"): {@link #decide} takes one request
+ * ({@link AccessRequest}: method, dispatched path, credentials, the endpoint's {@link Requirement})
+ * and answers with an {@link Outcome}: admitted with the principal and roles, or a refusal with
+ * status, headers, problem body and decision id. The servlet filter and the JAX-RS feature call
+ * only this. The steps it composes stay public for tools and benchmarks: {@link #authenticate}
+ * extracts the one bearer token, gates its size, verifies it and applies claim hygiene;
+ * {@link #principal} loads the principal's fresh attributes through the cache and refuses
+ * disabled or unknown principals; {@link #authorize} asks the policy evaluator about one action on
+ * one resource and writes the decision log. {@link #revoke} makes a principal's next request load
+ * fresh attributes, before it returns.
  *
  * <pre>{@code
  * Portcullis portcullis = Portcullis.fromSettings(Settings.fromSystem(initParams, Map.of()));
- * VerifiedToken who = portcullis.authenticate(authorizationHeaders, List.of());
- * Authorization ok = portcullis.authorize(who, "document", "42", "read", "GET", "/api/documents/42");
+ * Outcome outcome = portcullis.decide(AccessRequest.builder("GET", "/api/documents/42")
+ *         .authorization(authorizationHeaders)
+ *         .requirement(Requirement.permission("document", "read", "42", "DocumentResource#read"))
+ *         .build());
  * }</pre>
  *
  * <p>Thread safety: thread-safe; build once at startup and close at shutdown.
@@ -79,6 +85,7 @@ public final class Portcullis implements AutoCloseable {
     private final PrincipalIds ids;
     private final PrincipalContexts principals = new PrincipalContexts();
     private final RevocationEndpoint revocations = new RevocationEndpoint(this);
+    private final RequestPipeline pipeline = new RequestPipeline(this);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Portcullis(Builder b) {
@@ -164,6 +171,34 @@ public final class Portcullis implements AutoCloseable {
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new ConfigurationException(RESOURCE_RESOLVER, "cannot create " + className + ": " + e, e);
         }
+    }
+
+    /**
+     * Decides one request, start to end (see docs/architecture.md, "One request"): the endpoint's
+     * deny-all; the one bearer token (header, or the query when insecure query tokens are
+     * allowed), its size, signature, claims and hygiene, through the verified-token cache (or the
+     * identity this engine verified earlier in the request); the principal's fresh attributes
+     * (disabled and unknown principals refused); then the {@link Requirement}: the route table's
+     * match, the annotation requirements, or the revocation endpoint. Every refusal after
+     * authentication is written to the decision log with its decision id, every refusal is logged
+     * once (5xx at WARN, others at DEBUG), and an unexpected failure is answered with a generic
+     * 500 problem: this method does not throw.
+     *
+     * <pre>{@code
+     * Outcome outcome = engine.decide(AccessRequest.builder("GET", "/api/documents/42")
+     *         .authorization(headers).requirement(Requirement.route(match, routes.unmatched())).build());
+     * if (outcome.isRefused()) {
+     *     write(outcome.refusal());
+     * }
+     * }</pre>
+     */
+    public Outcome decide(AccessRequest request) {
+        return pipeline.decide(Objects.requireNonNull(request, "request"));
+    }
+
+    /** Whether tokens in the {@code access_token} request parameter are (insecurely) accepted. */
+    boolean allowsQueryParameterTokens() {
+        return extractor.allowsQueryParameterTokens();
     }
 
     /**
@@ -344,7 +379,7 @@ public final class Portcullis implements AutoCloseable {
         return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles);
     }
 
-    private PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
+    PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
                                        String path, PrincipalAttributes attrs, Reason reason, String detail,
                                        long start) {
         String decisionId = decisions.newDecisionId();

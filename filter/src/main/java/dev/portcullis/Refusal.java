@@ -63,6 +63,15 @@ public final class Refusal {
         return new Refusal(reason.status(), headers, JsonUtil.toJson(problem), reason);
     }
 
+    /**
+     * The answer to an unexpected failure (a bug): a generic 500 problem without detail or
+     * reason; {@link #reason()} is null.
+     */
+    public static Refusal internalError() {
+        return new Refusal(500, Map.of("Cache-Control", "no-store"), "{\"type\":\"" + Reason.TYPE_BASE
+                + "internal_error\",\"title\":\"Internal error\",\"status\":500}", null);
+    }
+
     /** RFC 6750 §3: error_description and realm are quoted-strings of printable ASCII without " or \. */
     private static String quote(String s) {
         StringBuilder out = new StringBuilder(s.length());
@@ -91,12 +100,13 @@ public final class Refusal {
         return body;
     }
 
+    /** Why; null for {@link #internalError()}. */
     public Reason reason() {
         return reason;
     }
 
     @Override
     public String toString() {
-        return "Refusal[" + status + " " + reason.code().toLowerCase(Locale.ROOT) + "]";
+        return "Refusal[" + status + " " + (reason == null ? "internal_error" : reason.code().toLowerCase(Locale.ROOT)) + "]";
     }
 }

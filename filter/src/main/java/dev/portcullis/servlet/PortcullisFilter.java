@@ -1,22 +1,20 @@
 package dev.portcullis.servlet;
 
+import dev.portcullis.AccessRequest;
+import dev.portcullis.Outcome;
 import dev.portcullis.Portcullis;
+import dev.portcullis.Requirement;
 import dev.portcullis.attributes.FileAttributeSource;
-import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.policy.CerbosPolicyEvaluator;
 import dev.portcullis.policy.PolicyLoadException;
 import dev.portcullis.route.Route;
-import dev.portcullis.route.RouteMatch;
 import dev.portcullis.route.RouteTable;
 import dev.portcullis.PortcullisException;
-import dev.portcullis.Reason;
 import dev.portcullis.Refusal;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
-import dev.portcullis.internal.LogText;
 import dev.portcullis.internal.RequestPaths;
 import dev.portcullis.token.TokenSettings;
-import dev.portcullis.token.VerifiedToken;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -91,8 +89,14 @@ import java.util.Set;
  * The README lists every setting with its default. A bad value fails {@link #init} with a
  * {@link ServletException} naming the setting, so the application does not start unprotected.
  *
+ * <p>Per request the filter only translates: it relates the raw URI to the dispatched path
+ * ({@link DispatchedPath}), lets public paths through, matches the route table, and hands the
+ * rest to {@link Portcullis#decide}; it then writes the {@link dev.portcullis.Outcome} (the
+ * wrapped request, {@code 204} for the revocation endpoint, or the refusal, which the engine has
+ * logged and, after authentication, recorded).
+ *
  * <p>On success the request is wrapped: {@code getUserPrincipal()} and {@code getRemoteUser()}
- * give the token subject, {@code getAuthType()} is {@code "Bearer"}, and the {@link VerifiedToken}
+ * give the token subject, {@code getAuthType()} is {@code "Bearer"}, and the {@link dev.portcullis.token.VerifiedToken}
  * is the request attribute {@value Portcullis#IDENTITY_ATTRIBUTE}. The engine is published as the
  * context attribute {@value Portcullis#ENGINE_ATTRIBUTE} for the JAX-RS adapter.
  *
@@ -138,7 +142,6 @@ public class PortcullisFilter implements Filter {
     private Portcullis engine;
     private PathMatcher publicPaths;
     private String realm;
-    private boolean parameterTokensAllowed;
     private RouteTable routes;
     private String revokePath;
 
@@ -165,7 +168,7 @@ public class PortcullisFilter implements Filter {
         Portcullis built = null;
         try {
             Settings settings = resolveWebInfPaths(context, Settings.fromSystem(params, file));
-            built = Portcullis.fromSettings(settings);
+            built = createEngine(settings);
             init(settings, built, context);
         } catch (ConfigurationException e) {
             closeQuietly(built);
@@ -190,7 +193,6 @@ public class PortcullisFilter implements Filter {
         this.engine = portcullis;
         this.publicPaths = PathMatcher.of(PUBLIC_PATHS_PARAM, settings.getList(PUBLIC_PATHS_PARAM));
         this.realm = settings.get(REALM_PARAM, "portcullis");
-        this.parameterTokensAllowed = settings.getBoolean(TokenSettings.ALLOW_INSECURE_QUERY_PARAMETER_TOKENS, false);
         this.routes = settings.get(ROUTES_PARAM).map(location -> loadRoutes(context, location)).orElse(RouteTable.empty());
         this.revokePath = settings.get(ADMIN_REVOKE_PATH_PARAM).orElse(null);
         List<String> uncovered = new ArrayList<>();
@@ -216,6 +218,15 @@ public class PortcullisFilter implements Filter {
         if (routes.unmatched() == RouteTable.Unmatched.AUTHENTICATED && !routes.routes().isEmpty()) {
             LOG.info("paths outside the route table need authentication only (set 'unmatched: deny' to refuse them)");
         }
+    }
+
+    /**
+     * Builds the engine from the filter's settings: {@link Portcullis#fromSettings}. A subclass
+     * may build it from parts instead (its own decision-log sink, attribute source); the filter
+     * owns what this returns and closes it in {@link #destroy()}.
+     */
+    protected Portcullis createEngine(Settings settings) {
+        return Portcullis.fromSettings(settings);
     }
 
     private static RouteTable loadRoutes(ServletContext context, String location) {
@@ -297,80 +308,48 @@ public class PortcullisFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         request.setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine); // for the JAX-RS adapter, which sees no context attributes
+        String method = request.getMethod();
         DispatchedPath dispatched;
         try {
             // every decision below is made on this one path: the one the container dispatched
             dispatched = DispatchedPath.of(request);
         } catch (PortcullisException e) {
-            refuse(request, response, e, null, null);
+            answer(request, response, Outcome.refused(method,
+                    RequestPaths.withoutParameters(request.getRequestURI()), e, realm));
             return;
         }
-        if (publicPaths.matches(dispatched.path())) {
+        String path = dispatched.path();
+        if (publicPaths.matches(path)) {
             chain.doFilter(request, response);
             return;
         }
-        String method = request.getMethod();
-        String path = dispatched.path();
-        VerifiedToken token;
-        PrincipalAttributes principal;
+        Outcome outcome;
         try {
-            token = engine.authenticate(headers(request), parameterTokens(request));
-            if (token == null) {
-                throw new PortcullisException(Reason.MISSING_TOKEN, "no bearer token");
-            }
-            principal = engine.admit(token, method, path);
-            if (revokePath != null && revokePath.equals(path)) {
-                revoke(request, response, token, principal, path);
-                return;
-            }
-            authorizeRoute(token, principal, method, dispatched);
-        } catch (PortcullisException e) {
-            refuse(request, response, e, e.decisionId(), path);
-            return;
+            outcome = engine.decide(AccessRequest.builder(method, path)
+                    .authorization(headers(request))
+                    .query(request.getQueryString())
+                    .parameters(name -> values(request, name))
+                    .requirement(revokePath != null && revokePath.equals(path) ? Requirement.revocation()
+                            : Requirement.route(routes.match(method, dispatched.segments()), routes.unmatched()))
+                    .realm(realm)
+                    .build());
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure authorizing {} {}", LogText.safe(method), LogText.safe(path), e);
-            writeInternalError(response);
-            return;
+            outcome = Outcome.internalError(method, path, e);
         }
-        Set<String> roles = principal.roles();
-        chain.doFilter(new AuthenticatedRequest(request, token, () -> roles), response);
-    }
-
-    private void authorizeRoute(VerifiedToken token, PrincipalAttributes principal, String method,
-                                DispatchedPath dispatched) throws PortcullisException {
-        String path = dispatched.path();
-        RouteMatch match = routes.match(method, dispatched.segments());
-        switch (match.kind()) {
-            case MATCHED:
-                engine.authorize(token, principal, match.route().resourceKind(), match.resourceId(),
-                        match.route().action(), method, path);
+        switch (outcome.kind()) {
+            case ADMITTED:
+                Set<String> roles = outcome.roles();
+                chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
                 return;
-            case UNSAFE_PATH:
-                throw new PortcullisException(Reason.INVALID_REQUEST, "path cannot be normalised safely", null, 0,
-                        "The request path is not acceptable");
-            case METHOD_NOT_ROUTED:
-                throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "no route allows this method here",
-                        method, path);
-            case UNMATCHED:
+            case HANDLED:
+                // the revocation endpoint: done
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                response.setHeader("Cache-Control", "no-store");
+                return;
+            case REFUSED:
             default:
-                if (routes.unmatched() == RouteTable.Unmatched.DENY) {
-                    throw engine.refuse(token, principal, Reason.ACCESS_DENIED, "no route covers this path",
-                            method, path);
-                }
+                answer(request, response, outcome);
         }
-    }
-
-    /**
-     * {@code POST <revoke-path>?subject=...[&issuer=...]}: revoke a principal of a configured
-     * issuer, if the policy allows (see {@link dev.portcullis.RevocationEndpoint}).
-     */
-    private void revoke(HttpServletRequest request, HttpServletResponse response, VerifiedToken token,
-                        PrincipalAttributes principal, String path) throws PortcullisException, IOException {
-        boolean post = "POST".equals(request.getMethod()); // never read the body of another method
-        engine.revocations().revoke(token, principal, request.getMethod(), post ? values(request, "subject") : List.of(),
-                post ? values(request, "issuer") : List.of(), path);
-        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        response.setHeader("Cache-Control", "no-store");
     }
 
     private static List<String> values(HttpServletRequest request, String name) {
@@ -383,52 +362,18 @@ public class PortcullisFilter implements Filter {
         return values == null ? List.of() : Collections.list(values);
     }
 
-    private List<String> parameterTokens(HttpServletRequest request) {
-        if (parameterTokensAllowed) {
-            String[] values = request.getParameterValues("access_token");
-            return values == null ? List.of() : List.of(values);
-        }
-        // Without the insecure switch, only look at the query string: reading form parameters
-        // would consume a body that belongs to the application.
-        String query = request.getQueryString();
-        if (query == null || !query.contains("access_token")) {
-            return List.of();
-        }
-        List<String> found = new ArrayList<>();
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (name.equals("access_token")) {
-                found.add(eq < 0 ? "" : pair.substring(eq + 1));
-            }
-        }
-        return found;
-    }
-
-    /**
-     * Answers with the refusal; the log line names the dispatched path ({@code path}) or, when none
-     * could be computed, the request URI without path parameters, escaped either way.
-     */
-    void refuse(HttpServletRequest request, HttpServletResponse response, PortcullisException e, String decisionId,
-                String path) throws IOException {
-        Reason reason = e.reason();
-        if (reason.status() >= 500 || LOG.isDebugEnabled()) {
-            String shown = LogText.safe(path != null ? path : RequestPaths.withoutParameters(request.getRequestURI()));
-            if (reason.status() >= 500) {
-                LOG.warn("{} {} refused: {} ({})", LogText.safe(request.getMethod()), shown, reason.code(),
-                        LogText.safe(e.getMessage()));
-            } else {
-                LOG.debug("{} {} refused: {} ({})", LogText.safe(request.getMethod()), shown, reason.code(),
-                        LogText.safe(e.getMessage()));
-            }
-        }
+    /** Answers with the refusal (already logged by the engine), except on an INCLUDE dispatch. */
+    private static void answer(HttpServletRequest request, HttpServletResponse response, Outcome outcome)
+            throws IOException {
+        Refusal refusal = outcome.refusal();
         if (request.getDispatcherType() == DispatcherType.INCLUDE) {
             // the container ignores an included resource's status and headers, and the body belongs
             // to the including page (which may have used the writer): only skip the target
-            request.setAttribute(INCLUDE_REFUSAL_ATTRIBUTE, reason.code());
+            request.setAttribute(INCLUDE_REFUSAL_ATTRIBUTE, refusal.reason() == null ? "internal_error"
+                    : refusal.reason().code());
             return;
         }
-        write(response, Refusal.of(e, realm, decisionId));
+        write(response, refusal);
     }
 
     static void write(HttpServletResponse response, Refusal refusal) throws IOException {
@@ -445,18 +390,6 @@ public class PortcullisFilter implements Filter {
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-    }
-
-    private static void writeInternalError(HttpServletResponse response) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        response.reset();
-        response.setStatus(500);
-        response.setContentType(Refusal.PROBLEM_JSON);
-        response.setHeader("Cache-Control", "no-store");
-        response.getOutputStream().write(("{\"type\":\"" + dev.portcullis.Reason.TYPE_BASE
-                + "internal_error\",\"title\":\"Internal error\",\"status\":500}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The engine this filter built (after {@link #init}). */

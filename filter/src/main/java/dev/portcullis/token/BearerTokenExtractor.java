@@ -67,6 +67,11 @@ public final class BearerTokenExtractor {
         return new Builder();
     }
 
+    /** Whether {@code access_token} request parameters are accepted (the insecure switch). */
+    public boolean allowsQueryParameterTokens() {
+        return allowQueryParameterTokens;
+    }
+
     public int maxTokenBytes() {
         return maxTokenBytes;
     }

@@ -1,8 +1,9 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.AccessRequest;
+import dev.portcullis.Outcome;
 import dev.portcullis.Portcullis;
-import dev.portcullis.PortcullisException;
-import dev.portcullis.Reason;
+import dev.portcullis.Requirement;
 import dev.portcullis.internal.LogText;
 import dev.portcullis.token.VerifiedToken;
 
@@ -14,27 +15,24 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Authenticates a request at most once: reuses the identity the servlet filter verified (request
- * property {@value Portcullis#IDENTITY_ATTRIBUTE}) only when the filter's engine (request property
- * {@value Portcullis#ENGINE_ATTRIBUTE}) is the very engine serving this request, else asks that
- * engine to verify the bearer token: an identity verified under other issuer, audience or key
- * settings is never trusted. It installs a {@link BearerSecurityContext} (and the identity
- * property) only for a principal the attribute store knows as active; a request whose token was
- * not admitted (invalid, disabled or unknown principal) gets an {@link AnonymousSecurityContext},
- * so that it has no principal even on a {@code @PermitAll} method. Never aborts the
- * request itself: the authorization filter of the matched method decides what the outcome means
- * (a {@code @PermitAll} method ignores a bad token).
+ * The authentication step of a JAX-RS request, decided at most once by the engine
+ * ({@link Portcullis#decide} with {@link Requirement#permitAll()}, which never refuses): the
+ * engine reuses the identity the servlet filter verified (request property
+ * {@value Portcullis#IDENTITY_ATTRIBUTE}) only when the filter's engine (request property
+ * {@value Portcullis#ENGINE_ATTRIBUTE}) is the very engine serving this request, else verifies
+ * the bearer token itself. It installs a {@link BearerSecurityContext} (and the identity property)
+ * only for a principal the engine admitted; a request whose token was not admitted (invalid,
+ * disabled or unknown principal) gets an {@link AnonymousSecurityContext}, so that it has no
+ * principal even on a {@code @PermitAll} method. The authorization filter of the matched method
+ * then asks the engine about the method's requirement, continuing from this outcome.
  *
  * <p>Thread safety: immutable after deployment; thread-safe.
  */
 final class Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
-    /** Request property holding this request's {@link Authentication}. */
+    /** Request property holding this request's authentication {@link Outcome}. */
     static final String AUTHENTICATION_PROPERTY = "dev.portcullis.jaxrs.authentication";
-
-    /** Seconds a client is asked to wait when no engine can be found. */
-    private static final long NO_ENGINE_RETRY_SECONDS = 30;
 
     private final Portcullis fixedEngine;
     private final Portcullis fallbackEngine;
@@ -67,80 +65,64 @@ final class Authenticator {
         return fallbackEngine;
     }
 
-    /** The request's authentication outcome, computed on the first call and remembered. */
-    Authentication authenticate(ContainerRequestContext request) {
+    /**
+     * The request's authentication outcome, computed on the first call and remembered; null when
+     * no engine can be found (logged).
+     */
+    Outcome authenticate(ContainerRequestContext request) {
         Object known = request.getProperty(AUTHENTICATION_PROPERTY);
-        if (known instanceof Authentication) {
-            return (Authentication) known;
+        if (known instanceof Outcome) {
+            return (Outcome) known;
         }
-        Authentication outcome = compute(request);
-        request.setProperty(AUTHENTICATION_PROPERTY, outcome);
-        if (outcome.securityContext() != null && admitted(outcome.securityContext())) {
+        Outcome outcome = compute(request);
+        if (outcome != null) {
+            request.setProperty(AUTHENTICATION_PROPERTY, outcome);
+        }
+        if (outcome != null && outcome.token() != null) {
             request.setProperty(Portcullis.IDENTITY_ATTRIBUTE, outcome.token());
-            request.setSecurityContext(outcome.securityContext());
+            request.setSecurityContext(new BearerSecurityContext(outcome.token(), outcome.roles(),
+                    request.getSecurityContext()));
         } else {
             // No admitted principal: an identity another engine's filter (or the container) left
             // here is not this request's.
             request.removeProperty(Portcullis.IDENTITY_ATTRIBUTE);
-            if (outcome.token() != null || outcome.refusal() != null) {
+            if (outcome == null || outcome.presentedCredentials() || outcome.isRefused()) {
                 request.setSecurityContext(new AnonymousSecurityContext(request.getSecurityContext()));
             }
         }
         return outcome;
     }
 
-    /**
-     * Whether the principal's fresh attributes say active (loaded once per request, kept by the
-     * context); disabled, unknown or unavailable: no principal is installed.
-     */
-    private static boolean admitted(BearerSecurityContext context) {
-        try {
-            context.roles();
-            return true;
-        } catch (PortcullisException e) {
-            return false;
-        }
-    }
-
-    private Authentication compute(ContainerRequestContext request) {
+    private Outcome compute(ContainerRequestContext request) {
         Portcullis engine = engine(request);
         if (engine == null) {
             LOG.error("no Portcullis engine for {} {}: construct PortcullisFeature with one, run the Portcullis"
                     + " servlet filter in front of JAX-RS, or set the portcullis.* properties",
                     LogText.safe(request.getMethod()), Refusals.logPath(request));
-            return Authentication.refused(null, new PortcullisException(Reason.KEYS_UNAVAILABLE,
-                    "no Portcullis engine configured", null, NO_ENGINE_RETRY_SECONDS));
+            return null;
         }
         try {
-            // The servlet filter in front of us has verified this request already: never verify
-            // twice, but only trust what this very engine verified (same issuers, audience, keys).
-            Object verified = request.getProperty(Portcullis.IDENTITY_ATTRIBUTE);
-            boolean sameEngine = request.getProperty(Portcullis.ENGINE_ATTRIBUTE) == engine;
-            VerifiedToken token = verified instanceof VerifiedToken && sameEngine
-                    ? (VerifiedToken) verified
-                    : engine.authenticate(headers(request), queryTokens(request));
-            if (token == null) {
-                return Authentication.anonymous(engine);
-            }
-            return Authentication.verified(engine, token,
-                    new BearerSecurityContext(engine, token, request.getSecurityContext()));
-        } catch (PortcullisException e) {
-            return Authentication.refused(engine, e);
+            return engine.decide(request(request, engine).requirement(Requirement.permitAll()).build());
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure authenticating {} {}", LogText.safe(request.getMethod()),
-                    Refusals.logPath(request), e);
-            return Authentication.failedUnexpectedly();
+            return Outcome.internalError(request.getMethod(), Refusals.recordPath(request), e);
         }
+    }
+
+    /** The request as the engine sees it: method, path, credentials, the filter's identity. */
+    AccessRequest.Builder request(ContainerRequestContext request, Portcullis engine) {
+        Object verified = request.getProperty(Portcullis.IDENTITY_ATTRIBUTE);
+        Object verifiedBy = request.getProperty(Portcullis.ENGINE_ATTRIBUTE);
+        return AccessRequest.builder(request.getMethod(), Refusals.recordPath(request))
+                .authorization(headers(request))
+                .query(request.getUriInfo().getRequestUri().getRawQuery())
+                .parameters(name -> request.getUriInfo().getQueryParameters(true).get(name))
+                .verified(verified instanceof VerifiedToken ? (VerifiedToken) verified : null,
+                        verifiedBy instanceof Portcullis ? (Portcullis) verifiedBy : null)
+                .realm(realm);
     }
 
     private static List<String> headers(ContainerRequestContext request) {
         List<String> values = request.getHeaders().get("Authorization");
-        return values == null ? List.of() : values;
-    }
-
-    /** Raw {@code access_token} query values: the engine refuses them unless explicitly allowed. */
-    private static List<String> queryTokens(ContainerRequestContext request) {
-        List<String> values = request.getUriInfo().getQueryParameters(false).get("access_token");
         return values == null ? List.of() : values;
     }
 }

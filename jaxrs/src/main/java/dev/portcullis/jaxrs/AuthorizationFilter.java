@@ -1,24 +1,29 @@
 package dev.portcullis.jaxrs;
 
 import dev.portcullis.Authorization;
+import dev.portcullis.Outcome;
+import dev.portcullis.Portcullis;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
+import dev.portcullis.Requirement;
 
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.lang.reflect.Method;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Enforces, per request, every {@link MethodRule} of the matched resource method and of the
- * sub-resource locators on the way to it ({@link Requirements}): refuses with 401 (no or bad
- * token), 403 (denied, or requirements that cannot be determined) or 503 (keys or attribute store
- * unavailable), each with a problem+json body, through {@code abortWith}.
+ * sub-resource locators on the way to it ({@link Requirements}): translates them into one
+ * {@link Requirement} and has the engine decide it ({@link Portcullis#decide}), continuing from
+ * the authentication step's outcome. A refusal (401 no or bad token, 403 denied or requirements
+ * that cannot be determined, 503 keys or attribute store unavailable, 500 a bug) is answered with
+ * the engine's {@link dev.portcullis.Refusal} through {@code abortWith}.
  *
  * <p>Thread safety: immutable; thread-safe.
  */
@@ -26,6 +31,9 @@ import java.util.Set;
 final class AuthorizationFilter implements ContainerRequestFilter {
     /** Request property holding the allowing {@link Authorization} of a permission check. */
     static final String AUTHORIZATION_PROPERTY = "dev.portcullis.authorization";
+
+    /** Seconds a client is asked to wait when no engine can be found. */
+    private static final long NO_ENGINE_RETRY_SECONDS = 30;
 
     private final Class<?> declaredType;
     private final Method method;
@@ -45,68 +53,76 @@ final class AuthorizationFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        Outcome outcome;
         try {
-            check(request, requirements.of(declaredType, method, request.getUriInfo()));
-        } catch (PortcullisException e) {
-            Refusals.abort(request, e, authenticator.realm());
-        } catch (RuntimeException e) {
-            Refusals.abortInternalError(request, e);
-        }
-    }
-
-    private void check(ContainerRequestContext request, List<MethodRule> rules) throws PortcullisException {
-        boolean permitted = true;
-        for (MethodRule rule : rules) {
-            if (rule.kind() == MethodRule.Kind.DENY) {
-                // Nobody may call it: a token would not help, so 403 and not 401 (RFC 9110 §15.5.2).
-                throw new PortcullisException(Reason.ACCESS_DENIED, rule.where() + " is denied to everyone");
+            List<MethodRule> rules = requirements.of(declaredType, method, request.getUriInfo());
+            Requirement requirement = requirement(rules, request.getUriInfo());
+            Outcome authenticated = authenticator.authenticate(request);
+            Portcullis engine = authenticator.engine(request);
+            if (engine == null) {
+                if (permitsEveryone(rules)) {
+                    return;
+                }
+                outcome = Outcome.refused(request.getMethod(), Refusals.recordPath(request),
+                        new PortcullisException(Reason.KEYS_UNAVAILABLE, "no Portcullis engine configured", null,
+                                NO_ENGINE_RETRY_SECONDS), authenticator.realm());
+            } else {
+                outcome = engine.decide(authenticator.request(request, engine)
+                        .after(authenticated).requirement(requirement).build());
             }
-            permitted &= rule.kind() == MethodRule.Kind.PERMIT;
+        } catch (RuntimeException e) {
+            outcome = Outcome.internalError(request.getMethod(), Refusals.recordPath(request), e);
         }
-        if (permitted) {
-            // Authenticate so that a valid token of an active principal still gives a principal;
-            // a bad token, or a disabled or unknown principal, is ignored (no principal).
-            authenticator.authenticate(request);
+        if (outcome.isRefused()) {
+            request.abortWith(Refusals.response(outcome.refusal()));
             return;
         }
-        Authentication who = authenticator.authenticate(request);
-        if (who.broken()) {
-            throw new IllegalStateException("authentication failed unexpectedly (logged above)");
-        }
-        if (who.refusal() != null) {
-            throw who.refusal();
-        }
-        if (who.token() == null) {
-            throw new PortcullisException(Reason.MISSING_TOKEN, "no bearer token");
-        }
-        // Fresh attributes, loaded once per request: refuses disabled or unknown principals
-        // (403) and a store outage (503) even where no role or permission is named.
-        Set<String> roles = who.securityContext().roles();
-        for (MethodRule rule : rules) {
-            if (rule.kind() == MethodRule.Kind.CHECK) {
-                checkRule(request, who, roles, rule);
-            }
+        List<Authorization> allowedBy = outcome.authorizations();
+        if (!allowedBy.isEmpty()) {
+            request.setProperty(AUTHORIZATION_PROPERTY, allowedBy.get(allowedBy.size() - 1));
         }
     }
 
-    private static void checkRule(ContainerRequestContext request, Authentication who, Set<String> roles,
-                                  MethodRule rule) throws PortcullisException {
-        Set<String> allowed = rule.roles();
-        if (allowed != null && Collections.disjoint(roles, allowed)) {
-            throw new PortcullisException(Reason.ACCESS_DENIED, who.token().subject() + " has none of the roles "
-                    + allowed + " required by " + rule.where());
-        }
-        MethodRule.Permission permission = rule.permission();
-        if (permission != null) {
-            String id;
-            try {
-                id = permission.id().resolve(request.getUriInfo());
-            } catch (IdTemplate.MissingParameterException e) {
-                throw new PortcullisException(Reason.ACCESS_DENIED, rule.where() + ": " + e.getMessage());
+    private static boolean permitsEveryone(List<MethodRule> rules) {
+        for (MethodRule rule : rules) {
+            if (rule.kind() != MethodRule.Kind.PERMIT) {
+                return false;
             }
-            Authorization allowedBy = who.engine().authorize(who.token(), permission.resource(), id,
-                    permission.action(), request.getMethod(), Refusals.recordPath(request));
-            request.setProperty(AUTHORIZATION_PROPERTY, allowedBy);
         }
+        return true;
+    }
+
+    /** The engine's requirement for these rules, with the permission ids taken from the request URI. */
+    static Requirement requirement(List<MethodRule> rules, UriInfo uriInfo) {
+        List<Requirement> parts = new ArrayList<>(rules.size() + 1);
+        for (MethodRule rule : rules) {
+            switch (rule.kind()) {
+                case DENY:
+                    parts.add(Requirement.denyAll(rule.where()));
+                    break;
+                case PERMIT:
+                    parts.add(Requirement.permitAll());
+                    break;
+                case AUTHENTICATED:
+                    parts.add(Requirement.authenticated());
+                    break;
+                case CHECK:
+                default:
+                    if (rule.roles() != null) {
+                        parts.add(Requirement.roles(rule.roles(), rule.where()));
+                    }
+                    MethodRule.Permission permission = rule.permission();
+                    if (permission != null) {
+                        try {
+                            parts.add(Requirement.permission(permission.resource(), permission.action(),
+                                    permission.id().resolve(uriInfo), rule.where()));
+                        } catch (IdTemplate.MissingParameterException e) {
+                            parts.add(Requirement.unresolvedPermission(permission.resource(), permission.action(),
+                                    rule.where(), e.getMessage()));
+                        }
+                    }
+            }
+        }
+        return Requirement.allOf(parts);
     }
 }

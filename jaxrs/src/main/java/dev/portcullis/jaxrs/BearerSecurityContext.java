@@ -33,6 +33,15 @@ final class BearerSecurityContext implements SecurityContext {
     private Set<String> roles;
     private PortcullisException rolesFailure;
 
+    /** The context of a principal the engine admitted, with its fresh roles. */
+    BearerSecurityContext(VerifiedToken token, Set<String> roles, SecurityContext original) {
+        this.engine = null;
+        this.principal = new BearerPrincipal(token);
+        this.secure = original != null && original.isSecure();
+        this.roles = Set.copyOf(roles);
+    }
+
+    /** The context of a verified token whose roles are loaded from {@code engine} on first use. */
     BearerSecurityContext(Portcullis engine, VerifiedToken token, SecurityContext original) {
         this.engine = engine;
         this.principal = new BearerPrincipal(token);

@@ -108,9 +108,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * policy, rule) is the request property {@code dev.portcullis.authorization}; the verified token
  * is the request property {@value Portcullis#IDENTITY_ATTRIBUTE}.
  *
- * <p>Every method that is not public also loads the principal's fresh attributes (once per
+ * <p>Both filters only translate: the annotations become a {@link dev.portcullis.Requirement} and
+ * the engine decides the request ({@link Portcullis#decide}), as it does behind the servlet
+ * filter. Every method that is not public also loads the principal's fresh attributes (once per
  * request): a principal disabled in or unknown to the attribute store is refused 403 even on
- * methods that name no role or permission.
+ * methods that name no role or permission, and that refusal, like a role or policy denial, is
+ * written to the decision log with the {@code decision_id} the problem body carries.
  *
  * <p>Every non-public method needs a valid token: none or a bad one is answered 401 with a
  * {@code WWW-Authenticate: Bearer} challenge (unlike Jersey's {@code RolesAllowedDynamicFeature},

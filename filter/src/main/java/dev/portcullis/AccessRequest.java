@@ -1,0 +1,194 @@
+package dev.portcullis;
+
+import dev.portcullis.token.VerifiedToken;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One request as {@link Portcullis#decide} sees it, translated from the container by an adapter:
+ * the method, the path the container dispatched, the credentials and the endpoint's
+ * {@link Requirement}.
+ *
+ * <pre>{@code
+ * AccessRequest request = AccessRequest.builder("GET", "/api/documents/42")
+ *         .authorization(authorizationHeaderValues)
+ *         .query(rawQueryString)
+ *         .requirement(Requirement.route(match, routes.unmatched()))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Thread safety: immutable (the parameter lookup is called on the deciding thread only).
+ */
+public final class AccessRequest {
+    /** The realm of {@code WWW-Authenticate} challenges when none is given. */
+    public static final String DEFAULT_REALM = "portcullis";
+
+    private static final Function<String, List<String>> NO_PARAMETERS = name -> List.of();
+
+    private final String method;
+    private final String path;
+    private final List<String> authorization;
+    private final String query;
+    private final Function<String, List<String>> parameters;
+    private final VerifiedToken verified;
+    private final Portcullis verifiedBy;
+    private final Outcome earlier;
+    private final Requirement requirement;
+    private final String realm;
+
+    private AccessRequest(Builder b) {
+        this.method = b.method;
+        this.path = b.path;
+        this.authorization = b.authorization;
+        this.query = b.query;
+        this.parameters = b.parameters;
+        this.verified = b.verified;
+        this.verifiedBy = b.verifiedBy;
+        this.earlier = b.earlier;
+        this.requirement = b.requirement;
+        this.realm = b.realm;
+    }
+
+    /**
+     * @param method the HTTP method
+     * @param path the path the container dispatched (servlet: {@code DispatchedPath}), as decided
+     *        on, recorded and logged
+     */
+    public static Builder builder(String method, String path) {
+        return new Builder(method, path);
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** Every {@code Authorization} header value, in order. */
+    public List<String> authorization() {
+        return authorization;
+    }
+
+    /** The raw (undecoded) query string, or null. */
+    public String query() {
+        return query;
+    }
+
+    Function<String, List<String>> parameters() {
+        return parameters;
+    }
+
+    VerifiedToken verified() {
+        return verified;
+    }
+
+    Portcullis verifiedBy() {
+        return verifiedBy;
+    }
+
+    Outcome earlier() {
+        return earlier;
+    }
+
+    public Requirement requirement() {
+        return requirement;
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    @Override
+    public String toString() {
+        return "AccessRequest[" + method + " " + path + " " + requirement + "]";
+    }
+
+    /**
+     * Builds an {@link AccessRequest}. Defaults: no credentials, no query, requirement
+     * {@link Requirement#authenticated()}, realm {@value AccessRequest#DEFAULT_REALM}.
+     *
+     * <p>Not thread-safe.
+     */
+    public static final class Builder {
+        private final String method;
+        private final String path;
+        private List<String> authorization = List.of();
+        private String query;
+        private Function<String, List<String>> parameters = NO_PARAMETERS;
+        private VerifiedToken verified;
+        private Portcullis verifiedBy;
+        private Outcome earlier;
+        private Requirement requirement = Requirement.authenticated();
+        private String realm = DEFAULT_REALM;
+
+        private Builder(String method, String path) {
+            this.method = Objects.requireNonNull(method, "method");
+            this.path = Objects.requireNonNull(path, "path");
+        }
+
+        /** Every {@code Authorization} header value of the request, in order. */
+        public Builder authorization(List<String> values) {
+            this.authorization = values == null ? List.of() : values;
+            return this;
+        }
+
+        /**
+         * The raw query string (null for none): the engine looks for {@code access_token} in it,
+         * and refuses such a token unless query tokens are explicitly allowed.
+         */
+        public Builder query(String rawQuery) {
+            this.query = rawQuery;
+            return this;
+        }
+
+        /**
+         * The request's parameter values by name (decoded; in a servlet container reading them may
+         * consume a form body): asked only for {@code access_token} when insecure query tokens are
+         * allowed, and for the revocation endpoint's parameters of a {@code POST}.
+         */
+        public Builder parameters(Function<String, List<String>> lookup) {
+            this.parameters = Objects.requireNonNull(lookup, "lookup");
+            return this;
+        }
+
+        /**
+         * An identity that {@code by} verified earlier in this request (the servlet filter in front
+         * of JAX-RS): reused, without verifying the token again, only when {@code by} is the engine
+         * deciding; any other engine's identity is ignored and the credentials verified.
+         */
+        public Builder verified(VerifiedToken token, Portcullis by) {
+            this.verified = token;
+            this.verifiedBy = by;
+            return this;
+        }
+
+        /**
+         * The outcome of an earlier decision on this same request by the same engine (the JAX-RS
+         * authentication step): its verified identity and attributes, or why it has none, are
+         * reused instead of being computed again.
+         */
+        public Builder after(Outcome earlier) {
+            this.earlier = earlier;
+            return this;
+        }
+
+        public Builder requirement(Requirement requirement) {
+            this.requirement = Objects.requireNonNull(requirement, "requirement");
+            return this;
+        }
+
+        /** The realm of the {@code WWW-Authenticate} challenge. */
+        public Builder realm(String realm) {
+            this.realm = Objects.requireNonNull(realm, "realm");
+            return this;
+        }
+
+        public AccessRequest build() {
+            return new AccessRequest(this);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.portcullis;
+
+import dev.portcullis.attributes.PrincipalAttributes;
+import dev.portcullis.internal.LogText;
+import dev.portcullis.token.VerifiedToken;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@link Portcullis#decide} answers for one request: admitted (with the verified token, the
+ * principal's fresh attributes and roles, and the ids of the decisions that allowed it), refused
+ * (with the {@link Refusal} to send: status, {@code WWW-Authenticate}, problem+json body, and the
+ * decision id when the refusal was recorded), or handled by the engine itself (the revocation
+ * endpoint: answer {@code 204 No Content}).
+ *
+ * <p>An admitted outcome of a permit-all endpoint may have no principal: no token, or one that
+ * was not admitted ({@link #token()} null, {@link #presentedCredentials()} tells the two apart).
+ *
+ * <p>Every refusal is logged here, once: 5xx at WARN, others at DEBUG, with request values
+ * escaped; an unexpected failure is logged at ERROR and answered with a generic 500 problem.
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class Outcome {
+    private static final Logger LOG = LoggerFactory.getLogger(Outcome.class);
+
+    /** What the adapter does next. */
+    public enum Kind {
+        /** Pass the request on to the application. */
+        ADMITTED,
+        /** Answer with {@link #refusal()}. */
+        REFUSED,
+        /** The engine performed the request (revocation): answer {@code 204 No Content}, {@code Cache-Control: no-store}. */
+        HANDLED
+    }
+
+    private final Kind kind;
+    private final Portcullis engine;
+    private final Identification identity;
+    private final List<Authorization> authorizations;
+    private final Refusal refusal;
+    private final String decisionId;
+
+    private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
+                    Refusal refusal, String decisionId) {
+        this.kind = kind;
+        this.engine = engine;
+        this.identity = identity;
+        this.authorizations = authorizations;
+        this.refusal = refusal;
+        this.decisionId = decisionId;
+    }
+
+    static Outcome admitted(Portcullis engine, Identification identity, List<Authorization> authorizations) {
+        String last = authorizations.isEmpty() ? null : authorizations.get(authorizations.size() - 1).decisionId();
+        return new Outcome(Kind.ADMITTED, engine, identity, authorizations, null, last);
+    }
+
+    static Outcome handled(Portcullis engine, Identification identity) {
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null);
+    }
+
+    /**
+     * A refusal: logged (5xx at WARN, others at DEBUG; {@code method}, {@code path} and the detail
+     * escaped) and rendered. Adapters use it for what they refuse before the engine can decide
+     * (a path that cannot be related to the dispatched one, no engine at all).
+     *
+     * @param path the path to log (the dispatched path, or the raw URI without parameters)
+     */
+    public static Outcome refused(String method, String path, PortcullisException why, String realm) {
+        return refused(null, null, method, path, why, realm);
+    }
+
+    static Outcome refused(Portcullis engine, Identification identity, String method, String path,
+                           PortcullisException why, String realm) {
+        Reason reason = why.reason();
+        if (reason.status() >= 500) {
+            LOG.warn("{} {} refused: {} ({})", LogText.safe(method), LogText.safe(path), reason.code(),
+                    LogText.safe(why.getMessage()));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} refused: {} ({})", LogText.safe(method), LogText.safe(path), reason.code(),
+                    LogText.safe(why.getMessage()));
+        }
+        return new Outcome(Kind.REFUSED, engine, identity, List.of(), Refusal.of(why, realm, why.decisionId()),
+                why.decisionId());
+    }
+
+    /** The answer to a bug: logged at ERROR with its stack trace, answered with a generic 500 problem. */
+    public static Outcome internalError(String method, String path, RuntimeException e) {
+        return internalError(null, method, path, e);
+    }
+
+    static Outcome internalError(Portcullis engine, String method, String path, RuntimeException e) {
+        LOG.error("unexpected failure deciding {} {}", LogText.safe(method), LogText.safe(path), e);
+        return new Outcome(Kind.REFUSED, engine, null, List.of(), Refusal.internalError(), null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Whether the request goes on to the application. */
+    public boolean isAdmitted() {
+        return kind == Kind.ADMITTED;
+    }
+
+    /** Whether the request is refused: answer with {@link #refusal()}. */
+    public boolean isRefused() {
+        return kind == Kind.REFUSED;
+    }
+
+    /** The answer to send for a refusal (status, headers, problem+json body); null otherwise. */
+    public Refusal refusal() {
+        return refusal;
+    }
+
+    /** Why the request was refused; null when admitted, handled, or refused by an internal error. */
+    public Reason reason() {
+        return refusal == null ? null : refusal.reason();
+    }
+
+    /** The admitted principal's verified token (only the claims hygiene lets through); null without one. */
+    public VerifiedToken token() {
+        return identity == null || identity.attributes == null ? null : identity.token;
+    }
+
+    /** The admitted principal's fresh attributes; null without a principal. */
+    public PrincipalAttributes attributes() {
+        return identity == null ? null : identity.attributes;
+    }
+
+    /** The admitted principal's fresh roles (never from token claims); empty without a principal. */
+    public Set<String> roles() {
+        PrincipalAttributes attributes = attributes();
+        return attributes == null ? Set.of() : attributes.roles();
+    }
+
+    /** The id policies see as {@code P.id} for the admitted principal; null without one. */
+    public String principalId() {
+        VerifiedToken token = token();
+        return token == null || engine == null ? null : engine.principalId(token);
+    }
+
+    /** Whether the request carried a bearer token (or a malformed attempt at one), admitted or not. */
+    public boolean presentedCredentials() {
+        return identity != null && (identity.token != null || identity.failure != null);
+    }
+
+    /** The policy decisions that allowed the request, in order (empty when no policy was asked). */
+    public List<Authorization> authorizations() {
+        return authorizations;
+    }
+
+    /** The decision id: of the last allowing decision, or of a recorded refusal; else null. */
+    public String decisionId() {
+        return decisionId;
+    }
+
+    /** Every decision id of this outcome, in order. */
+    public List<String> decisionIds() {
+        if (refusal != null || authorizations.size() <= 1) {
+            return decisionId == null ? List.of() : List.of(decisionId);
+        }
+        List<String> ids = new ArrayList<>(authorizations.size());
+        for (Authorization a : authorizations) {
+            ids.add(a.decisionId());
+        }
+        return List.copyOf(ids);
+    }
+
+    Portcullis engine() {
+        return engine;
+    }
+
+    Identification identity() {
+        return identity;
+    }
+
+    @Override
+    public String toString() {
+        return "Outcome[" + kind + (refusal != null ? " " + refusal : "")
+                + (decisionId != null ? " " + decisionId : "") + "]";
+    }
+
+    /**
+     * Who the request is, as far as it could be told: a verified token and its attributes, or
+     * why not (a refused token, or a principal that was not admitted). Kept for a later decision
+     * on the same request.
+     */
+    static final class Identification {
+        static final Identification NONE = new Identification(null, null, null);
+
+        final VerifiedToken token;
+        final PrincipalAttributes attributes;
+        /** Why the token was refused (token null) or the principal not admitted (token set); else null. */
+        final PortcullisException failure;
+
+        Identification(VerifiedToken token, PrincipalAttributes attributes, PortcullisException failure) {
+            this.token = token;
+            this.attributes = attributes;
+            this.failure = failure;
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.portcullis;
+
+import dev.portcullis.route.RouteMatch;
+import dev.portcullis.route.RouteTable;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an endpoint requires of a request, as an adapter found it: a match in the servlet route
+ * table, the JAX-RS security annotations of the matched method (and of the sub-resource locators
+ * on the way to it), or the revocation endpoint. {@link Portcullis#decide} enforces it.
+ *
+ * <pre>{@code
+ * Requirement.route(routes.match(method, segments), routes.unmatched());             // servlet
+ * Requirement.allOf(List.of(Requirement.roles(Set.of("admin"), "Docs#read"),
+ *         Requirement.permission("document", "read", "42", "Docs#read")));          // JAX-RS
+ * }</pre>
+ *
+ * <p>Precedence within {@link #allOf}: any deny-all denies everyone (before authentication, so
+ * 403 and never 401); when every part is permit-all no token is needed; otherwise the request
+ * needs an admitted principal and then passes each role and permission check in order.
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class Requirement {
+    /** What kind of requirement this is. */
+    enum Kind { PERMIT_ALL, DENY_ALL, AUTHENTICATED, CHECKS, ROUTE, REVOCATION }
+
+    private static final Requirement PERMIT_ALL = new Requirement(Kind.PERMIT_ALL, null, null, null, List.of());
+    private static final Requirement AUTHENTICATED = new Requirement(Kind.AUTHENTICATED, null, null, null, List.of());
+    private static final Requirement REVOCATION = new Requirement(Kind.REVOCATION, null, null, null, List.of());
+
+    private final Kind kind;
+    private final String where;
+    private final RouteMatch match;
+    private final RouteTable.Unmatched unmatched;
+    private final List<Check> checks;
+
+    private Requirement(Kind kind, String where, RouteMatch match, RouteTable.Unmatched unmatched, List<Check> checks) {
+        this.kind = kind;
+        this.where = where;
+        this.match = match;
+        this.unmatched = unmatched;
+        this.checks = checks;
+    }
+
+    /** Open to everyone: no token needed; a valid token of an active principal still gives a principal. */
+    public static Requirement permitAll() {
+        return PERMIT_ALL;
+    }
+
+    /** Closed to everyone ({@code where} names the endpoint in the log): 403 with or without a token. */
+    public static Requirement denyAll(String where) {
+        return new Requirement(Kind.DENY_ALL, Objects.requireNonNull(where, "where"), null, null, List.of());
+    }
+
+    /** Any principal the attribute store knows as active. */
+    public static Requirement authenticated() {
+        return AUTHENTICATED;
+    }
+
+    /** An active principal holding one of {@code anyOf} (roles from the attribute store, never from the token). */
+    public static Requirement roles(Collection<String> anyOf, String where) {
+        Set<String> roles = Set.copyOf(new LinkedHashSet<>(anyOf));
+        return checks(new Check(roles, null, null, null, null, Objects.requireNonNull(where, "where")));
+    }
+
+    /** An active principal the policy allows {@code action} on the resource ({@code id} may be null). */
+    public static Requirement permission(String resourceKind, String action, String id, String where) {
+        return checks(new Check(null, Objects.requireNonNull(resourceKind, "resourceKind"),
+                Objects.requireNonNull(action, "action"), id, null, Objects.requireNonNull(where, "where")));
+    }
+
+    /**
+     * A permission whose resource id the adapter could not determine ({@code why}): an active
+     * principal is refused 403 for it, and the refusal is recorded.
+     */
+    public static Requirement unresolvedPermission(String resourceKind, String action, String where, String why) {
+        return checks(new Check(null, Objects.requireNonNull(resourceKind, "resourceKind"),
+                Objects.requireNonNull(action, "action"), null, Objects.requireNonNull(why, "why"),
+                Objects.requireNonNull(where, "where")));
+    }
+
+    /**
+     * A match in the servlet route table: {@code MATCHED} asks the policy; {@code UNMATCHED} needs
+     * an active principal, or is refused under {@code unmatched: deny}; {@code METHOD_NOT_ROUTED}
+     * is refused; {@code UNSAFE_PATH} is a malformed request.
+     */
+    public static Requirement route(RouteMatch match, RouteTable.Unmatched unmatched) {
+        return new Requirement(Kind.ROUTE, null, Objects.requireNonNull(match, "match"),
+                Objects.requireNonNull(unmatched, "unmatched"), List.of());
+    }
+
+    /**
+     * The revocation endpoint ({@link RevocationEndpoint}): the engine reads the {@code subject}
+     * and {@code issuer} parameters of a {@code POST} and revokes, if the policy allows.
+     */
+    public static Requirement revocation() {
+        return REVOCATION;
+    }
+
+    /** All of {@code parts} (see the precedence rules above); route and revocation do not combine. */
+    public static Requirement allOf(List<Requirement> parts) {
+        boolean allPermit = true;
+        List<Check> checks = new ArrayList<>();
+        for (Requirement part : parts) {
+            switch (part.kind) {
+                case DENY_ALL:
+                    return part;
+                case ROUTE:
+                case REVOCATION:
+                    throw new IllegalArgumentException(part.kind + " cannot be combined");
+                case CHECKS:
+                    checks.addAll(part.checks);
+                    allPermit = false;
+                    break;
+                case AUTHENTICATED:
+                    allPermit = false;
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (allPermit) {
+            return PERMIT_ALL;
+        }
+        return checks.isEmpty() ? AUTHENTICATED : new Requirement(Kind.CHECKS, null, null, null, List.copyOf(checks));
+    }
+
+    private static Requirement checks(Check check) {
+        return new Requirement(Kind.CHECKS, null, null, null, List.of(check));
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    String where() {
+        return where;
+    }
+
+    RouteMatch match() {
+        return match;
+    }
+
+    RouteTable.Unmatched unmatched() {
+        return unmatched;
+    }
+
+    List<Check> checks() {
+        return checks;
+    }
+
+    @Override
+    public String toString() {
+        switch (kind) {
+            case ROUTE:
+                return "route " + match + " (unmatched: " + unmatched + ")";
+            case DENY_ALL:
+                return "deny-all " + where;
+            case CHECKS:
+                return "checks " + checks;
+            default:
+                return kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One role or permission check. */
+    static final class Check {
+        final Set<String> roles;
+        final String resourceKind;
+        final String action;
+        final String id;
+        final String unresolved;
+        final String where;
+
+        Check(Set<String> roles, String resourceKind, String action, String id, String unresolved, String where) {
+            this.roles = roles;
+            this.resourceKind = resourceKind;
+            this.action = action;
+            this.id = id;
+            this.unresolved = unresolved;
+            this.where = where;
+        }
+
+        @Override
+        public String toString() {
+            return where + (roles != null ? " roles=" + roles : " " + resourceKind + ":" + action + " id=" + id);
+        }
+    }
+}
