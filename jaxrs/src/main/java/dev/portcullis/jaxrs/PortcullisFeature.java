@@ -143,8 +143,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * issuer, audience or key settings is never trusted.
  *
  * <h2>Closing the engine it built</h2>
- * The engine of the third lookup belongs to this feature, which {@link #close() closes} it when the
- * application stops: its decision-log thread, attribute loader threads and connection pool, policy
+ * The engine of the third lookup is built once per application and settings, and shared by every
+ * instance of this feature there (a runtime may make several: RESTEasy makes one per extension
+ * interface, and each must authenticate and authorize with the same engine, caches and
+ * revocations). The feature instances own it together; the last to {@link #close() close} closes
+ * it when the application stops: its decision-log thread, attribute loader threads and connection pool, policy
  * watcher and key fetch threads would otherwise outlive every redeployment. JAX-RS defines no such
  * callback for providers, so each way the runtimes offer is used (closing twice is harmless):
  * <ul>
@@ -214,6 +217,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
     private Portcullis built;
     /** The application's class loader the built engine is registered under in {@link ApplicationEngines}. */
     private ClassLoader builtFor;
+    /** The settings the built engine was shared under in {@link ApplicationEngines}. */
+    private Object builtKey;
 
     /**
      * For runtime discovery: finds the engine per request (see the class documentation) and reads
@@ -264,14 +269,16 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
     public void close() {
         Portcullis engine;
         ClassLoader loader;
+        Object key;
         synchronized (this) {
             engine = built;
             loader = builtFor;
+            key = builtKey;
             built = null;
         }
         if (engine != null) {
-            LOG.info("Portcullis: closing the engine the JAX-RS feature built");
-            engine.close();
+            LOG.debug("Portcullis: the JAX-RS feature releases the engine it shares");
+            ApplicationEngines.release(loader, key); // the last instance of the application closes it
             ApplicationEngines.closed(loader, this);
         }
     }
@@ -381,9 +388,9 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
         if (deployment == null) {
             deployment = new Deployment(configuration);
             if (deployment.built != null) {
-                ClassLoader context = Thread.currentThread().getContextClassLoader();
                 built = deployment.built;
-                builtFor = context != null ? context : PortcullisFeature.class.getClassLoader();
+                builtFor = deployment.application;
+                builtKey = deployment.settingsKey;
                 ApplicationEngines.opened(builtFor, this);
             }
         }
@@ -395,14 +402,24 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
         final boolean disabled;
         final Unannotated mode;
         final Portcullis startupEngine;
-        /** The engine built here from settings, owned by the feature; null if none was built. */
+        /**
+         * The engine built from settings, shared with the other instances of this feature in the
+         * same application with the same settings (see {@link ApplicationEngines#share}); this
+         * instance releases it on close. Null if none was built.
+         */
         final Portcullis built;
+        final ClassLoader application;
+        final Map<String, String> settingsKey;
         final Authenticator authenticator;
         final AuthenticationFilter authenticationFilter;
         final Requirements requirements;
 
         Deployment(Configuration configuration) {
-            Settings settings = Settings.fromSystem(portcullisProperties(configuration), Map.of());
+            Map<String, String> properties = portcullisProperties(configuration);
+            Settings settings = Settings.fromSystem(properties, Map.of());
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            this.application = context != null ? context : PortcullisFeature.class.getClassLoader();
+            this.settingsKey = Map.copyOf(properties);
             try {
                 this.disabled = engine == null && !settings.getBoolean(AUTO_REGISTER, true);
                 if (disabled) {
@@ -425,7 +442,7 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
                         fallback = (Portcullis) configured;
                     } else if (settings.get(TokenSettings.ISSUER).isPresent()
                             || settings.get(TokenSettings.ISSUERS).isPresent()) {
-                        own = Portcullis.fromSettings(settings);
+                        own = ApplicationEngines.share(application, settingsKey, () -> Portcullis.fromSettings(settings));
                         fallback = own;
                     }
                 }
