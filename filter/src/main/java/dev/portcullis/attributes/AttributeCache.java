@@ -2,10 +2,12 @@ package dev.portcullis.attributes;
 
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.Extensions;
 import java.net.URI;
 import java.net.URL;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,8 +72,10 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>Settings read by {@link #fromSettings(Settings)}</caption>
  *   <tr><th>name</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@value #SOURCE}</td><td>none</td><td>{@code jdbc}, {@code file} or {@code none}
- *       (no attribute store: {@code fromSettings} returns empty)</td></tr>
+ *   <tr><td>{@value #SOURCE}</td><td>none</td><td>{@code jdbc}, {@code file}, {@code none}
+ *       (no attribute store: {@code fromSettings} returns empty), or the class name of an
+ *       {@link AttributeSource}: public, with a public constructor taking {@link Settings} or
+ *       none, loaded through the thread's context class loader</td></tr>
  *   <tr><td>{@value #TTL}</td><td>30s</td><td>freshness of a loaded entry (must be positive)</td></tr>
  *   <tr><td>{@value #MAX_ENTRIES}</td><td>10000</td><td>on-heap entries</td></tr>
  *   <tr><td>{@value #OFFHEAP_MB}</td><td>0</td><td>off-heap tier in MB, 0 for none</td></tr>
@@ -115,7 +119,11 @@ import org.slf4j.LoggerFactory;
  * {@link #close()}.
  */
 public final class AttributeCache implements AutoCloseable {
-    /** Which store to read: {@code jdbc}, {@code file} or {@code none}; default none. */
+    /**
+     * Which store to read: {@code jdbc}, {@code file}, {@code none}, or the class name of an
+     * {@link AttributeSource} (public, with a public constructor taking {@link Settings} or none);
+     * default none.
+     */
     public static final String SOURCE = "portcullis.attributes.source";
     /** Freshness of a loaded entry; default 30s. */
     public static final String TTL = "portcullis.attributes.cache.ttl";
@@ -214,15 +222,13 @@ public final class AttributeCache implements AutoCloseable {
     public static Optional<AttributeCache> fromSettings(Settings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
-        SourceKind kind = settings.getEnum(SOURCE, SourceKind.class, SourceKind.NONE);
-        if (kind == SourceKind.NONE) {
+        String kind = settings.get(SOURCE, "none").strip();
+        if (kind.toLowerCase(Locale.ROOT).equals("none")) {
             return Optional.empty();
         }
         // validate the cache settings before anything opens a pool
         Builder builder = builder().clock(clock).settings(settings);
-        AttributeSource source = kind == SourceKind.JDBC
-                ? JdbcAttributeSource.fromSettings(settings, clock)
-                : FileAttributeSource.fromSettings(settings, clock);
+        AttributeSource source = source(kind, settings, clock);
         try {
             return Optional.of(builder.source(source).build());
         } catch (RuntimeException e) {
@@ -231,7 +237,16 @@ public final class AttributeCache implements AutoCloseable {
         }
     }
 
-    private enum SourceKind { JDBC, FILE, NONE }
+    private static AttributeSource source(String kind, Settings settings, Clock clock) {
+        switch (kind.toLowerCase(Locale.ROOT)) {
+            case "jdbc":
+                return JdbcAttributeSource.fromSettings(settings, clock);
+            case "file":
+                return FileAttributeSource.fromSettings(settings, clock);
+            default:
+                return Extensions.instantiate(SOURCE, kind, AttributeSource.class, settings);
+        }
+    }
 
     /**
      * The principal's current attributes: from the cache if fresh, else loaded through the
