@@ -10,6 +10,7 @@ import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
 import dev.portcullis.hygiene.ClaimHygiene;
 import dev.portcullis.hygiene.HygieneResult;
+import dev.portcullis.internal.Extensions;
 import dev.portcullis.internal.LogText;
 import dev.portcullis.policy.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
@@ -148,29 +149,7 @@ public final class Portcullis implements AutoCloseable {
     }
 
     private static ResourceResolver resolver(String className, Settings settings) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        try {
-            Class<?> type = Class.forName(className, true, loader != null ? loader : Portcullis.class.getClassLoader());
-            if (!ResourceResolver.class.isAssignableFrom(type)) {
-                throw new ConfigurationException(RESOURCE_RESOLVER, className + " does not implement "
-                        + ResourceResolver.class.getName());
-            }
-            try {
-                return (ResourceResolver) type.getConstructor(Settings.class).newInstance(settings);
-            } catch (NoSuchMethodException e) {
-                return (ResourceResolver) type.getConstructor().newInstance();
-            }
-        } catch (ConfigurationException e) {
-            throw e;
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ConfigurationException) {
-                throw (ConfigurationException) cause;
-            }
-            throw new ConfigurationException(RESOURCE_RESOLVER, "cannot create " + className + ": " + cause, cause);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new ConfigurationException(RESOURCE_RESOLVER, "cannot create " + className + ": " + e, e);
-        }
+        return Extensions.instantiate(RESOURCE_RESOLVER, className, ResourceResolver.class, settings);
     }
 
     /**

@@ -3,7 +3,12 @@ package dev.portcullis.attributes;
 /**
  * Loads a principal's status, roles and attributes from a store. This is the extension point:
  * Portcullis ships {@link JdbcAttributeSource} and {@link FileAttributeSource}; applications may
- * implement their own (an LDAP directory, an HTTP service).
+ * implement their own (an LDAP directory, an HTTP service) and pass it to
+ * {@link AttributeCache.Builder#source}, or name it by class in {@value AttributeCache#SOURCE}:
+ * the class must then be public, with a public constructor taking
+ * {@link dev.portcullis.config.Settings} (to read its own settings) or none; it is loaded through
+ * the thread's context class loader, and startup fails naming the setting if it is missing, is not
+ * an {@code AttributeSource}, or its constructor throws.
  *
  * <p>Contract:
  * <ul>

@@ -31,7 +31,7 @@ import org.ehcache.impl.serialization.PlainJavaSerializer;
  * its class table in a clustered state repository, which a restarted server has lost (the
  * clients then fail for good, and could disagree on the table).
  *
- * <p>{@link AttributeCache} refers to this class only when a cluster URI is configured, so
+ * <p>{@link CacheTiers} refers to this class only when a cluster URI is configured, so
  * without one neither this class nor any clustered Ehcache class is ever loaded, and the
  * {@code ehcache-clustered} jar may be absent.
  *
@@ -98,7 +98,7 @@ final class ClusteredTier {
                         .withValueSerializer(new PlainJavaSerializer<>(loader))
                         .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
                         // only bounds the memory: whether a revocation still counts is decided
-                        // by AttributeCache with its clock
+                        // by the cache with its clock (Freshness, Revocations)
                         .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(revocationLifetime))
                         .withResilienceStrategy(new ThrowingResilience<>()))
                 .build(false);

@@ -1,28 +1,15 @@
 package dev.portcullis.attributes;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
-import dev.portcullis.token.TokenSettings;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads principals from a relational database with three queries: the principal row, its roles
@@ -114,28 +101,24 @@ public final class JdbcAttributeSource implements AttributeSource {
             + " FROM portcullis_principal_attribute WHERE issuer = :issuer AND subject = :subject"
             + " ORDER BY attr_name, ordinal";
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcAttributeSource.class);
+    /*
+     * The parts, each readable alone: JdbcDataSources (JNDI lookup, HikariCP pool, the bundled
+     * driver), PrincipalRows (the three queries and the row mapping), NamedQuery (:issuer and
+     * :subject parameters), SubjectOnlyQueries (the several-issuers check on the queries).
+     */
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
-    private final NamedQuery principalQuery;
-    private final NamedQuery rolesQuery;
-    private final NamedQuery attributesQuery;
-    private final int queryTimeoutSeconds;
-    private final Clock clock;
+    private final PrincipalRows rows;
     private final String description;
 
-    private JdbcAttributeSource(Builder b, DataSource dataSource, HikariDataSource ownedPool,
-                                String description) {
-        this.dataSource = dataSource;
-        this.ownedPool = ownedPool;
-        this.principalQuery = b.principalQuery;
-        this.rolesQuery = b.rolesQuery;
-        this.attributesQuery = b.attributesQuery;
+    private JdbcAttributeSource(Builder b, JdbcDataSources.Opened opened) {
+        this.dataSource = opened.dataSource();
+        this.ownedPool = opened.ownedPool();
+        this.description = opened.description();
         long millis = b.queryTimeout.toMillis();
-        this.queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000);
-        this.clock = b.clock;
-        this.description = description;
+        int queryTimeoutSeconds = (int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000);
+        this.rows = new PrincipalRows(b.principalQuery, b.rolesQuery, b.attributesQuery, queryTimeoutSeconds, b.clock);
     }
 
     public static Builder builder() {
@@ -164,12 +147,8 @@ public final class JdbcAttributeSource implements AttributeSource {
         apply(ROLES_QUERY, () -> b.rolesQuery(s.get(ROLES_QUERY, DEFAULT_ROLES_QUERY)));
         apply(ATTRIBUTES_QUERY, () -> b.attributesQuery(s.get(ATTRIBUTES_QUERY, DEFAULT_ATTRIBUTES_QUERY)));
         apply(QUERY_TIMEOUT, () -> b.queryTimeout(s.getDuration(QUERY_TIMEOUT, b.queryTimeout)));
-        int issuers = (s.get(TokenSettings.ISSUER).isPresent() ? 1 : 0) + s.getList(TokenSettings.ISSUERS).size();
-        if (issuers > 1 && !s.getBoolean(ALLOW_INSECURE_SUBJECT_ONLY_QUERIES, false)) {
-            requireIssuer(PRINCIPAL_QUERY, b.principalQuery);
-            requireIssuer(ROLES_QUERY, b.rolesQuery);
-            requireIssuer(ATTRIBUTES_QUERY, b.attributesQuery);
-        }
+        SubjectOnlyQueries.check(s, PRINCIPAL_QUERY, b.principalQuery, ROLES_QUERY, b.rolesQuery,
+                ATTRIBUTES_QUERY, b.attributesQuery);
         if (jndi.isPresent()) {
             apply(JNDI, () -> b.jndiName(jndi.get()));
         } else {
@@ -179,15 +158,6 @@ public final class JdbcAttributeSource implements AttributeSource {
             apply(POOL_SIZE, () -> b.poolSize(s.getInt(POOL_SIZE, b.poolSize)));
         }
         return b.build();
-    }
-
-    private static void requireIssuer(String setting, NamedQuery query) {
-        if (!query.parameters.contains("issuer")) {
-            throw new ConfigurationException(setting, "does not use :issuer, but several issuers are configured ("
-                    + TokenSettings.ISSUER + ", " + TokenSettings.ISSUERS + "): the same subject at two issuers"
-                    + " would be one principal; match the issuer, or set " + ALLOW_INSECURE_SUBJECT_ONLY_QUERIES
-                    + "=true if subjects are unique across issuers");
-        }
     }
 
     private static void apply(String setting, Runnable r) {
@@ -205,7 +175,7 @@ public final class JdbcAttributeSource implements AttributeSource {
         PrincipalKey key = PrincipalKey.of(issuer, subject);
         try (Connection c = dataSource.getConnection()) {
             try {
-                return load(c, key);
+                return rows.read(c, key);
             } finally {
                 if (!c.getAutoCommit()) {
                     c.rollback(); // read only: end the transaction the queries opened
@@ -214,113 +184,6 @@ public final class JdbcAttributeSource implements AttributeSource {
         } catch (SQLException e) {
             throw new AttributeSourceException("reading principal from " + description + " failed: "
                     + e.getMessage(), e);
-        }
-    }
-
-    private PrincipalAttributes load(Connection c, PrincipalKey key) throws SQLException,
-            AttributeSourceException {
-        PrincipalAttributes.Builder b = PrincipalAttributes.builder(key);
-        try (PreparedStatement ps = principalQuery.prepare(c, key, queryTimeoutSeconds);
-             ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return PrincipalAttributes.unknown(key.issuer(), key.subject(), clock.instant());
-            }
-            b.status(status(rs.getString(1), key));
-            if (rs.getMetaData().getColumnCount() >= 2) {
-                Object version = rs.getObject(2);
-                b.version(version == null ? null : version.toString());
-            }
-            if (rs.next()) {
-                throw new AttributeSourceException("the principal query returned more than one row for "
-                        + key);
-            }
-        }
-        try (PreparedStatement ps = rolesQuery.prepare(c, key, queryTimeoutSeconds);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String role = rs.getString(1);
-                if (role != null && !role.isBlank()) {
-                    b.role(role);
-                }
-            }
-        }
-        Map<String, List<Object>> values = new LinkedHashMap<>();
-        Map<String, Boolean> lists = new LinkedHashMap<>();
-        try (PreparedStatement ps = attributesQuery.prepare(c, key, queryTimeoutSeconds);
-             ResultSet rs = ps.executeQuery()) {
-            boolean typed = rs.getMetaData().getColumnCount() >= 3;
-            while (rs.next()) {
-                String name = rs.getString(1);
-                String value = rs.getString(2);
-                String type = typed ? rs.getString(3) : null;
-                if (name == null || name.isEmpty() || value == null) {
-                    throw new AttributeSourceException("an attribute row of " + key
-                            + " has no name or no value");
-                }
-                String t = type == null ? "string" : type.trim().toLowerCase(Locale.ROOT);
-                boolean list = t.endsWith("[]");
-                if (list) {
-                    t = t.substring(0, t.length() - 2);
-                }
-                values.computeIfAbsent(name, n -> new ArrayList<>()).add(parse(name, value, t, key));
-                lists.merge(name, list, Boolean::logicalOr);
-            }
-        }
-        for (Map.Entry<String, List<Object>> e : values.entrySet()) {
-            List<Object> v = e.getValue();
-            boolean list = v.size() > 1 || lists.get(e.getKey());
-            b.attribute(e.getKey(), list ? v : v.get(0));
-        }
-        return b.loadedAt(clock.instant()).build();
-    }
-
-    private static PrincipalStatus status(String value, PrincipalKey key) {
-        String s = value == null ? "" : value.trim().toUpperCase(Locale.ROOT);
-        if (s.equals("ACTIVE")) {
-            return PrincipalStatus.ACTIVE;
-        }
-        if (!s.equals("DISABLED")) {
-            LOG.warn("Principal {} has unrecognised status '{}'; treating it as DISABLED", key, value);
-        }
-        return PrincipalStatus.DISABLED;
-    }
-
-    private static Object parse(String name, String value, String type, PrincipalKey key)
-            throws AttributeSourceException {
-        try {
-            switch (type) {
-                case "string":
-                case "":
-                    return value;
-                case "integer":
-                case "int":
-                case "long":
-                    return Long.parseLong(value.trim());
-                case "number":
-                case "double":
-                case "decimal":
-                    double d = Double.parseDouble(value.trim());
-                    if (Double.isNaN(d) || Double.isInfinite(d)) {
-                        throw new NumberFormatException("not finite");
-                    }
-                    return d;
-                case "boolean":
-                case "bool":
-                    String b = value.trim().toLowerCase(Locale.ROOT);
-                    if (b.equals("true")) {
-                        return Boolean.TRUE;
-                    }
-                    if (b.equals("false")) {
-                        return Boolean.FALSE;
-                    }
-                    throw new NumberFormatException("not true or false");
-                default:
-                    throw new AttributeSourceException("attribute '" + name + "' of " + key
-                            + " has unknown type '" + type + "'");
-            }
-        } catch (NumberFormatException e) {
-            throw new AttributeSourceException("attribute '" + name + "' of " + key
-                    + " is not a valid " + type, e);
         }
     }
 
@@ -335,84 +198,6 @@ public final class JdbcAttributeSource implements AttributeSource {
     @Override
     public String toString() {
         return "JdbcAttributeSource[" + description + "]";
-    }
-
-    /** A query with {@code :issuer}/{@code :subject} parameters turned into JDBC placeholders. */
-    static final class NamedQuery {
-        final String sql;
-        final List<String> parameters;
-
-        private NamedQuery(String sql, List<String> parameters) {
-            this.sql = sql;
-            this.parameters = List.copyOf(parameters);
-        }
-
-        static NamedQuery parse(String setting, String query) {
-            Objects.requireNonNull(query, setting);
-            if (query.isBlank()) {
-                throw new IllegalArgumentException(setting + " must not be blank");
-            }
-            StringBuilder out = new StringBuilder();
-            List<String> params = new ArrayList<>();
-            int n = query.length();
-            int i = 0;
-            while (i < n) {
-                char ch = query.charAt(i);
-                if (ch == '\'' || ch == '"') {
-                    int end = query.indexOf(ch, i + 1);
-                    while (end >= 0 && end + 1 < n && query.charAt(end + 1) == ch) {
-                        end = query.indexOf(ch, end + 2);
-                    }
-                    if (end < 0) {
-                        throw new IllegalArgumentException(setting + " has an unterminated quote");
-                    }
-                    out.append(query, i, end + 1);
-                    i = end + 1;
-                } else if (ch == '-' && i + 1 < n && query.charAt(i + 1) == '-') {
-                    int end = query.indexOf('\n', i);
-                    end = end < 0 ? n : end;
-                    out.append(query, i, end);
-                    i = end;
-                } else if (ch == '?') {
-                    throw new IllegalArgumentException(setting
-                            + " must name its parameters :issuer and :subject instead of using ?");
-                } else if (ch == ':' && (i == 0 || query.charAt(i - 1) != ':')
-                        && i + 1 < n && query.charAt(i + 1) != ':') {
-                    int end = i + 1;
-                    while (end < n && (Character.isLetterOrDigit(query.charAt(end)) || query.charAt(end) == '_')) {
-                        end++;
-                    }
-                    String name = query.substring(i + 1, end).toLowerCase(Locale.ROOT);
-                    if (!name.equals("issuer") && !name.equals("subject")) {
-                        throw new IllegalArgumentException(setting + " has unknown parameter ':" + name
-                                + "' (only :issuer and :subject)");
-                    }
-                    params.add(name);
-                    out.append('?');
-                    i = end;
-                } else {
-                    out.append(ch);
-                    i++;
-                }
-            }
-            return new NamedQuery(out.toString(), params);
-        }
-
-        PreparedStatement prepare(Connection c, PrincipalKey key, int timeoutSeconds) throws SQLException {
-            PreparedStatement ps = c.prepareStatement(sql);
-            try {
-                if (timeoutSeconds > 0) {
-                    ps.setQueryTimeout(timeoutSeconds);
-                }
-                for (int i = 0; i < parameters.size(); i++) {
-                    ps.setString(i + 1, parameters.get(i).equals("issuer") ? key.issuer() : key.subject());
-                }
-                return ps;
-            } catch (SQLException | RuntimeException e) {
-                ps.close();
-                throw e;
-            }
-        }
     }
 
     /**
@@ -531,72 +316,13 @@ public final class JdbcAttributeSource implements AttributeSource {
                 throw new IllegalStateException("set exactly one of a DataSource, " + JNDI + " and " + URL);
             }
             if (dataSource != null) {
-                return new JdbcAttributeSource(this, dataSource, null, "a DataSource");
+                return new JdbcAttributeSource(this, new JdbcDataSources.Opened(dataSource, null, "a DataSource"));
             }
             if (jndiName != null) {
-                Object found;
-                try {
-                    found = new InitialContext().lookup(jndiName);
-                } catch (NamingException e) {
-                    throw new ConfigurationException(JNDI, "JNDI lookup of '" + jndiName + "' failed: "
-                            + e.getMessage(), e);
-                }
-                if (!(found instanceof DataSource)) {
-                    throw new ConfigurationException(JNDI, "'" + jndiName + "' is not a DataSource but "
-                            + (found == null ? "null" : found.getClass().getName()));
-                }
-                return new JdbcAttributeSource(this, (DataSource) found, null, "JNDI " + jndiName);
+                return new JdbcAttributeSource(this, JdbcDataSources.lookup(jndiName));
             }
-            HikariConfig config = new HikariConfig();
-            config.setPoolName("portcullis-attributes");
-            config.setJdbcUrl(jdbcUrl);
-            String driver = bundledDriverFor(jdbcUrl);
-            if (driver != null) {
-                config.setDriverClassName(driver);
-            }
-            config.setUsername(username);
-            config.setPassword(password);
-            config.setMaximumPoolSize(poolSize);
-            config.setMinimumIdle(Math.min(1, poolSize));
-            config.setReadOnly(true);
-            config.setConnectionTimeout(Math.max(250, queryTimeout.toMillis()));
-            config.setInitializationFailTimeout(-1); // a database down at startup must not stop deployment
-            HikariDataSource pool;
-            try {
-                pool = new HikariDataSource(config);
-            } catch (RuntimeException e) {
-                throw new ConfigurationException(URL, "cannot create a connection pool for '" + jdbcUrl
-                        + "': " + e.getMessage(), e);
-            }
-            return new JdbcAttributeSource(this, pool, pool, "pool " + jdbcUrl);
-        }
-
-        /**
-         * The class of a JDBC driver that the application's class loader bundles (for example in
-         * {@code WEB-INF/lib}) and that accepts the URL. {@code DriverManager} only knows drivers
-         * registered through the class loader that first used it, which in a servlet container is
-         * often the container's: Tomcat then answers "No suitable driver" for a driver in the WAR.
-         * Naming the class lets the pool load it from the application's class loader.
-         */
-        private static String bundledDriverFor(String url) {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            if (loader == null) {
-                loader = JdbcAttributeSource.class.getClassLoader();
-            }
-            try {
-                for (java.sql.Driver d : java.util.ServiceLoader.load(java.sql.Driver.class, loader)) {
-                    try {
-                        if (d.acceptsURL(url)) {
-                            return d.getClass().getName();
-                        }
-                    } catch (java.sql.SQLException e) {
-                        // this driver cannot judge the URL: try the next
-                    }
-                }
-            } catch (java.util.ServiceConfigurationError e) {
-                return null; // a broken driver jar: let the pool use DriverManager as usual
-            }
-            return null;
+            return new JdbcAttributeSource(this, JdbcDataSources.pool(jdbcUrl, username, password, poolSize,
+                    queryTimeout));
         }
     }
 }

@@ -321,7 +321,8 @@ class AttributeCacheTest {
 
     @Test
     void getWhenLoadSlowerThanTimeoutThenUnavailableAndLateAnswerDiscarded() throws Exception {
-        cache = builder().loadTimeout(Duration.ofMillis(100)).build();
+        // long enough for the ungated load at the end to answer on a loaded machine
+        cache = builder().loadTimeout(Duration.ofMillis(500)).build();
         CountDownLatch gate = new CountDownLatch(1);
         source.gate.set(gate);
         assertThatThrownBy(() -> cache.get(ISSUER, "alice"))
@@ -336,7 +337,8 @@ class AttributeCacheTest {
 
     @Test
     void getWhenReloadTimesOutWithinStaleWindowThenServesStale() throws Exception {
-        cache = builder().loadTimeout(Duration.ofMillis(100)).build();
+        // long enough for the first, ungated load to start its threads on a loaded machine
+        cache = builder().loadTimeout(Duration.ofMillis(500)).build();
         PrincipalAttributes loaded = cache.get(ISSUER, "alice");
         clock.advance(TTL);
         source.gate.set(new CountDownLatch(1));

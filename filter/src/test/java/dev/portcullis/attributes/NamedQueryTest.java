@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class NamedQueryTest {
     @Test
     void parseWhenNamedParametersThenPlaceholdersInOrder() {
-        JdbcAttributeSource.NamedQuery q = JdbcAttributeSource.NamedQuery.parse("q",
+        NamedQuery q = NamedQuery.parse("q",
                 "SELECT status::text FROM t WHERE subject = :subject AND (issuer = :issuer OR issuer = ':issuer')"
                         + " -- :nothing ? here\n AND s = :subject");
         assertThat(q.sql).isEqualTo("SELECT status::text FROM t WHERE subject = ? AND (issuer = ? OR issuer = ':issuer')"
@@ -18,11 +18,11 @@ class NamedQueryTest {
 
     @Test
     void parseWhenPositionalOrUnknownParameterThenRejected() {
-        assertThatThrownBy(() -> JdbcAttributeSource.NamedQuery.parse("q", "SELECT 1 WHERE a = ?"))
+        assertThatThrownBy(() -> NamedQuery.parse("q", "SELECT 1 WHERE a = ?"))
                 .hasMessageContaining(":issuer");
-        assertThatThrownBy(() -> JdbcAttributeSource.NamedQuery.parse("q", "SELECT 1 WHERE a = :who"))
+        assertThatThrownBy(() -> NamedQuery.parse("q", "SELECT 1 WHERE a = :who"))
                 .hasMessageContaining(":who");
-        assertThatThrownBy(() -> JdbcAttributeSource.NamedQuery.parse("q", "SELECT 'open"))
+        assertThatThrownBy(() -> NamedQuery.parse("q", "SELECT 'open"))
                 .hasMessageContaining("quote");
     }
 }
