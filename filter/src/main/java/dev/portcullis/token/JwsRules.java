@@ -27,6 +27,8 @@ final class JwsRules {
      * the key-carrying or key-locating {@code jku}, {@code x5u}, {@code jwk}, {@code x5c}, nesting
      * ({@code cty}), and JWE parameters.
      */
+    /** Headers jose4j's key selection reads as strings (RFC 7515 §4.1.7, §4.1.8). */
+    static final Set<String> KEY_SELECTION_HEADERS = Set.of("x5t", "x5t#S256");
     static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c",
             "cty", "enc", "zip", "p2c", "p2s", "epk");
 
@@ -72,6 +74,13 @@ final class JwsRules {
         Object kid = header.getObjectHeaderValue("kid");
         if (kid != null && !(kid instanceof String)) {
             throw new PortcullisException(Reason.MALFORMED_TOKEN, "kid header is not a string");
+        }
+        // key selection reads these as strings: another JSON type is a malformed header, not a crash
+        for (String name : KEY_SELECTION_HEADERS) {
+            Object value = header.getObjectHeaderValue(name);
+            if (value != null && !(value instanceof String)) {
+                throw new PortcullisException(Reason.MALFORMED_TOKEN, name + " header is not a string");
+            }
         }
         return new Header((String) alg, (String) kid);
     }

@@ -105,8 +105,8 @@ class FilterFuzzTest {
                     }
                     String h = new String(Base64.getUrlDecoder().decode(s[0]), StandardCharsets.UTF_8);
                     int comma = h.indexOf(',');
-                    if (comma < 0) {
-                        return t;
+                    if (comma < 1) {
+                        return t; // no member to move (or an earlier mutation left a comma first)
                     }
                     String reordered = "{" + h.substring(comma + 1, h.length() - 1) + "," + h.substring(1, comma) + "}";
                     return Base64.getUrlEncoder().withoutPadding().encodeToString(

@@ -143,6 +143,22 @@ class KeyInjectionAttackTest {
                 .isEqualTo(200);
     }
 
+    @ParameterizedTest(name = "{0} = {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "x5t | 1", "x5t | true", "x5t | [\"a\"]", "x5t | {\"a\":1}", "x5t#S256 | 1", "x5t#S256 | null",
+    })
+    void requestWhenThumbprintHeaderNotAStringThenMalformedNeverACrash(String name, String json) {
+        // found by TokenRobustnessTest: key selection cast a numeric x5t and the cast failed
+        String header = "{\"alg\":\"RS256\",\"kid\":\"" + TestKeys.RSA_KID + "\",\"" + name + "\":" + json + "}";
+        String t = Tokens.signedWith(TestKeys.rsa()).rawHeader(header).sign();
+        if (json.equals("null")) {
+            // a JSON null is an absent member: the genuine token passes (positive control)
+            assertThat(getWithAuthorization(app, "/x", "Bearer " + t).statusCode()).isEqualTo(200);
+        } else {
+            refused(t, Reason.MALFORMED_TOKEN);
+        }
+    }
+
     // ------------------------------------------------------------------ kid
 
     static List<Case> kids() {

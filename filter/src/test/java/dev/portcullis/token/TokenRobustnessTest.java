@@ -7,6 +7,7 @@ import dev.portcullis.testing.Tokens;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -63,6 +64,15 @@ class TokenRobustnessTest {
     void authenticateWhenAnyBase64UrlSegmentsThenRefusalNeverCrash(
             @ForAll("segments") String a, @ForAll("segments") String b, @ForAll("segments") String c) {
         authenticate("Bearer " + a + "." + b + "." + c);
+    }
+
+    @Example
+    void authenticateWhenThumbprintHeaderIsANumberThenRefusedByTheRulesNotByACrash() {
+        // found by the property below (seed 242248978273668128): key selection cast x5t to a String
+        authenticate("Bearer " + Tokens.signedWith(TestKeys.rsa()).rawHeader("{\"alg\":\"RS256\",\"x5t\":1}")
+                .rawPayload("{\"iss\":\"" + Tokens.ISSUER + "\"}").sign());
+        authenticate("Bearer " + Tokens.signedWith(TestKeys.rsa()).rawHeader("{\"alg\":\"RS256\",\"x5t#S256\":[1]}")
+                .rawPayload("{\"iss\":\"" + Tokens.ISSUER + "\"}").sign());
     }
 
     @Property(tries = 300)
