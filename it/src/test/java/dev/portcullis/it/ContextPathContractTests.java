@@ -101,6 +101,11 @@ abstract class ContextPathContractTests {
     /** Deploys the WAR under {@value #CONTEXT} on this class's server at {@code 127.0.0.1:port}. */
     abstract WebServer deploy(String name, Path war, int port, DemoWarSettings settings);
 
+    /** The WAR under test: the Jakarta demo WAR; the javax servers' classes give the javax one. */
+    Path war() {
+        return ItPaths.demoWar();
+    }
+
     @BeforeAll
     void startServer() {
         port = FreePorts.next();
@@ -108,7 +113,7 @@ abstract class ContextPathContractTests {
         DemoWarSettings settings = DemoWarSettings.forPort(port)
                 .set("portcullis.jwks-uri", "http://127.0.0.1:" + port + CONTEXT + "/dev/jwks.json")
                 .attributesJdbcUrl(database.url());
-        server = deploy(serverName(), ItPaths.demoWar(), port, settings);
+        server = deploy(serverName(), war(), port, settings);
         http = new Http(server.baseUri());
     }
 

@@ -45,6 +45,11 @@ abstract class DemoWarContractTests {
     /** Deploys the WAR on this class's server at {@code 127.0.0.1:port} with these settings. */
     abstract WebServer deploy(String name, Path war, int port, DemoWarSettings settings);
 
+    /** The WAR under test: the Jakarta demo WAR; the javax servers' classes give the javax one. */
+    Path war() {
+        return ItPaths.demoWar();
+    }
+
     @BeforeAll
     void startServers() {
         idp = MockOAuth2.start("mock");
@@ -56,7 +61,7 @@ abstract class DemoWarContractTests {
                     .set("portcullis.attributes.cache.ttl", CACHE_TTL.toSeconds() + "s")
                     .extraIssuer("mock", idp.issuer(), AUDIENCE, idp.discoveryUri().toString());
             writeEnvironment(settings);
-            server = deploy(serverName(), ItPaths.demoWar(), port, settings);
+            server = deploy(serverName(), war(), port, settings);
             http = new Http(server.baseUri());
         } catch (RuntimeException e) {
             idp.close();

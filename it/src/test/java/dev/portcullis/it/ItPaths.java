@@ -31,6 +31,33 @@ public final class ItPaths {
                 "the demo WAR (mvn install -DskipTests at the root, then mvn -pl it verify)");
     }
 
+    /** The javax demo WAR ({@code javax/demo-war}: the demo transformed to Servlet 4 and Jersey 2). */
+    public static Path demoWarJavax() {
+        return existing(System.getProperty("it.war.javax", target().resolve("wars/portcullis-demo-war-javax.war").toString()),
+                "the javax demo WAR (javax/demo-war)");
+    }
+
+    /** The javax registration WARs' directory ({@code it/target/wars-javax}). */
+    public static Path registrationWarsJavax() {
+        return existing(System.getProperty("it.registration.wars.javax", target().resolve("wars-javax").toString()),
+                "the javax registration WARs");
+    }
+
+    /** jetty-home 10.0 (javax.servlet, Servlet 4). */
+    public static Path jetty10Home() {
+        return existing(System.getProperty("it.jetty10.home"), "jetty-home 10 (unpacked in pre-integration-test)");
+    }
+
+    /** jetty-home 9.4 (javax.servlet, Servlet 3.1 and the javax APIs Portcullis uses). */
+    public static Path jetty94Home() {
+        return existing(System.getProperty("it.jetty94.home"), "jetty-home 9.4 (unpacked in pre-integration-test)");
+    }
+
+    /** The Tomcat 9.0 distribution (javax.servlet, Servlet 4). */
+    public static Path tomcat9Home() {
+        return existing(System.getProperty("it.tomcat9.home"), "the Tomcat 9 distribution (unpacked in pre-integration-test)");
+    }
+
     public static Path jettyHome() {
         return existing(System.getProperty("it.jetty.home"), "jetty-home (unpacked in pre-integration-test)");
     }

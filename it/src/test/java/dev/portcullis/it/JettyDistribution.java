@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A standalone Jetty 12.0 distribution ({@code jetty-home}) running a WAR as its own process: a
- * fresh {@code jetty.base} under {@code it/target} with the {@code http} and {@code ee10-deploy}
- * modules, the WAR as {@code webapps/ROOT.war}, bound to 127.0.0.1.
+ * A standalone Jetty distribution ({@code jetty-home}) running a WAR as its own process: a fresh
+ * {@code jetty.base} under {@code it/target} with the {@code http} and deploy modules, the WAR as
+ * {@code webapps/ROOT.war}, bound to 127.0.0.1. {@link Line} picks the release line: Jetty 12.0
+ * (Jakarta, {@code ee10-deploy}; the default) or the javax lines 10.0 and 9.4 ({@code deploy},
+ * modules added with {@code --add-module} and {@code --add-to-start}).
  *
  * <pre>{@code
  * try (JettyDistribution jetty = JettyDistribution.start("jetty", ItPaths.demoWar(), port, env)) {
@@ -24,7 +26,31 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread safety: {@link #close()} may be called from any thread.
  */
 public final class JettyDistribution implements WebServer {
-    private static final String MODULES = "http,ee10-deploy";
+    /** A release line of {@code jetty-home}: where it is unpacked and how a base gets its modules. */
+    public enum Line {
+        /** Jetty 12.0, Jakarta EE 10 ({@code ee10-*} modules). */
+        JETTY_12("http,ee10-deploy", "--add-modules="),
+        /** Jetty 10.0, javax.servlet (Servlet 4); {@code annotations} and {@code jsp} without prefix. */
+        JETTY_10("http,deploy", "--add-module="),
+        /** Jetty 9.4, javax.servlet (Servlet 3.1 API jar); modules go into {@code start.ini}. */
+        JETTY_9_4("http,deploy", "--add-to-start=");
+
+        private final String modules;
+        private final String addOption;
+
+        Line(String modules, String addOption) {
+            this.modules = modules;
+            this.addOption = addOption;
+        }
+
+        Path home() {
+            return switch (this) {
+                case JETTY_12 -> ItPaths.jettyHome();
+                case JETTY_10 -> ItPaths.jetty10Home();
+                case JETTY_9_4 -> ItPaths.jetty94Home();
+            };
+        }
+    }
 
     private final String name;
     private final int port;
@@ -68,10 +94,20 @@ public final class JettyDistribution implements WebServer {
      */
     public static JettyDistribution startAt(String name, Path war, String contextPath, String readyPath, int port,
                                             Map<String, String> environment, List<String> extraModules) {
+        return startAt(Line.JETTY_12, name, war, contextPath, readyPath, port, environment, extraModules);
+    }
+
+    /**
+     * As {@link #startAt(String, Path, String, String, int, Map, List)} on the given release line
+     * ({@code extraModules} named as that line names them, e.g. {@code annotations} on 10.0 and 9.4).
+     */
+    public static JettyDistribution startAt(Line line, String name, Path war, String contextPath, String readyPath,
+                                            int port, Map<String, String> environment, List<String> extraModules) {
         String warName = contextPath.equals("/") ? "ROOT.war" : contextPath.substring(1) + ".war";
-        Path home = ItPaths.jettyHome();
+        Path home = line.home();
         Path base = ItPaths.freshDirectory(name + "-base");
-        createBase(name, home, base, extraModules.isEmpty() ? MODULES : MODULES + "," + String.join(",", extraModules));
+        createBase(name, home, base, line.addOption,
+                extraModules.isEmpty() ? line.modules : line.modules + "," + String.join(",", extraModules));
         try {
             Files.copy(war, base.resolve("webapps").resolve(warName));
         } catch (IOException e) {
@@ -97,22 +133,22 @@ public final class JettyDistribution implements WebServer {
         return jetty;
     }
 
-    private static void createBase(String name, Path home, Path base, String modules) {
+    private static void createBase(String name, Path home, Path base, String addOption, String modules) {
         try {
             Files.createDirectories(base.resolve("work"));
             Path log = ItPaths.logs().resolve(name + "-add-modules.log");
             Process p = new ProcessBuilder(ServerProcess.java(), "-jar", home.resolve("start.jar").toString(),
-                    "--add-modules=" + modules)
+                    addOption + modules)
                     .directory(base.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("jetty --add-modules timed out: " + log);
+                throw new IllegalStateException("jetty " + addOption + " timed out: " + log);
             }
             if (p.exitValue() != 0 || !Files.isDirectory(base.resolve("webapps"))) {
-                throw new IllegalStateException("jetty --add-modules=" + modules + " failed (exit " + p.exitValue()
+                throw new IllegalStateException("jetty " + addOption + modules + " failed (exit " + p.exitValue()
                         + "):\n" + ServerProcess.tail(log, 30));
             }
         } catch (IOException e) {

@@ -90,9 +90,18 @@ abstract class RegistrationTests {
         }
     }
 
+    /** Where this class's registration WARs are: the Jakarta ones; the javax servers' classes give the javax ones. */
+    Path warsDirectory() {
+        return Path.of(System.getProperty("it.registration.wars", ItPaths.target().resolve("wars").toString()));
+    }
+
+    /** The Jakarta registration WAR of this variant. */
     static Path war(String variant) {
-        Path dir = Path.of(System.getProperty("it.registration.wars",
-                ItPaths.target().resolve("wars").toString()));
+        return war(Path.of(System.getProperty("it.registration.wars", ItPaths.target().resolve("wars").toString())),
+                variant);
+    }
+
+    static Path war(Path dir, String variant) {
         Path war = dir.resolve("registration-" + variant + ".war");
         assertThat(war).as("the registration WARs (mvn install -DskipTests at the root, then mvn -pl it verify)")
                 .exists();
@@ -100,7 +109,7 @@ abstract class RegistrationTests {
     }
 
     private WebServer start(String variant) {
-        return deploy(serverName() + "-registration-" + variant, war(variant), FreePorts.next(),
+        return deploy(serverName() + "-registration-" + variant, war(warsDirectory(), variant), FreePorts.next(),
                 Map.of("PORTCULLIS_JWKS_FILE", jwksFile.toString()));
     }
 

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A standalone Tomcat 10.1 distribution running a WAR as its own process
+ * A standalone Tomcat distribution (10.1 by default; 9.0, the javax one, through the overload
+ * taking the home directory) running a WAR as its own process
  * ({@code bin/catalina.sh run}): a fresh {@code CATALINA_BASE} under {@code it/target} whose
  * {@code server.xml} has the HTTP connector on 127.0.0.1 and the given port, no shutdown port, and
  * the WAR as {@code webapps/ROOT.war}.
@@ -57,8 +58,17 @@ public final class TomcatDistribution implements WebServer {
      */
     public static TomcatDistribution startAt(String name, Path war, String contextPath, String readyPath, int port,
                                              Map<String, String> environment) {
+        return startAt(ItPaths.tomcatHome(), name, war, contextPath, readyPath, port, environment);
+    }
+
+    /**
+     * As {@link #startAt(String, Path, String, String, int, Map)} with the distribution unpacked at
+     * {@code home}, e.g. {@link ItPaths#tomcat9Home()} (whose stock {@code server.xml} has the same
+     * shutdown port and connector lines).
+     */
+    public static TomcatDistribution startAt(Path home, String name, Path war, String contextPath, String readyPath,
+                                             int port, Map<String, String> environment) {
         String warName = contextPath.equals("/") ? "ROOT.war" : contextPath.substring(1) + ".war";
-        Path home = ItPaths.tomcatHome();
         Path base = ItPaths.freshDirectory(name + "-base");
         try {
             copyTree(home.resolve("conf"), base.resolve("conf"));
