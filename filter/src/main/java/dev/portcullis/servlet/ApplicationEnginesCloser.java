@@ -19,6 +19,15 @@ import org.slf4j.LoggerFactory;
 final class ApplicationEnginesCloser implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(ApplicationEnginesCloser.class);
 
+    /**
+     * Nothing to do at start. Declared although Servlet 4 has a default: the javax edition also
+     * runs on Servlet 3.1 containers (Jetty 9.4), whose interface has none.
+     */
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        // engines register themselves when a JAX-RS feature builds one
+    }
+
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ClassLoader loader = event.getServletContext().getClassLoader();

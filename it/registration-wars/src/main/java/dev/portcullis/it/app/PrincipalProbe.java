@@ -2,6 +2,7 @@ package dev.portcullis.it.app;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -18,6 +19,17 @@ import java.security.Principal;
 public class PrincipalProbe implements Filter {
     public static final String PRINCIPAL_ATTRIBUTE = "probe.principal";
     public static final String PASSES_ATTRIBUTE = "probe.passes";
+
+    /** Declared for Servlet 3.1 containers (Jetty 9.4), whose interface has no default. */
+    @Override
+    public void init(FilterConfig config) {
+        // nothing to read
+    }
+
+    @Override
+    public void destroy() {
+        // nothing to release
+    }
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)

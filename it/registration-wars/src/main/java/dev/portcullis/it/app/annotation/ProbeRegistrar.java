@@ -21,4 +21,10 @@ public class ProbeRegistrar implements ServletContextListener {
         event.getServletContext().addFilter("principal-probe", PrincipalProbe.class)
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
+
+    /** Declared for Servlet 3.1 containers (Jetty 9.4), whose interface has no default. */
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        // nothing registered needs closing
+    }
 }
