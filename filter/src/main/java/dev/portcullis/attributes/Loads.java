@@ -94,7 +94,10 @@ final class Loads {
         try {
             Future<?> timeout = timeouts.schedule(() -> mine.future.completeExceptionally(new TimeoutException()),
                     flightTimeoutNanos, TimeUnit.NANOSECONDS);
-            mine.future.whenComplete((result, error) -> {
+            // Callers wait on this stage, not on the future itself: it completes only after the
+            // bookkeeping (flight removed, failure counted and logged), which would otherwise run
+            // after the waiters wake (a future releases its last waiter first).
+            mine.answer = mine.future.whenComplete((result, error) -> {
                 timeout.cancel(false);
                 finished(key, mine, error);
             });
@@ -160,6 +163,8 @@ final class Loads {
     /** One load in flight, shared by every get() that missed while it runs. */
     static final class Flight {
         final CompletableFuture<PrincipalAttributes> future = new CompletableFuture<>();
+        /** What callers wait on: the future, once its bookkeeping has run. */
+        volatile CompletableFuture<PrincipalAttributes> answer = future;
         /** The generation read before the source was called (see {@link Generations}). */
         volatile long generation;
         volatile Future<?> task;

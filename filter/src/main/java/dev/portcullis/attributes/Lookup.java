@@ -86,7 +86,7 @@ final class Lookup {
         Loads.Flight flight = loads.flightFor(key, load);
         Throwable failure;
         try {
-            return flight.future.get();
+            return flight.answer.get();
         } catch (ExecutionException e) {
             failure = e.getCause();
         } catch (CancellationException e) {
