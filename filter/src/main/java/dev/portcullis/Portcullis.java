@@ -7,6 +7,7 @@ import dev.portcullis.attributes.PrincipalStatus;
 import dev.portcullis.audit.DecisionLog;
 import dev.portcullis.audit.DecisionRecord;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.hygiene.ClaimHygiene;
 import dev.portcullis.hygiene.HygieneResult;
@@ -65,13 +66,6 @@ public final class Portcullis implements AutoCloseable {
     public static final String IDENTITY_ATTRIBUTE = "dev.portcullis.identity";
     /** Attribute (application scope, and request scope) under which the servlet filter publishes its engine. */
     public static final String ENGINE_ATTRIBUTE = "dev.portcullis.engine";
-    /** Size of the decision log queue (default 10,000). */
-    public static final String DECISION_LOG_CAPACITY = "portcullis.decision-log.capacity";
-    /**
-     * Class name of a {@link ResourceResolver} (public, with a public constructor taking
-     * {@link Settings} or none) that loads resource attributes for policy conditions; default none.
-     */
-    public static final String RESOURCE_RESOLVER = "portcullis.resource-resolver";
 
     private final BearerTokenExtractor extractor;
     private final TokenValidator validator;
@@ -126,16 +120,16 @@ public final class Portcullis implements AutoCloseable {
             b.tokens(tokenCache);
         }
         b.hygiene(ClaimHygiene.fromSettings(settings));
-        int capacity = settings.getInt(DECISION_LOG_CAPACITY, DecisionLog.DEFAULT_CAPACITY);
+        int capacity = settings.getInt(SettingNames.DECISION_LOG_CAPACITY, DecisionLog.DEFAULT_CAPACITY);
         if (capacity < 1) {
-            throw new ConfigurationException(DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
+            throw new ConfigurationException(SettingNames.DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
         }
         DecisionLog.Builder decisionLog = DecisionLog.builder(settings).capacity(capacity);
         try {
-            if (settings.get(CerbosPolicyEvaluator.POLICY_DIR).isPresent()) {
+            if (settings.get(SettingNames.POLICY_DIR).isPresent()) {
                 b.policy(CerbosPolicyEvaluator.fromSettings(settings));
             }
-            settings.get(RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
+            settings.get(SettingNames.RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
             AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
             b.decisions(decisionLog.start());
             return b.build();
@@ -152,7 +146,7 @@ public final class Portcullis implements AutoCloseable {
         try {
             Class<?> type = Class.forName(className, true, loader != null ? loader : Portcullis.class.getClassLoader());
             if (!ResourceResolver.class.isAssignableFrom(type)) {
-                throw new ConfigurationException(RESOURCE_RESOLVER, className + " does not implement "
+                throw new ConfigurationException(SettingNames.RESOURCE_RESOLVER, className + " does not implement "
                         + ResourceResolver.class.getName());
             }
             try {
@@ -167,9 +161,9 @@ public final class Portcullis implements AutoCloseable {
             if (cause instanceof ConfigurationException) {
                 throw (ConfigurationException) cause;
             }
-            throw new ConfigurationException(RESOURCE_RESOLVER, "cannot create " + className + ": " + cause, cause);
+            throw new ConfigurationException(SettingNames.RESOURCE_RESOLVER, "cannot create " + className + ": " + cause, cause);
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new ConfigurationException(RESOURCE_RESOLVER, "cannot create " + className + ": " + e, e);
+            throw new ConfigurationException(SettingNames.RESOURCE_RESOLVER, "cannot create " + className + ": " + e, e);
         }
     }
 
@@ -235,7 +229,7 @@ public final class Portcullis implements AutoCloseable {
             // e.g. sub "partner:alice" from the unprefixed issuer: it would be partner's alice in policies
             throw new PortcullisException(Reason.INVALID_CLAIMS, "sub '" + LogText.safe(verified.subject())
                     + "' of issuer " + LogText.safe(verified.issuer()) + " has no principal id: " + collision
-                    + " (" + TokenSettings.PRINCIPAL_PREFIX + ")");
+                    + " (" + SettingNames.PRINCIPAL_PREFIX + ")");
         }
         HygieneResult result = hygiene.check(verified.claims());
         if (result.refused()) {
@@ -345,7 +339,7 @@ public final class Portcullis implements AutoCloseable {
         long start = System.nanoTime();
         if (policy == null) {
             throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
-                    "no policies configured (" + CerbosPolicyEvaluator.POLICY_DIR + ")", start);
+                    "no policies configured (" + SettingNames.POLICY_DIR + ")", start);
         }
         String collision = ids.collision(who.issuer(), who.subject());
         if (collision != null) {

@@ -3,8 +3,8 @@ package dev.portcullis.attributes;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.token.TokenSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -81,30 +81,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcAttributeSource implements AttributeSource {
     /** JNDI name of the DataSource. */
-    public static final String JNDI = "portcullis.attributes.jdbc.jndi";
+    public static final String JNDI = SettingNames.ATTRIBUTES_JDBC_JNDI;
     /** JDBC URL for a pool owned by Portcullis. */
-    public static final String URL = "portcullis.attributes.jdbc.url";
+    public static final String URL = SettingNames.ATTRIBUTES_JDBC_URL;
     /** Database user for {@link #URL}. */
-    public static final String USERNAME = "portcullis.attributes.jdbc.username";
+    public static final String USERNAME = SettingNames.ATTRIBUTES_JDBC_USERNAME;
     /** Database password for {@link #URL}; never logged. */
-    public static final String PASSWORD = "portcullis.attributes.jdbc.password";
+    public static final String PASSWORD = SettingNames.ATTRIBUTES_JDBC_PASSWORD;
     /** Maximum pool size for {@link #URL}; default 4. */
-    public static final String POOL_SIZE = "portcullis.attributes.jdbc.pool-size";
+    public static final String POOL_SIZE = SettingNames.ATTRIBUTES_JDBC_POOL_SIZE;
     /** SQL for the principal row. */
-    public static final String PRINCIPAL_QUERY = "portcullis.attributes.jdbc.principal-query";
+    public static final String PRINCIPAL_QUERY = SettingNames.ATTRIBUTES_JDBC_PRINCIPAL_QUERY;
     /** SQL for the roles. */
-    public static final String ROLES_QUERY = "portcullis.attributes.jdbc.roles-query";
+    public static final String ROLES_QUERY = SettingNames.ATTRIBUTES_JDBC_ROLES_QUERY;
     /** SQL for the attributes. */
-    public static final String ATTRIBUTES_QUERY = "portcullis.attributes.jdbc.attributes-query";
+    public static final String ATTRIBUTES_QUERY = SettingNames.ATTRIBUTES_JDBC_ATTRIBUTES_QUERY;
     /**
      * {@code true} lets a query ignore {@code :issuer} although several issuers are configured;
      * default {@code false}. Risk: a subject of one issuer then gets the status, roles and
      * attributes of the same-named subject of another.
      */
-    public static final String ALLOW_INSECURE_SUBJECT_ONLY_QUERIES =
-            "portcullis.attributes.jdbc.allow-insecure-subject-only-queries";
+    public static final String ALLOW_INSECURE_SUBJECT_ONLY_QUERIES = SettingNames.ATTRIBUTES_JDBC_ALLOW_INSECURE_SUBJECT_ONLY_QUERIES;
     /** Per-statement timeout; default 2s. */
-    public static final String QUERY_TIMEOUT = "portcullis.attributes.jdbc.query-timeout";
+    public static final String QUERY_TIMEOUT = SettingNames.ATTRIBUTES_JDBC_QUERY_TIMEOUT;
 
     public static final String DEFAULT_PRINCIPAL_QUERY = "SELECT status, version FROM portcullis_principal"
             + " WHERE issuer = :issuer AND subject = :subject";
@@ -164,7 +163,7 @@ public final class JdbcAttributeSource implements AttributeSource {
         apply(ROLES_QUERY, () -> b.rolesQuery(s.get(ROLES_QUERY, DEFAULT_ROLES_QUERY)));
         apply(ATTRIBUTES_QUERY, () -> b.attributesQuery(s.get(ATTRIBUTES_QUERY, DEFAULT_ATTRIBUTES_QUERY)));
         apply(QUERY_TIMEOUT, () -> b.queryTimeout(s.getDuration(QUERY_TIMEOUT, b.queryTimeout)));
-        int issuers = (s.get(TokenSettings.ISSUER).isPresent() ? 1 : 0) + s.getList(TokenSettings.ISSUERS).size();
+        int issuers = (s.get(SettingNames.ISSUER).isPresent() ? 1 : 0) + s.getList(SettingNames.ISSUERS).size();
         if (issuers > 1 && !s.getBoolean(ALLOW_INSECURE_SUBJECT_ONLY_QUERIES, false)) {
             requireIssuer(PRINCIPAL_QUERY, b.principalQuery);
             requireIssuer(ROLES_QUERY, b.rolesQuery);
@@ -184,7 +183,7 @@ public final class JdbcAttributeSource implements AttributeSource {
     private static void requireIssuer(String setting, NamedQuery query) {
         if (!query.parameters.contains("issuer")) {
             throw new ConfigurationException(setting, "does not use :issuer, but several issuers are configured ("
-                    + TokenSettings.ISSUER + ", " + TokenSettings.ISSUERS + "): the same subject at two issuers"
+                    + SettingNames.ISSUER + ", " + SettingNames.ISSUERS + "): the same subject at two issuers"
                     + " would be one principal; match the issuer, or set " + ALLOW_INSECURE_SUBJECT_ONLY_QUERIES
                     + "=true if subjects are unique across issuers");
         }

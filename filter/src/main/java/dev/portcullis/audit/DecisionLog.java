@@ -1,6 +1,7 @@
 package dev.portcullis.audit;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 
 import org.slf4j.Logger;
@@ -24,9 +25,9 @@ import java.util.function.LongSupplier;
  * the queue is empty) so that a request never pays for waking it. When the queue is full, the
  * {@linkplain Overflow overflow policy} decides:
  * <ul>
- *   <li>{@code drop} (the default, setting {@value #OVERFLOW}): the record is dropped and counted
+ *   <li>{@code drop} (the default, setting {@value SettingNames#DECISION_LOG_OVERFLOW}): the record is dropped and counted
  *       ({@link #dropped()}); the request never waits;</li>
- *   <li>{@code block}: the request thread waits for room up to {@value #BLOCK_TIMEOUT} (default
+ *   <li>{@code block}: the request thread waits for room up to {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT} (default
  *       100 ms, at most 10 s), then the record is dropped and counted.</li>
  * </ul>
  * Every overflow leaves a WARN line on this class's logger with the running drop count: at the
@@ -47,13 +48,9 @@ public final class DecisionLog implements AutoCloseable {
     public static final String LOGGER_NAME = "portcullis.decision";
     /** Default queue capacity. */
     public static final int DEFAULT_CAPACITY = 10_000;
-    /** Setting: what a full queue does to a new record, {@code drop} (default) or {@code block}. */
-    public static final String OVERFLOW = "portcullis.decision-log.overflow";
-    /** Setting: with {@code overflow=block}, the longest a request waits for room (default 100 ms). */
-    public static final String BLOCK_TIMEOUT = "portcullis.decision-log.block-timeout";
-    /** Default of {@value #BLOCK_TIMEOUT}. */
+    /** Default of {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT}. */
     public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofMillis(100);
-    /** Longest {@value #BLOCK_TIMEOUT}: a request thread must never wait on logging for long. */
+    /** Longest {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT}: a request thread must never wait on logging for long. */
     public static final Duration MAX_BLOCK_TIMEOUT = Duration.ofSeconds(10);
     /** Least time between two WARN lines about dropped records. */
     public static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
@@ -110,23 +107,23 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     /**
-     * A builder with {@value #OVERFLOW} and {@value #BLOCK_TIMEOUT} read from {@code settings};
+     * A builder with {@value SettingNames#DECISION_LOG_OVERFLOW} and {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT} read from {@code settings};
      * a bad value, or a block timeout without {@code overflow=block}, fails naming the setting.
      */
     public static Builder builder(Settings settings) {
         Builder b = builder();
-        Overflow overflow = settings.getEnum(OVERFLOW, Overflow.class, Overflow.DROP);
+        Overflow overflow = settings.getEnum(SettingNames.DECISION_LOG_OVERFLOW, Overflow.class, Overflow.DROP);
         b.overflow(overflow);
-        if (settings.get(BLOCK_TIMEOUT).isPresent()) {
+        if (settings.get(SettingNames.DECISION_LOG_BLOCK_TIMEOUT).isPresent()) {
             if (overflow != Overflow.BLOCK) {
-                throw new ConfigurationException(BLOCK_TIMEOUT, "applies only with " + OVERFLOW + "=block, but "
-                        + OVERFLOW + " is " + overflow.name().toLowerCase(java.util.Locale.ROOT));
+                throw new ConfigurationException(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, "applies only with " + SettingNames.DECISION_LOG_OVERFLOW + "=block, but "
+                        + SettingNames.DECISION_LOG_OVERFLOW + " is " + overflow.name().toLowerCase(java.util.Locale.ROOT));
             }
-            Duration timeout = settings.getDuration(BLOCK_TIMEOUT, DEFAULT_BLOCK_TIMEOUT);
+            Duration timeout = settings.getDuration(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, DEFAULT_BLOCK_TIMEOUT);
             try {
                 b.blockTimeout(timeout);
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(BLOCK_TIMEOUT, e.getMessage(), e);
+                throw new ConfigurationException(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, e.getMessage(), e);
             }
         }
         return b;

@@ -2,6 +2,7 @@ package dev.portcullis.hygiene;
 
 import dev.portcullis.Reason;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,23 +57,23 @@ import java.util.Set;
  * invalid values fail with a
  * {@link ConfigurationException} naming the setting):
  * <ul>
- *   <li>{@value #AUTHORIZATION_MODE}: {@code enforce} | {@code report} | {@code off}; default
+ *   <li>{@value SettingNames#HYGIENE_AUTHORIZATION}: {@code enforce} | {@code report} | {@code off}; default
  *       {@code enforce}.</li>
- *   <li>{@value #PERSONAL_DATA_MODE}: likewise; default {@code enforce}.</li>
- *   <li>{@value #EXTRA_FORBIDDEN}: more claim names per category, as a comma-separated list of
+ *   <li>{@value SettingNames#HYGIENE_PERSONAL_DATA}: likewise; default {@code enforce}.</li>
+ *   <li>{@value SettingNames#HYGIENE_EXTRA_FORBIDDEN}: more claim names per category, as a comma-separated list of
  *       {@code category:claim} entries, the category being {@code authorization} or
  *       {@code personal-data} and the claim everything after the first colon, e.g.
  *       {@code authorization:tenant_roles, personal-data:ssn,
  *       authorization:https://example.com/acl}; default none. Identity claims cannot be
  *       forbidden.</li>
- *   <li>{@value #ALLOW_ONLY}: turns the strict allowlist on with the listed claim names
+ *   <li>{@value SettingNames#HYGIENE_ALLOW_ONLY}: turns the strict allowlist on with the listed claim names
  *       (comma-separated); the single value {@value #ALLOW_ONLY_NONE} turns it on with no names
  *       beyond the identity claims; default unset (off). A listed name of a category that is not
  *       {@code off} is a configuration error.</li>
- *   <li>{@value #MAX_CLAIMS}: default {@value #DEFAULT_MAX_CLAIMS}.</li>
- *   <li>{@value #MAX_STRING_LENGTH}: default {@value #DEFAULT_MAX_STRING_LENGTH}.</li>
- *   <li>{@value #MAX_ARRAY_LENGTH}: default {@value #DEFAULT_MAX_ARRAY_LENGTH}.</li>
- *   <li>{@value #MAX_DEPTH}: default {@value #DEFAULT_MAX_DEPTH}.</li>
+ *   <li>{@value SettingNames#HYGIENE_MAX_CLAIMS}: default {@value #DEFAULT_MAX_CLAIMS}.</li>
+ *   <li>{@value SettingNames#HYGIENE_MAX_STRING_LENGTH}: default {@value #DEFAULT_MAX_STRING_LENGTH}.</li>
+ *   <li>{@value SettingNames#HYGIENE_MAX_ARRAY_LENGTH}: default {@value #DEFAULT_MAX_ARRAY_LENGTH}.</li>
+ *   <li>{@value SettingNames#HYGIENE_MAX_DEPTH}: default {@value #DEFAULT_MAX_DEPTH}.</li>
  * </ul>
  *
  * <p>Usage:
@@ -97,33 +98,17 @@ import java.util.Set;
  * number of threads at once, and the counters it updates are thread-safe.
  */
 public final class ClaimHygiene {
-    /** Mode for authorization claims: {@code enforce} (default), {@code report} or {@code off}. */
-    public static final String AUTHORIZATION_MODE = "portcullis.hygiene.authorization";
-    /** Mode for personal-data claims: {@code enforce} (default), {@code report} or {@code off}. */
-    public static final String PERSONAL_DATA_MODE = "portcullis.hygiene.personal-data";
-    /** Extra claim names per category, {@code category:claim} entries; default none. */
-    public static final String EXTRA_FORBIDDEN = "portcullis.hygiene.extra-forbidden";
-    /** The strict allowlist: claim names permitted beyond identity claims; default unset (off). */
-    public static final String ALLOW_ONLY = "portcullis.hygiene.allow-only";
-    /** Maximum number of claims (and of members of any nested object); default 32. */
-    public static final String MAX_CLAIMS = "portcullis.hygiene.max-claims";
-    /** Maximum length of any string anywhere in the claims; default 256. */
-    public static final String MAX_STRING_LENGTH = "portcullis.hygiene.max-string-length";
-    /** Maximum length of any array anywhere in the claims; default 32. */
-    public static final String MAX_ARRAY_LENGTH = "portcullis.hygiene.max-array-length";
-    /** Maximum nesting depth, a top-level claim value being at depth 1; default 4. */
-    public static final String MAX_DEPTH = "portcullis.hygiene.max-depth";
 
-    /** The value of {@value #ALLOW_ONLY} that permits identity claims only. */
+    /** The value of {@value SettingNames#HYGIENE_ALLOW_ONLY} that permits identity claims only. */
     public static final String ALLOW_ONLY_NONE = "none";
 
-    /** Default of {@value #MAX_CLAIMS}. */
+    /** Default of {@value SettingNames#HYGIENE_MAX_CLAIMS}. */
     public static final int DEFAULT_MAX_CLAIMS = 32;
-    /** Default of {@value #MAX_STRING_LENGTH}. */
+    /** Default of {@value SettingNames#HYGIENE_MAX_STRING_LENGTH}. */
     public static final int DEFAULT_MAX_STRING_LENGTH = 256;
-    /** Default of {@value #MAX_ARRAY_LENGTH}. */
+    /** Default of {@value SettingNames#HYGIENE_MAX_ARRAY_LENGTH}. */
     public static final int DEFAULT_MAX_ARRAY_LENGTH = 32;
-    /** Default of {@value #MAX_DEPTH}. */
+    /** Default of {@value SettingNames#HYGIENE_MAX_DEPTH}. */
     public static final int DEFAULT_MAX_DEPTH = 4;
 
     /** The built-in identity and protocol claim names, always allowed. */
@@ -234,22 +219,22 @@ public final class ClaimHygiene {
         return Optional.ofNullable(categories.allowOnly());
     }
 
-    /** The configured {@value #MAX_CLAIMS}. */
+    /** The configured {@value SettingNames#HYGIENE_MAX_CLAIMS}. */
     public int maxClaims() {
         return limits.maxClaims();
     }
 
-    /** The configured {@value #MAX_STRING_LENGTH}. */
+    /** The configured {@value SettingNames#HYGIENE_MAX_STRING_LENGTH}. */
     public int maxStringLength() {
         return limits.maxStringLength();
     }
 
-    /** The configured {@value #MAX_ARRAY_LENGTH}. */
+    /** The configured {@value SettingNames#HYGIENE_MAX_ARRAY_LENGTH}. */
     public int maxArrayLength() {
         return limits.maxArrayLength();
     }
 
-    /** The configured {@value #MAX_DEPTH}. */
+    /** The configured {@value SettingNames#HYGIENE_MAX_DEPTH}. */
     public int maxDepth() {
         return limits.maxDepth();
     }
@@ -301,29 +286,29 @@ public final class ClaimHygiene {
             return this;
         }
 
-        /** Mode for authorization claims ({@value ClaimHygiene#AUTHORIZATION_MODE}). */
+        /** Mode for authorization claims ({@value SettingNames#HYGIENE_AUTHORIZATION}). */
         public Builder authorization(HygieneMode mode) {
-            this.authorizationMode = HygieneSettings.requireMode(AUTHORIZATION_MODE, mode);
+            this.authorizationMode = HygieneSettings.requireMode(SettingNames.HYGIENE_AUTHORIZATION, mode);
             return this;
         }
 
-        /** Mode for personal-data claims ({@value ClaimHygiene#PERSONAL_DATA_MODE}). */
+        /** Mode for personal-data claims ({@value SettingNames#HYGIENE_PERSONAL_DATA}). */
         public Builder personalData(HygieneMode mode) {
-            this.personalDataMode = HygieneSettings.requireMode(PERSONAL_DATA_MODE, mode);
+            this.personalDataMode = HygieneSettings.requireMode(SettingNames.HYGIENE_PERSONAL_DATA, mode);
             return this;
         }
 
         /**
          * Adds claim names to {@link ClaimCategory#AUTHORIZATION} or
-         * {@link ClaimCategory#PERSONAL_DATA} ({@value ClaimHygiene#EXTRA_FORBIDDEN}); they are
+         * {@link ClaimCategory#PERSONAL_DATA} ({@value SettingNames#HYGIENE_EXTRA_FORBIDDEN}); they are
          * matched like the built-in names, namespaced forms included.
          */
         public Builder forbid(ClaimCategory category, Collection<String> claimNames) {
             if (category != ClaimCategory.AUTHORIZATION && category != ClaimCategory.PERSONAL_DATA) {
-                throw new ConfigurationException(EXTRA_FORBIDDEN,
+                throw new ConfigurationException(SettingNames.HYGIENE_EXTRA_FORBIDDEN,
                         "only authorization and personal-data claims can be added, was " + category);
             }
-            Objects.requireNonNull(claimNames, EXTRA_FORBIDDEN);
+            Objects.requireNonNull(claimNames, SettingNames.HYGIENE_EXTRA_FORBIDDEN);
             for (String name : claimNames) {
                 HygieneSettings.checkForbidden(category, name, authorizationNames, personalDataNames);
                 (category == ClaimCategory.AUTHORIZATION ? authorizationNames : personalDataNames).add(name);
@@ -337,15 +322,15 @@ public final class ClaimHygiene {
         }
 
         /**
-         * Turns the strict allowlist on ({@value ClaimHygiene#ALLOW_ONLY}): only identity claims
+         * Turns the strict allowlist on ({@value SettingNames#HYGIENE_ALLOW_ONLY}): only identity claims
          * and {@code claimNames} (matched exactly) are permitted; an empty collection permits
          * identity claims only.
          */
         public Builder allowOnly(Collection<String> claimNames) {
-            Objects.requireNonNull(claimNames, ALLOW_ONLY);
+            Objects.requireNonNull(claimNames, SettingNames.HYGIENE_ALLOW_ONLY);
             Set<String> names = new LinkedHashSet<>();
             for (String name : claimNames) {
-                names.add(ClaimNames.requireName(ALLOW_ONLY, name));
+                names.add(ClaimNames.requireName(SettingNames.HYGIENE_ALLOW_ONLY, name));
             }
             this.allowOnly = names;
             return this;
@@ -357,27 +342,27 @@ public final class ClaimHygiene {
             return this;
         }
 
-        /** {@value ClaimHygiene#MAX_CLAIMS}, at least 1; default 32. */
+        /** {@value SettingNames#HYGIENE_MAX_CLAIMS}, at least 1; default 32. */
         public Builder maxClaims(int max) {
-            this.maxClaims = HygieneSettings.requirePositive(MAX_CLAIMS, max);
+            this.maxClaims = HygieneSettings.requirePositive(SettingNames.HYGIENE_MAX_CLAIMS, max);
             return this;
         }
 
-        /** {@value ClaimHygiene#MAX_STRING_LENGTH}, at least 1; default 256. */
+        /** {@value SettingNames#HYGIENE_MAX_STRING_LENGTH}, at least 1; default 256. */
         public Builder maxStringLength(int max) {
-            this.maxStringLength = HygieneSettings.requirePositive(MAX_STRING_LENGTH, max);
+            this.maxStringLength = HygieneSettings.requirePositive(SettingNames.HYGIENE_MAX_STRING_LENGTH, max);
             return this;
         }
 
-        /** {@value ClaimHygiene#MAX_ARRAY_LENGTH}, at least 1; default 32. */
+        /** {@value SettingNames#HYGIENE_MAX_ARRAY_LENGTH}, at least 1; default 32. */
         public Builder maxArrayLength(int max) {
-            this.maxArrayLength = HygieneSettings.requirePositive(MAX_ARRAY_LENGTH, max);
+            this.maxArrayLength = HygieneSettings.requirePositive(SettingNames.HYGIENE_MAX_ARRAY_LENGTH, max);
             return this;
         }
 
-        /** {@value ClaimHygiene#MAX_DEPTH}, at least 1 (scalars only); default 4. */
+        /** {@value SettingNames#HYGIENE_MAX_DEPTH}, at least 1 (scalars only); default 4. */
         public Builder maxDepth(int max) {
-            this.maxDepth = HygieneSettings.requirePositive(MAX_DEPTH, max);
+            this.maxDepth = HygieneSettings.requirePositive(SettingNames.HYGIENE_MAX_DEPTH, max);
             return this;
         }
 

@@ -1,25 +1,18 @@
 package dev.portcullis.hygiene;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import static dev.portcullis.hygiene.ClaimHygiene.ALLOW_ONLY;
 import static dev.portcullis.hygiene.ClaimHygiene.ALLOW_ONLY_NONE;
-import static dev.portcullis.hygiene.ClaimHygiene.AUTHORIZATION_MODE;
-import static dev.portcullis.hygiene.ClaimHygiene.EXTRA_FORBIDDEN;
-import static dev.portcullis.hygiene.ClaimHygiene.MAX_ARRAY_LENGTH;
-import static dev.portcullis.hygiene.ClaimHygiene.MAX_CLAIMS;
-import static dev.portcullis.hygiene.ClaimHygiene.MAX_DEPTH;
-import static dev.portcullis.hygiene.ClaimHygiene.MAX_STRING_LENGTH;
-import static dev.portcullis.hygiene.ClaimHygiene.PERSONAL_DATA_MODE;
 
 /**
  * Reads the hygiene settings documented on {@link ClaimHygiene} into its builder (the modes, the
- * limits, {@value ClaimHygiene#EXTRA_FORBIDDEN} entries and the {@value ClaimHygiene#ALLOW_ONLY}
+ * limits, {@value SettingNames#HYGIENE_EXTRA_FORBIDDEN} entries and the {@value SettingNames#HYGIENE_ALLOW_ONLY}
  * list), and holds the checks the builder's setters and {@code build()} make, each failing with a
  * {@link ConfigurationException} naming the setting.
  *
@@ -36,29 +29,29 @@ final class HygieneSettings {
      * @throws ConfigurationException naming the setting and the bad value
      */
     static void apply(ClaimHygiene.Builder b, Settings settings) {
-        b.authorization(settings.getEnum(AUTHORIZATION_MODE, HygieneMode.class, b.authorizationMode));
-        b.personalData(settings.getEnum(PERSONAL_DATA_MODE, HygieneMode.class, b.personalDataMode));
-        b.maxClaims(settings.getInt(MAX_CLAIMS, b.maxClaims));
-        b.maxStringLength(settings.getInt(MAX_STRING_LENGTH, b.maxStringLength));
-        b.maxArrayLength(settings.getInt(MAX_ARRAY_LENGTH, b.maxArrayLength));
-        b.maxDepth(settings.getInt(MAX_DEPTH, b.maxDepth));
-        for (String entry : settings.getList(EXTRA_FORBIDDEN)) {
+        b.authorization(settings.getEnum(SettingNames.HYGIENE_AUTHORIZATION, HygieneMode.class, b.authorizationMode));
+        b.personalData(settings.getEnum(SettingNames.HYGIENE_PERSONAL_DATA, HygieneMode.class, b.personalDataMode));
+        b.maxClaims(settings.getInt(SettingNames.HYGIENE_MAX_CLAIMS, b.maxClaims));
+        b.maxStringLength(settings.getInt(SettingNames.HYGIENE_MAX_STRING_LENGTH, b.maxStringLength));
+        b.maxArrayLength(settings.getInt(SettingNames.HYGIENE_MAX_ARRAY_LENGTH, b.maxArrayLength));
+        b.maxDepth(settings.getInt(SettingNames.HYGIENE_MAX_DEPTH, b.maxDepth));
+        for (String entry : settings.getList(SettingNames.HYGIENE_EXTRA_FORBIDDEN)) {
             int colon = entry.indexOf(':');
             ClaimCategory category = colon <= 0 ? null
                     : ClaimCategory.fromLabel(entry.substring(0, colon).toLowerCase(Locale.ROOT));
             if (category != ClaimCategory.AUTHORIZATION && category != ClaimCategory.PERSONAL_DATA
                     || colon == entry.length() - 1) {
-                throw new ConfigurationException(EXTRA_FORBIDDEN, "entries must be "
+                throw new ConfigurationException(SettingNames.HYGIENE_EXTRA_FORBIDDEN, "entries must be "
                         + "authorization:CLAIM or personal-data:CLAIM, was '" + ClaimNames.safeName(entry) + "'");
             }
             b.forbid(category, List.of(entry.substring(colon + 1)));
         }
-        List<String> allow = settings.getList(ALLOW_ONLY);
+        List<String> allow = settings.getList(SettingNames.HYGIENE_ALLOW_ONLY);
         if (!allow.isEmpty()) {
             if (allow.size() == 1 && allow.get(0).equals(ALLOW_ONLY_NONE)) {
                 b.allowOnly(List.of());
             } else if (allow.contains(ALLOW_ONLY_NONE)) {
-                throw new ConfigurationException(ALLOW_ONLY, "'" + ALLOW_ONLY_NONE
+                throw new ConfigurationException(SettingNames.HYGIENE_ALLOW_ONLY, "'" + ALLOW_ONLY_NONE
                         + "' must be the only value, was '" + String.join(",", allow) + "'");
             } else {
                 b.allowOnly(allow);
@@ -80,17 +73,17 @@ final class HygieneSettings {
         return value;
     }
 
-    /** One {@value ClaimHygiene#EXTRA_FORBIDDEN} name: a claim name, not identity, not in the other category. */
+    /** One {@value SettingNames#HYGIENE_EXTRA_FORBIDDEN} name: a claim name, not identity, not in the other category. */
     static void checkForbidden(ClaimCategory category, String name, Set<String> authorizationNames,
                                Set<String> personalDataNames) {
-        ClaimNames.requireName(EXTRA_FORBIDDEN, name);
+        ClaimNames.requireName(SettingNames.HYGIENE_EXTRA_FORBIDDEN, name);
         if (ClaimNames.IDENTITY.contains(name)) {
-            throw new ConfigurationException(EXTRA_FORBIDDEN,
+            throw new ConfigurationException(SettingNames.HYGIENE_EXTRA_FORBIDDEN,
                     "identity claims cannot be forbidden, was '" + name + "'");
         }
         Set<String> other = category == ClaimCategory.AUTHORIZATION ? personalDataNames : authorizationNames;
         if (other.contains(name)) {
-            throw new ConfigurationException(EXTRA_FORBIDDEN, "'" + name + "' is already in another category");
+            throw new ConfigurationException(SettingNames.HYGIENE_EXTRA_FORBIDDEN, "'" + name + "' is already in another category");
         }
     }
 
@@ -106,8 +99,8 @@ final class HygieneSettings {
             ClaimCategory c = rules.categoryOf(name);
             HygieneMode mode = rules.modeOf(c);
             if (mode != HygieneMode.OFF) {
-                String setting = c == ClaimCategory.AUTHORIZATION ? AUTHORIZATION_MODE : PERSONAL_DATA_MODE;
-                throw new ConfigurationException(ALLOW_ONLY, "'" + name + "' is a " + c.label()
+                String setting = c == ClaimCategory.AUTHORIZATION ? SettingNames.HYGIENE_AUTHORIZATION : SettingNames.HYGIENE_PERSONAL_DATA;
+                throw new ConfigurationException(SettingNames.HYGIENE_ALLOW_ONLY, "'" + name + "' is a " + c.label()
                         + " claim, which is in " + mode.name().toLowerCase(Locale.ROOT) + " mode; set " + setting
                         + "=off to let it through");
             }

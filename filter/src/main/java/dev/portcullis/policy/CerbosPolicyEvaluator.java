@@ -1,6 +1,7 @@
 package dev.portcullis.policy;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.policy.internal.PolicyFiles;
 
@@ -48,9 +49,9 @@ import java.util.TreeSet;
  *
  * <p>Settings read by {@link #fromSettings(Settings)}:
  * <ul>
- *   <li>{@value #POLICY_DIR}: the policy directory, or {@code classpath:} followed by a resource
+ *   <li>{@value SettingNames#POLICY_DIR}: the policy directory, or {@code classpath:} followed by a resource
  *       location; required, no default.</li>
- *   <li>{@value #POLICY_RELOAD}: watch the directory and reload on change (see
+ *   <li>{@value SettingNames#POLICY_RELOAD}: watch the directory and reload on change (see
  *       {@link ReloadingPolicyEvaluator}); default {@code false}; only for directories.</li>
  * </ul>
  *
@@ -63,11 +64,7 @@ import java.util.TreeSet;
  * <p>Thread safety: immutable after loading; safe for concurrent use.
  */
 public final class CerbosPolicyEvaluator implements PolicyEvaluator {
-    /** Setting: policy directory or {@code classpath:location}; required. */
-    public static final String POLICY_DIR = "portcullis.policy.dir";
-    /** Setting: reload policies when the directory changes; default {@code false}. */
-    public static final String POLICY_RELOAD = "portcullis.policy.reload";
-    /** Prefix of a classpath location in {@link #POLICY_DIR}. */
+    /** Prefix of a classpath location in {@link SettingNames#POLICY_DIR}. */
     public static final String CLASSPATH_PREFIX = "classpath:";
 
     private final PolicySet set;
@@ -104,7 +101,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     }
 
     /**
-     * The evaluator configured by {@value #POLICY_DIR} and {@value #POLICY_RELOAD}: a
+     * The evaluator configured by {@value SettingNames#POLICY_DIR} and {@value SettingNames#POLICY_RELOAD}: a
      * {@link ReloadingPolicyEvaluator} when reloading is on, else a plain loaded set.
      *
      * @throws ConfigurationException naming the setting when it is missing or unusable
@@ -112,24 +109,24 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
      */
     public static PolicyEvaluator fromSettings(Settings settings) {
         Objects.requireNonNull(settings, "settings");
-        String dir = settings.get(POLICY_DIR).orElseThrow(() -> new ConfigurationException(POLICY_DIR,
+        String dir = settings.get(SettingNames.POLICY_DIR).orElseThrow(() -> new ConfigurationException(SettingNames.POLICY_DIR,
                 "is required when the built-in policy evaluator is used: a directory of Cerbos policies "
-                        + "or classpath:location (also settable as " + Settings.environmentName(POLICY_DIR) + ")"));
-        boolean reload = settings.getBoolean(POLICY_RELOAD, false);
+                        + "or classpath:location (also settable as " + Settings.environmentName(SettingNames.POLICY_DIR) + ")"));
+        boolean reload = settings.getBoolean(SettingNames.POLICY_RELOAD, false);
         if (dir.startsWith(CLASSPATH_PREFIX)) {
             String location = dir.substring(CLASSPATH_PREFIX.length());
             if (location.isBlank()) {
-                throw new ConfigurationException(POLICY_DIR, "classpath location is empty, was '" + dir + "'");
+                throw new ConfigurationException(SettingNames.POLICY_DIR, "classpath location is empty, was '" + dir + "'");
             }
             if (reload) {
-                throw new ConfigurationException(POLICY_RELOAD, "reloading needs a directory, but "
-                        + POLICY_DIR + " is a classpath location '" + dir + "'");
+                throw new ConfigurationException(SettingNames.POLICY_RELOAD, "reloading needs a directory, but "
+                        + SettingNames.POLICY_DIR + " is a classpath location '" + dir + "'");
             }
             return builder().classpath(location, Thread.currentThread().getContextClassLoader()).build();
         }
         Path path = Path.of(dir);
         if (!Files.isDirectory(path)) {
-            throw new ConfigurationException(POLICY_DIR, "must be a readable directory, was '" + dir + "'");
+            throw new ConfigurationException(SettingNames.POLICY_DIR, "must be a readable directory, was '" + dir + "'");
         }
         return reload ? ReloadingPolicyEvaluator.start(path, Clock.systemUTC())
                 : builder().directory(path).build();
@@ -216,7 +213,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
 
         /** Policy directory, read recursively. */
         public Builder directory(Path dir) {
-            Objects.requireNonNull(dir, POLICY_DIR);
+            Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
             this.directory = dir;
             return this;
         }
@@ -228,9 +225,9 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
 
         /** Classpath location of the policies, read with {@code loader} (null: this class's). */
         public Builder classpath(String location, ClassLoader loader) {
-            Objects.requireNonNull(location, POLICY_DIR);
+            Objects.requireNonNull(location, SettingNames.POLICY_DIR);
             if (location.isBlank()) {
-                throw new IllegalArgumentException(POLICY_DIR + ": classpath location must not be empty");
+                throw new IllegalArgumentException(SettingNames.POLICY_DIR + ": classpath location must not be empty");
             }
             this.classpath = location;
             this.classLoader = loader;
@@ -250,7 +247,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
          */
         public CerbosPolicyEvaluator build() {
             if ((directory == null) == (classpath == null)) {
-                throw new IllegalStateException(POLICY_DIR + ": set exactly one of directory and classpath");
+                throw new IllegalStateException(SettingNames.POLICY_DIR + ": set exactly one of directory and classpath");
             }
             CelEnv env = new CelEnv(clock);
             if (directory != null) {

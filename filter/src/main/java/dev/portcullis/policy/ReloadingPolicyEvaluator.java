@@ -1,5 +1,6 @@
 package dev.portcullis.policy;
 
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.policy.testing.PolicyTestRunner;
 import dev.portcullis.policy.testing.TestReport;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  * reason is logged and kept in {@link #lastFailure()}. Decisions in flight finish on the set they
  * started with.
  *
- * <p>Off by default ({@value CerbosPolicyEvaluator#POLICY_RELOAD}); the initial load fails
+ * <p>Off by default ({@value SettingNames#POLICY_RELOAD}); the initial load fails
  * startup like {@link CerbosPolicyEvaluator#load(Path)}. A background daemon thread named
  * {@code portcullis-policy-watcher} waits for file events, lets them settle briefly, then calls
  * {@link #reload()}; {@link #close()} stops it.
@@ -89,14 +90,14 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
      * @throws PolicyLoadException when the initial set does not load
      */
     public static ReloadingPolicyEvaluator start(Path dir, Clock clock) {
-        Objects.requireNonNull(dir, CerbosPolicyEvaluator.POLICY_DIR);
+        Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
         Objects.requireNonNull(clock, "clock");
         return new ReloadingPolicyEvaluator(dir, clock, build(dir, clock), true);
     }
 
     /** Loads {@code dir} without a watcher thread; call {@link #reload()} to pick up changes. */
     public static ReloadingPolicyEvaluator manual(Path dir, Clock clock) {
-        Objects.requireNonNull(dir, CerbosPolicyEvaluator.POLICY_DIR);
+        Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
         Objects.requireNonNull(clock, "clock");
         return new ReloadingPolicyEvaluator(dir, clock, build(dir, clock), false);
     }

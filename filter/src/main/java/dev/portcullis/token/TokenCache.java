@@ -1,6 +1,7 @@
 package dev.portcullis.token;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 
 import java.time.Clock;
@@ -27,13 +28,13 @@ import java.util.concurrent.atomic.LongAdder;
  * fill one bucket with colliding keys.
  *
  * <p><b>Expiry.</b> An entry expires at the earlier of the token's {@code exp} and the time it was
- * cached plus the {@linkplain #TTL TTL}, judged by the injected {@link Clock}. The validator
+ * cached plus the {@linkplain SettingNames#TOKEN_CACHE_TTL ttl}, judged by the injected {@link Clock}. The validator
  * accepts a token until {@code exp + clock skew}; the cache deliberately stops at {@code exp}, so a
  * cached answer is never more lenient than a fresh one, and a token inside its skew window simply
  * costs a full validation again. Because {@code nbf}, {@code iat} and the lifetime check only become
  * more lenient as time passes, a token that verified once stays valid until its expiry.
  *
- * <p><b>Bounds.</b> At most {@linkplain #MAX_ENTRIES max-entries} tokens (default 10,000) are kept
+ * <p><b>Bounds.</b> At most {@linkplain SettingNames#TOKEN_CACHE_MAX_ENTRIES max-entries} tokens (default 10,000) are kept
  * (plus, for a moment, one per thread inserting concurrently); when an insert finds the cache full, expired entries are dropped first and then about 1/16 of
  * the entries, chosen by hash order (an approximately random, not LRU, choice). Tokens longer
  * than {@code maxTokenChars} (the extractor's maximum token size, default 4096) are never cached.
@@ -47,8 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link TokenValidator.Builder#onKeysRemoved}) drops every entry of that issuer verified with one
  * of the removed key ids, and every entry of that issuer whose token named no key id.
  *
- * <p>Settings (with defaults): {@value #ENABLED} ({@code true}), {@value #MAX_ENTRIES}
- * ({@code 10000}), {@value #TTL} ({@code 5m}).
+ * <p>Settings (with defaults): {@value SettingNames#TOKEN_CACHE_ENABLED} ({@code true}), {@value SettingNames#TOKEN_CACHE_MAX_ENTRIES}
+ * ({@code 10000}), {@value SettingNames#TOKEN_CACHE_TTL} ({@code 5m}).
  *
  * <pre>{@code
  * TokenCache cache = TokenCache.builder().clock(clock).maxEntries(10_000).ttl(Duration.ofMinutes(5)).build();
@@ -63,16 +64,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread safety: thread-safe and lock-free on hits.
  */
 public final class TokenCache {
-    /** Whether verified tokens are cached (default {@code true}). */
-    public static final String ENABLED = "portcullis.token-cache.enabled";
-    /** Most tokens kept (default 10,000; 1 to 10,000,000). */
-    public static final String MAX_ENTRIES = "portcullis.token-cache.max-entries";
-    /** Longest time a token is kept, capped by its {@code exp} (default 5 minutes; 1 s to 24 h). */
-    public static final String TTL = "portcullis.token-cache.ttl";
 
-    /** Default {@value #MAX_ENTRIES}. */
+    /** Default {@value SettingNames#TOKEN_CACHE_MAX_ENTRIES}. */
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
-    /** Default {@value #TTL}. */
+    /** Default {@value SettingNames#TOKEN_CACHE_TTL}. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
 
     private static final int HASHED_SUFFIX = 32;
@@ -100,19 +95,19 @@ public final class TokenCache {
     }
 
     /**
-     * The cache configured by {@code settings}, or empty when {@value #ENABLED} is {@code false}.
+     * The cache configured by {@code settings}, or empty when {@value SettingNames#TOKEN_CACHE_ENABLED} is {@code false}.
      *
      * @param maxTokenChars longest token to cache (the extractor's maximum token size)
      * @throws ConfigurationException naming the first bad setting
      */
     public static Optional<TokenCache> fromSettings(Settings settings, Clock clock, int maxTokenChars) {
         Objects.requireNonNull(settings, "settings");
-        if (!settings.getBoolean(ENABLED, true)) {
+        if (!settings.getBoolean(SettingNames.TOKEN_CACHE_ENABLED, true)) {
             return Optional.empty();
         }
         Builder b = builder().clock(clock).maxTokenChars(maxTokenChars);
-        TokenSettings.apply(MAX_ENTRIES, () -> b.maxEntries(settings.getInt(MAX_ENTRIES, DEFAULT_MAX_ENTRIES)));
-        TokenSettings.apply(TTL, () -> b.ttl(settings.getDuration(TTL, DEFAULT_TTL)));
+        TokenSettings.apply(SettingNames.TOKEN_CACHE_MAX_ENTRIES, () -> b.maxEntries(settings.getInt(SettingNames.TOKEN_CACHE_MAX_ENTRIES, DEFAULT_MAX_ENTRIES)));
+        TokenSettings.apply(SettingNames.TOKEN_CACHE_TTL, () -> b.ttl(settings.getDuration(SettingNames.TOKEN_CACHE_TTL, DEFAULT_TTL)));
         return Optional.of(b.build());
     }
 
@@ -297,20 +292,20 @@ public final class TokenCache {
             return this;
         }
 
-        /** {@value TokenCache#MAX_ENTRIES}: 1 to 10,000,000 (default 10,000). */
+        /** {@value SettingNames#TOKEN_CACHE_MAX_ENTRIES}: 1 to 10,000,000 (default 10,000). */
         public Builder maxEntries(int maxEntries) {
             if (maxEntries < 1 || maxEntries > 10_000_000) {
-                throw new IllegalArgumentException(MAX_ENTRIES + " must be between 1 and 10000000, was " + maxEntries);
+                throw new IllegalArgumentException(SettingNames.TOKEN_CACHE_MAX_ENTRIES + " must be between 1 and 10000000, was " + maxEntries);
             }
             this.maxEntries = maxEntries;
             return this;
         }
 
-        /** {@value TokenCache#TTL}: 1 s to 24 h (default 5 minutes). */
+        /** {@value SettingNames#TOKEN_CACHE_TTL}: 1 s to 24 h (default 5 minutes). */
         public Builder ttl(Duration ttl) {
-            Objects.requireNonNull(ttl, TTL);
+            Objects.requireNonNull(ttl, SettingNames.TOKEN_CACHE_TTL);
             if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
-                throw new IllegalArgumentException(TTL + " must be between 1s and 24h, was " + ttl);
+                throw new IllegalArgumentException(SettingNames.TOKEN_CACHE_TTL + " must be between 1s and 24h, was " + ttl);
             }
             this.ttl = ttl;
             return this;

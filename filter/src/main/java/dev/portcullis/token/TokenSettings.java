@@ -1,6 +1,7 @@
 package dev.portcullis.token;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 
 import java.net.URI;
@@ -24,36 +25,10 @@ import java.util.stream.IntStream;
  * {@code hmac-secret}, {@code algorithms}, {@code required-type}, {@code principal-prefix}).
  */
 public final class TokenSettings {
-    public static final String ISSUER = "portcullis.issuer";
-    public static final String ISSUERS = "portcullis.issuers";
-    /**
-     * What policies see before the primary issuer's subjects in {@code P.id}; default none. Each
-     * issuer listed in {@value #ISSUERS} has its own {@code portcullis.issuers.<key>.principal-prefix},
-     * default {@code <key>:} (none when it is the only issuer). See {@link PrincipalIds}.
-     */
-    public static final String PRINCIPAL_PREFIX = "portcullis.principal-prefix";
     /** The value of a principal prefix setting that means "no prefix". */
     public static final String NO_PREFIX = "none";
-    public static final String AUDIENCE = "portcullis.audience";
-    public static final String JWKS_URI = "portcullis.jwks-uri";
-    public static final String DISCOVERY_URI = "portcullis.discovery-uri";
-    public static final String JWKS_FILE = "portcullis.jwks-file";
-    public static final String PUBLIC_KEY_FILE = "portcullis.public-key-file";
-    public static final String HMAC_SECRET = "portcullis.hmac-secret";
     /** Fewest distinct byte values an HMAC secret from settings may have (a repeated pattern is refused). */
     static final int MIN_DISTINCT_SECRET_BYTES = 8;
-    public static final String ALGORITHMS = "portcullis.algorithms";
-    public static final String REQUIRED_TYPE = "portcullis.required-type";
-    public static final String CLOCK_SKEW = "portcullis.clock-skew";
-    public static final String MAX_TOKEN_LIFETIME = "portcullis.max-token-lifetime";
-    public static final String MAX_TOKEN_BYTES = "portcullis.max-token-bytes";
-    public static final String MAX_HEADER_BYTES = "portcullis.max-header-bytes";
-    public static final String ALLOW_INSECURE_QUERY_PARAMETER_TOKENS = "portcullis.allow-insecure-query-parameter-tokens";
-    public static final String JWKS_CACHE_TTL = "portcullis.jwks.cache-ttl";
-    public static final String JWKS_REFRESH_INTERVAL = "portcullis.jwks.refresh-interval";
-    public static final String JWKS_STALE_IF_ERROR = "portcullis.jwks.stale-if-error";
-    public static final String JWKS_TIMEOUT = "portcullis.jwks.timeout";
-    public static final String JWKS_MAX_BYTES = "portcullis.jwks.max-bytes";
 
     private TokenSettings() {
     }
@@ -61,9 +36,9 @@ public final class TokenSettings {
     /** The extractor: size limits and the query-parameter switch. */
     public static BearerTokenExtractor extractor(Settings s) {
         BearerTokenExtractor.Builder b = BearerTokenExtractor.builder();
-        apply(MAX_TOKEN_BYTES, () -> b.maxTokenBytes(s.getInt(MAX_TOKEN_BYTES, BearerTokenExtractor.DEFAULT_MAX_TOKEN_BYTES)));
-        apply(MAX_HEADER_BYTES, () -> b.maxHeaderBytes(s.getInt(MAX_HEADER_BYTES, BearerTokenExtractor.DEFAULT_MAX_HEADER_BYTES)));
-        if (s.getBoolean(ALLOW_INSECURE_QUERY_PARAMETER_TOKENS, false)) {
+        apply(SettingNames.MAX_TOKEN_BYTES, () -> b.maxTokenBytes(s.getInt(SettingNames.MAX_TOKEN_BYTES, BearerTokenExtractor.DEFAULT_MAX_TOKEN_BYTES)));
+        apply(SettingNames.MAX_HEADER_BYTES, () -> b.maxHeaderBytes(s.getInt(SettingNames.MAX_HEADER_BYTES, BearerTokenExtractor.DEFAULT_MAX_HEADER_BYTES)));
+        if (s.getBoolean(SettingNames.ALLOW_INSECURE_QUERY_PARAMETER_TOKENS, false)) {
             b.allowInsecureQueryParameterTokens();
         }
         return b.build();
@@ -72,13 +47,13 @@ public final class TokenSettings {
     /** The validator with every configured issuer. */
     public static TokenValidator validator(Settings s, Clock clock, TokenValidator.KeysRemovedListener listener) {
         TokenValidator.Builder b = TokenValidator.builder().clock(clock).onKeysRemoved(listener);
-        apply(CLOCK_SKEW, () -> b.clockSkew(s.getDuration(CLOCK_SKEW, TokenValidator.DEFAULT_CLOCK_SKEW)));
-        apply(MAX_TOKEN_LIFETIME, () -> b.maxLifetime(s.getDuration(MAX_TOKEN_LIFETIME, TokenValidator.DEFAULT_MAX_LIFETIME)));
-        apply(JWKS_CACHE_TTL, () -> b.jwksCacheTtl(s.getDuration(JWKS_CACHE_TTL, Duration.ofMinutes(10))));
-        apply(JWKS_REFRESH_INTERVAL, () -> b.jwksRefreshInterval(s.getDuration(JWKS_REFRESH_INTERVAL, Duration.ofSeconds(30))));
-        apply(JWKS_STALE_IF_ERROR, () -> b.jwksStaleIfError(s.getDuration(JWKS_STALE_IF_ERROR, Duration.ofHours(24))));
-        apply(JWKS_TIMEOUT, () -> b.httpTimeout(s.getDuration(JWKS_TIMEOUT, Duration.ofSeconds(5))));
-        apply(JWKS_MAX_BYTES, () -> b.maxJwksBytes(s.getInt(JWKS_MAX_BYTES, 256 * 1024)));
+        apply(SettingNames.CLOCK_SKEW, () -> b.clockSkew(s.getDuration(SettingNames.CLOCK_SKEW, TokenValidator.DEFAULT_CLOCK_SKEW)));
+        apply(SettingNames.MAX_TOKEN_LIFETIME, () -> b.maxLifetime(s.getDuration(SettingNames.MAX_TOKEN_LIFETIME, TokenValidator.DEFAULT_MAX_LIFETIME)));
+        apply(SettingNames.JWKS_CACHE_TTL, () -> b.jwksCacheTtl(s.getDuration(SettingNames.JWKS_CACHE_TTL, Duration.ofMinutes(10))));
+        apply(SettingNames.JWKS_REFRESH_INTERVAL, () -> b.jwksRefreshInterval(s.getDuration(SettingNames.JWKS_REFRESH_INTERVAL, Duration.ofSeconds(30))));
+        apply(SettingNames.JWKS_STALE_IF_ERROR, () -> b.jwksStaleIfError(s.getDuration(SettingNames.JWKS_STALE_IF_ERROR, Duration.ofHours(24))));
+        apply(SettingNames.JWKS_TIMEOUT, () -> b.httpTimeout(s.getDuration(SettingNames.JWKS_TIMEOUT, Duration.ofSeconds(5))));
+        apply(SettingNames.JWKS_MAX_BYTES, () -> b.maxJwksBytes(s.getInt(SettingNames.JWKS_MAX_BYTES, 256 * 1024)));
         List<IssuerConfig> issuers = issuers(s);
         for (IssuerConfig config : issuers) {
             b.issuer(config);
@@ -88,28 +63,28 @@ public final class TokenSettings {
 
     /**
      * The issuer configurations named by the settings; at least one. Each carries its principal
-     * prefix: {@value #PRINCIPAL_PREFIX} / {@code portcullis.issuers.<key>.principal-prefix} when
+     * prefix: {@value SettingNames#PRINCIPAL_PREFIX} / {@code portcullis.issuers.<key>.principal-prefix} when
      * set ({@value #NO_PREFIX} for none); else none when only one issuer is configured or for the
-     * primary {@value #ISSUER}, and {@code <key>:} for each issuer listed in {@value #ISSUERS}.
+     * primary {@value SettingNames#ISSUER}, and {@code <key>:} for each issuer listed in {@value SettingNames#ISSUERS}.
      * The prefixes are checked to keep principal ids apart ({@link PrincipalIds#of}).
      */
     public static List<IssuerConfig> issuers(Settings s) {
         List<IssuerConfig> out = new ArrayList<>();
-        List<String> listed = s.getList(ISSUERS);
-        boolean primary = s.get(ISSUER).isPresent();
+        List<String> listed = s.getList(SettingNames.ISSUERS);
+        boolean primary = s.get(SettingNames.ISSUER).isPresent();
         int count = listed.size() + (primary ? 1 : 0);
         if (primary) {
-            add(out, issuer(s, "portcullis.", prefix(s, PRINCIPAL_PREFIX, "")), ISSUER, PRINCIPAL_PREFIX);
+            add(out, issuer(s, Settings.PREFIX, prefix(s, SettingNames.PRINCIPAL_PREFIX, "")), SettingNames.ISSUER, SettingNames.PRINCIPAL_PREFIX);
         }
         for (String name : listed) {
-            String prefix = ISSUERS + "." + name + ".";
+            String prefix = SettingNames.ISSUERS + "." + name + ".";
             String prefixSetting = prefix + "principal-prefix";
             add(out, issuer(s, prefix, prefix(s, prefixSetting, count == 1 ? "" : name + ":")), prefix + "issuer",
                     prefixSetting);
         }
         if (out.isEmpty()) {
-            throw new ConfigurationException(ISSUER, "is required: name the token issuer (the exact 'iss' value)"
-                    + " or list several in " + ISSUERS);
+            throw new ConfigurationException(SettingNames.ISSUER, "is required: name the token issuer (the exact 'iss' value)"
+                    + " or list several in " + SettingNames.ISSUERS);
         }
         return out;
     }

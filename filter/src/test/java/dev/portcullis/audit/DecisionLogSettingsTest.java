@@ -2,6 +2,7 @@ package dev.portcullis.audit;
 
 import dev.portcullis.Portcullis;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.testing.MutableClock;
 import dev.portcullis.testing.TestKeys;
@@ -20,7 +21,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@value DecisionLog#OVERFLOW} and {@value DecisionLog#BLOCK_TIMEOUT} as read by {@link Portcullis#fromSettings}. */
+/** {@value SettingNames#DECISION_LOG_OVERFLOW} and {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT} as read by {@link Portcullis#fromSettings}. */
 class DecisionLogSettingsTest {
     @TempDir
     Path dir;
@@ -45,7 +46,7 @@ class DecisionLogSettingsTest {
 
     @Test
     void fromSettingsWhenOverflowBlockWithTimeoutThenBlock() throws Exception {
-        try (Portcullis p = engine(DecisionLog.OVERFLOW, "Block", DecisionLog.BLOCK_TIMEOUT, "250ms")) {
+        try (Portcullis p = engine(SettingNames.DECISION_LOG_OVERFLOW, "Block", SettingNames.DECISION_LOG_BLOCK_TIMEOUT, "250ms")) {
             assertThat(p.decisionLog().overflow()).isEqualTo(DecisionLog.Overflow.BLOCK);
         }
     }
@@ -62,7 +63,7 @@ class DecisionLogSettingsTest {
     @ParameterizedTest(name = "block-timeout={0}")
     @CsvSource({"soon", "0ms", "11s", "-1s"})
     void fromSettingsWhenBlockTimeoutOutOfRangeThenFailsNamingIt(String value) {
-        assertThatThrownBy(() -> engine(DecisionLog.OVERFLOW, "block", DecisionLog.BLOCK_TIMEOUT, value))
+        assertThatThrownBy(() -> engine(SettingNames.DECISION_LOG_OVERFLOW, "block", SettingNames.DECISION_LOG_BLOCK_TIMEOUT, value))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("portcullis.decision-log.block-timeout: ");
     }

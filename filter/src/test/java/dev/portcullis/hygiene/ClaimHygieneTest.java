@@ -2,6 +2,7 @@ package dev.portcullis.hygiene;
 
 import dev.portcullis.Reason;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -211,7 +212,7 @@ class ClaimHygieneTest {
     void checkWhenKeycloakTokenInReportModeThenAcceptedWithCountersAndIdentityOnly() {
         RecordingLogger log = new RecordingLogger();
         ClaimHygiene report = ClaimHygiene.builder().settings(Settings.of(Map.of(
-                ClaimHygiene.AUTHORIZATION_MODE, "report", ClaimHygiene.PERSONAL_DATA_MODE, "report")))
+                SettingNames.HYGIENE_AUTHORIZATION, "report", SettingNames.HYGIENE_PERSONAL_DATA, "report")))
                 .logger(log).build();
         HygieneResult r1 = report.check(Claims.keycloak());
         HygieneResult r2 = report.check(Claims.keycloak());
@@ -249,7 +250,7 @@ class ClaimHygieneTest {
 
     @Test
     void checkWhenAllowOnlyNoneThenIdentityOnly() {
-        ClaimHygiene strict = ClaimHygiene.fromSettings(Settings.of(Map.of(ClaimHygiene.ALLOW_ONLY, "none")));
+        ClaimHygiene strict = ClaimHygiene.fromSettings(Settings.of(Map.of(SettingNames.HYGIENE_ALLOW_ONLY, "none")));
         assertThat(strict.allowOnly()).contains(java.util.Set.of());
         assertThat(strict.check(Claims.identity()).refused()).isFalse();
         assertThat(strict.check(Claims.identityWith("tenant", "acme")).refused()).isTrue();
@@ -267,7 +268,7 @@ class ClaimHygieneTest {
         assertThatThrownBy(() -> ClaimHygiene.builder().allowOnly(List.of("email")).build())
                 .isInstanceOf(ConfigurationException.class)
                 .extracting(e -> ((ConfigurationException) e).setting())
-                .isEqualTo(ClaimHygiene.ALLOW_ONLY);
+                .isEqualTo(SettingNames.HYGIENE_ALLOW_ONLY);
         ClaimHygiene ok = ClaimHygiene.builder().personalData(HygieneMode.OFF)
                 .allowOnly(List.of("email")).build();
         assertThat(ok.check(Claims.identityWith("email", "a@example.com")).refused()).isFalse();
@@ -287,7 +288,7 @@ class ClaimHygieneTest {
 
     @Test
     void fromSettingsWhenExtraForbiddenThenClaimsRefusedInTheirCategory() {
-        ClaimHygiene h = ClaimHygiene.fromSettings(Settings.of(Map.of(ClaimHygiene.EXTRA_FORBIDDEN,
+        ClaimHygiene h = ClaimHygiene.fromSettings(Settings.of(Map.of(SettingNames.HYGIENE_EXTRA_FORBIDDEN,
                 "authorization:tenant_roles, personal-data:ssn,authorization:https://example.com/acl")));
         assertThat(h.check(Claims.identityWith("tenant_roles", "x")).violations()).containsExactly(
                 HygieneViolation.category(ClaimCategory.AUTHORIZATION, List.of("tenant_roles"), true));
@@ -304,21 +305,21 @@ class ClaimHygieneTest {
         ":tenant", "authorization:sub", "personal-data:roles"})
     void fromSettingsWhenExtraForbiddenMalformedThenConfigurationErrorNamingSetting(String value) {
         assertThatThrownBy(() -> ClaimHygiene.fromSettings(
-                Settings.of(Map.of(ClaimHygiene.EXTRA_FORBIDDEN, value))))
+                Settings.of(Map.of(SettingNames.HYGIENE_EXTRA_FORBIDDEN, value))))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith(ClaimHygiene.EXTRA_FORBIDDEN + ": ");
+                .hasMessageStartingWith(SettingNames.HYGIENE_EXTRA_FORBIDDEN + ": ");
     }
 
     @Test
     void fromSettingsWhenAllValidThenConfigured() {
         ClaimHygiene h = ClaimHygiene.fromSettings(Settings.of(Map.of(
-                ClaimHygiene.AUTHORIZATION_MODE, "report",
-                ClaimHygiene.PERSONAL_DATA_MODE, "OFF",
-                ClaimHygiene.MAX_CLAIMS, "40",
-                ClaimHygiene.MAX_STRING_LENGTH, "512",
-                ClaimHygiene.MAX_ARRAY_LENGTH, "8",
-                ClaimHygiene.MAX_DEPTH, "3",
-                ClaimHygiene.ALLOW_ONLY, "tenant,department")));
+                SettingNames.HYGIENE_AUTHORIZATION, "report",
+                SettingNames.HYGIENE_PERSONAL_DATA, "OFF",
+                SettingNames.HYGIENE_MAX_CLAIMS, "40",
+                SettingNames.HYGIENE_MAX_STRING_LENGTH, "512",
+                SettingNames.HYGIENE_MAX_ARRAY_LENGTH, "8",
+                SettingNames.HYGIENE_MAX_DEPTH, "3",
+                SettingNames.HYGIENE_ALLOW_ONLY, "tenant,department")));
         assertThat(h.modeOf(ClaimCategory.AUTHORIZATION)).isEqualTo(HygieneMode.REPORT);
         assertThat(h.modeOf(ClaimCategory.PERSONAL_DATA)).isEqualTo(HygieneMode.OFF);
         assertThat(h.maxClaims()).isEqualTo(40);
@@ -357,15 +358,15 @@ class ClaimHygieneTest {
     @Test
     void builderWhenInvalidArgumentsThenConfigurationErrorNamingSetting() {
         assertThatThrownBy(() -> ClaimHygiene.builder().maxDepth(0))
-                .hasMessage(ClaimHygiene.MAX_DEPTH + ": must be at least 1, was 0");
+                .hasMessage(SettingNames.HYGIENE_MAX_DEPTH + ": must be at least 1, was 0");
         assertThatThrownBy(() -> ClaimHygiene.builder().authorization(null))
-                .hasMessageStartingWith(ClaimHygiene.AUTHORIZATION_MODE);
+                .hasMessageStartingWith(SettingNames.HYGIENE_AUTHORIZATION);
         assertThatThrownBy(() -> ClaimHygiene.builder().forbid(ClaimCategory.IDENTITY, "x"))
-                .hasMessageStartingWith(ClaimHygiene.EXTRA_FORBIDDEN);
+                .hasMessageStartingWith(SettingNames.HYGIENE_EXTRA_FORBIDDEN);
         assertThatThrownBy(() -> ClaimHygiene.builder().forbid(ClaimCategory.AUTHORIZATION, "a b"))
-                .hasMessageStartingWith(ClaimHygiene.EXTRA_FORBIDDEN);
+                .hasMessageStartingWith(SettingNames.HYGIENE_EXTRA_FORBIDDEN);
         assertThatThrownBy(() -> ClaimHygiene.builder().allowOnly(List.of("")))
-                .hasMessageStartingWith(ClaimHygiene.ALLOW_ONLY);
+                .hasMessageStartingWith(SettingNames.HYGIENE_ALLOW_ONLY);
         assertThat(ClaimHygiene.builder().maxDepth(1).forbid(ClaimCategory.AUTHORIZATION, "acl")
                 .allowOnly(List.of("tenant")).build().maxDepth()).isEqualTo(1);
     }

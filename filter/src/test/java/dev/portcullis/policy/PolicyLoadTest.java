@@ -1,6 +1,7 @@
 package dev.portcullis.policy;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,13 +182,13 @@ class PolicyLoadTest {
     void fromSettingsWhenDirMissingThenConfigurationExceptionNamesSetting() {
         assertThatThrownBy(() -> CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of())))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining(CerbosPolicyEvaluator.POLICY_DIR);
+                .hasMessageContaining(SettingNames.POLICY_DIR);
     }
 
     @Test
     void fromSettingsWhenDirGivenThenLoads() {
         write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
-        PolicyEvaluator e = CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of(CerbosPolicyEvaluator.POLICY_DIR, dir.toString())));
+        PolicyEvaluator e = CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of(SettingNames.POLICY_DIR, dir.toString())));
         assertThat(e).isInstanceOf(CerbosPolicyEvaluator.class);
         assertThat(e.covers("doc", "read")).isTrue();
     }
@@ -195,32 +196,32 @@ class PolicyLoadTest {
     @Test
     void fromSettingsWhenDirIsNotADirectoryThenConfigurationException() {
         assertThatThrownBy(() -> CerbosPolicyEvaluator.fromSettings(Settings.of(
-                Map.of(CerbosPolicyEvaluator.POLICY_DIR, dir.resolve("absent").toString()))))
+                Map.of(SettingNames.POLICY_DIR, dir.resolve("absent").toString()))))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining(CerbosPolicyEvaluator.POLICY_DIR);
+                .hasMessageContaining(SettingNames.POLICY_DIR);
     }
 
     @Test
     void fromSettingsWhenClasspathThenLoads() {
         PolicyEvaluator e = CerbosPolicyEvaluator.fromSettings(Settings.of(
-                Map.of(CerbosPolicyEvaluator.POLICY_DIR, "classpath:policies/demo")));
+                Map.of(SettingNames.POLICY_DIR, "classpath:policies/demo")));
         assertThat(e.covers("user", "disable")).isTrue();
     }
 
     @Test
     void fromSettingsWhenClasspathWithReloadThenConfigurationExceptionNamesReload() {
         assertThatThrownBy(() -> CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of(
-                CerbosPolicyEvaluator.POLICY_DIR, "classpath:policies/demo",
-                CerbosPolicyEvaluator.POLICY_RELOAD, "true"))))
+                SettingNames.POLICY_DIR, "classpath:policies/demo",
+                SettingNames.POLICY_RELOAD, "true"))))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining(CerbosPolicyEvaluator.POLICY_RELOAD);
+                .hasMessageContaining(SettingNames.POLICY_RELOAD);
     }
 
     @Test
     void fromSettingsWhenReloadOnThenReloadingEvaluator() {
         write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
         PolicyEvaluator e = CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of(
-                CerbosPolicyEvaluator.POLICY_DIR, dir.toString(), CerbosPolicyEvaluator.POLICY_RELOAD, "true")));
+                SettingNames.POLICY_DIR, dir.toString(), SettingNames.POLICY_RELOAD, "true")));
         try {
             assertThat(e).isInstanceOf(ReloadingPolicyEvaluator.class);
             assertThat(e.covers("doc", "read")).isTrue();

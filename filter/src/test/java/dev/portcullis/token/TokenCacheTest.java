@@ -4,6 +4,7 @@ import dev.portcullis.Portcullis;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.testing.JwksServer;
 import dev.portcullis.testing.MutableClock;
@@ -116,7 +117,7 @@ class TokenCacheTest {
 
     @Test
     void getWhenClockReachesExpThenMissAndTokenRefused() throws Exception {
-        try (Portcullis p = engine(TokenCache.TTL, "1h", TokenSettings.CLOCK_SKEW, "0s")) {
+        try (Portcullis p = engine(SettingNames.TOKEN_CACHE_TTL, "1h", SettingNames.CLOCK_SKEW, "0s")) {
             String token = Tokens.signedWith(TestKeys.rsa()).at(clock.instant()).expiresIn(Duration.ofMinutes(2)).sign();
             auth(p, token);
             clock.advance(Duration.ofMinutes(2).minusMillis(1));
@@ -130,7 +131,7 @@ class TokenCacheTest {
 
     @Test
     void getWhenInsideSkewAfterExpThenMissButStillAcceptedByFullValidation() throws Exception {
-        try (Portcullis p = engine(TokenCache.TTL, "1h", TokenSettings.CLOCK_SKEW, "30s")) {
+        try (Portcullis p = engine(SettingNames.TOKEN_CACHE_TTL, "1h", SettingNames.CLOCK_SKEW, "30s")) {
             String token = Tokens.signedWith(TestKeys.rsa()).at(clock.instant()).expiresIn(Duration.ofMinutes(2)).sign();
             auth(p, token);
             clock.advance(Duration.ofMinutes(2).plusSeconds(10));
@@ -233,22 +234,22 @@ class TokenCacheTest {
 
     @Test
     void fromSettingsWhenDisabledThenNoCacheAndEveryRequestVerifies() throws Exception {
-        try (Portcullis p = engine(TokenCache.ENABLED, "false")) {
+        try (Portcullis p = engine(SettingNames.TOKEN_CACHE_ENABLED, "false")) {
             assertThat(p.tokenCache()).isNull();
             String token = rsa();
             VerifiedToken first = auth(p, token);
             assertThat(auth(p, token)).isNotSameAs(first);
             assertThat(auth(p, token).subject()).isEqualTo(Tokens.SUBJECT);
         }
-        try (Portcullis p = engine(TokenCache.ENABLED, "true")) {
+        try (Portcullis p = engine(SettingNames.TOKEN_CACHE_ENABLED, "true")) {
             assertThat(p.tokenCache()).isNotNull();
         }
     }
 
     @Test
     void fromSettingsWhenValuesGivenThenApplied() {
-        Optional<TokenCache> c = TokenCache.fromSettings(Settings.of(Map.of(TokenCache.MAX_ENTRIES, "5",
-                TokenCache.TTL, "30s")), clock, 4096);
+        Optional<TokenCache> c = TokenCache.fromSettings(Settings.of(Map.of(SettingNames.TOKEN_CACHE_MAX_ENTRIES, "5",
+                SettingNames.TOKEN_CACHE_TTL, "30s")), clock, 4096);
         assertThat(c).isPresent();
         assertThat(c.get().maxEntries()).isEqualTo(5);
         assertThat(c.get().ttl()).isEqualTo(Duration.ofSeconds(30));
@@ -259,12 +260,12 @@ class TokenCacheTest {
 
     @Test
     void fromSettingsWhenBadValuesThenConfigurationExceptionNamingTheSetting() {
-        assertThatThrownBy(() -> TokenCache.fromSettings(Settings.of(Map.of(TokenCache.MAX_ENTRIES, "0")), clock, 4096))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining(TokenCache.MAX_ENTRIES)
+        assertThatThrownBy(() -> TokenCache.fromSettings(Settings.of(Map.of(SettingNames.TOKEN_CACHE_MAX_ENTRIES, "0")), clock, 4096))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(SettingNames.TOKEN_CACHE_MAX_ENTRIES)
                 .hasMessageContaining("was 0");
-        assertThatThrownBy(() -> TokenCache.fromSettings(Settings.of(Map.of(TokenCache.TTL, "25h")), clock, 4096))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining(TokenCache.TTL);
-        assertThatThrownBy(() -> TokenCache.fromSettings(Settings.of(Map.of(TokenCache.ENABLED, "maybe")), clock, 4096))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining(TokenCache.ENABLED);
+        assertThatThrownBy(() -> TokenCache.fromSettings(Settings.of(Map.of(SettingNames.TOKEN_CACHE_TTL, "25h")), clock, 4096))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(SettingNames.TOKEN_CACHE_TTL);
+        assertThatThrownBy(() -> TokenCache.fromSettings(Settings.of(Map.of(SettingNames.TOKEN_CACHE_ENABLED, "maybe")), clock, 4096))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(SettingNames.TOKEN_CACHE_ENABLED);
     }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.token;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.testing.MutableClock;
 import dev.portcullis.testing.TestKeys;
@@ -26,9 +27,9 @@ class TokenSettingsTest {
 
     private static Map<String, String> valid() {
         Map<String, String> m = new HashMap<>();
-        m.put(TokenSettings.ISSUER, "https://idp.test");
-        m.put(TokenSettings.AUDIENCE, "api");
-        m.put(TokenSettings.JWKS_URI, JWKS);
+        m.put(SettingNames.ISSUER, "https://idp.test");
+        m.put(SettingNames.AUDIENCE, "api");
+        m.put(SettingNames.JWKS_URI, JWKS);
         return m;
     }
 
@@ -69,129 +70,129 @@ class TokenSettingsTest {
 
     @Test
     void validatorWhenIssuerMissingThenNamesIssuer() {
-        assertThat(failure(with(valid(), TokenSettings.ISSUER, null), TokenSettings.ISSUER))
-                .contains(TokenSettings.ISSUERS);
+        assertThat(failure(with(valid(), SettingNames.ISSUER, null), SettingNames.ISSUER))
+                .contains(SettingNames.ISSUERS);
     }
 
     @Test
     void validatorWhenAudienceMissingThenNamesAudience() {
-        failure(with(valid(), TokenSettings.AUDIENCE, null), TokenSettings.AUDIENCE);
+        failure(with(valid(), SettingNames.AUDIENCE, null), SettingNames.AUDIENCE);
     }
 
     @Test
     void validatorWhenNoKeySourceThenNamesJwksUri() {
-        failure(with(valid(), TokenSettings.JWKS_URI, null), TokenSettings.JWKS_URI);
+        failure(with(valid(), SettingNames.JWKS_URI, null), SettingNames.JWKS_URI);
     }
 
     @Test
     void validatorWhenTwoKeySourcesThenNamesTheSecond() {
-        String m = failure(with(valid(), TokenSettings.DISCOVERY_URI, "https://idp.test/.well-known/openid-configuration"),
-                TokenSettings.DISCOVERY_URI);
-        assertThat(m).contains(TokenSettings.JWKS_URI);
-        failure(with(valid(), TokenSettings.HMAC_SECRET, SECRET), TokenSettings.HMAC_SECRET);
+        String m = failure(with(valid(), SettingNames.DISCOVERY_URI, "https://idp.test/.well-known/openid-configuration"),
+                SettingNames.DISCOVERY_URI);
+        assertThat(m).contains(SettingNames.JWKS_URI);
+        failure(with(valid(), SettingNames.HMAC_SECRET, SECRET), SettingNames.HMAC_SECRET);
     }
 
     @Test
     void validatorWhenHmacAlgorithmWithJwksThenNamesAlgorithms() {
-        assertThat(failure(with(valid(), TokenSettings.ALGORITHMS, "HS256"), TokenSettings.ALGORITHMS)).contains("HS256");
-        assertThat(failure(with(valid(), TokenSettings.ALGORITHMS, "RS256,HS512"), TokenSettings.ALGORITHMS)).contains("HS512");
+        assertThat(failure(with(valid(), SettingNames.ALGORITHMS, "HS256"), SettingNames.ALGORITHMS)).contains("HS256");
+        assertThat(failure(with(valid(), SettingNames.ALGORITHMS, "RS256,HS512"), SettingNames.ALGORITHMS)).contains("HS512");
     }
 
     @Test
     void validatorWhenHmacSecretShortThenNamesSecretWithoutShowingIt() {
-        String m = failure(with(valid(), TokenSettings.JWKS_URI, null, TokenSettings.HMAC_SECRET, "short-secret"),
-                TokenSettings.HMAC_SECRET);
+        String m = failure(with(valid(), SettingNames.JWKS_URI, null, SettingNames.HMAC_SECRET, "short-secret"),
+                SettingNames.HMAC_SECRET);
         assertThat(m).contains("32 bytes").contains("12 bytes").doesNotContain("short-secret");
     }
 
     @Test
     void validatorWhenHmacSecretLongEnoughThenBuilt() {
-        assertThat(validator(with(valid(), TokenSettings.JWKS_URI, null, TokenSettings.HMAC_SECRET, SECRET)).issuers())
+        assertThat(validator(with(valid(), SettingNames.JWKS_URI, null, SettingNames.HMAC_SECRET, SECRET)).issuers())
                 .containsExactly("https://idp.test");
         String b64 = "base64:" + java.util.Base64.getEncoder().encodeToString(TestKeys.randomSecret(64));
-        assertThat(validator(with(valid(), TokenSettings.JWKS_URI, null, TokenSettings.HMAC_SECRET, b64,
-                TokenSettings.ALGORITHMS, "HS512")).issuers()).hasSize(1);
+        assertThat(validator(with(valid(), SettingNames.JWKS_URI, null, SettingNames.HMAC_SECRET, b64,
+                SettingNames.ALGORITHMS, "HS512")).issuers()).hasSize(1);
     }
 
     @Test
     void validatorWhenHmacSecretTooShortForHs512ThenNamesAlgorithms() {
-        failure(with(valid(), TokenSettings.JWKS_URI, null, TokenSettings.HMAC_SECRET, SECRET,
-                TokenSettings.ALGORITHMS, "HS512"), TokenSettings.ALGORITHMS);
+        failure(with(valid(), SettingNames.JWKS_URI, null, SettingNames.HMAC_SECRET, SECRET,
+                SettingNames.ALGORITHMS, "HS512"), SettingNames.ALGORITHMS);
     }
 
     @Test
     void validatorWhenSkewOverFiveMinutesThenNamesSkewAndValue() {
-        assertThat(failure(with(valid(), TokenSettings.CLOCK_SKEW, "6m"), TokenSettings.CLOCK_SKEW)).contains("PT6M");
-        failure(with(valid(), TokenSettings.CLOCK_SKEW, "soon"), TokenSettings.CLOCK_SKEW);
-        assertThat(validator(with(valid(), TokenSettings.CLOCK_SKEW, "5m")).issuers()).hasSize(1);
+        assertThat(failure(with(valid(), SettingNames.CLOCK_SKEW, "6m"), SettingNames.CLOCK_SKEW)).contains("PT6M");
+        failure(with(valid(), SettingNames.CLOCK_SKEW, "soon"), SettingNames.CLOCK_SKEW);
+        assertThat(validator(with(valid(), SettingNames.CLOCK_SKEW, "5m")).issuers()).hasSize(1);
     }
 
     @Test
     void validatorWhenUnknownOrNoneAlgorithmThenNamesAlgorithmsAndValue() {
-        assertThat(failure(with(valid(), TokenSettings.ALGORITHMS, "RS256,XS256"), TokenSettings.ALGORITHMS)).contains("XS256");
-        assertThat(failure(with(valid(), TokenSettings.ALGORITHMS, "none"), TokenSettings.ALGORITHMS)).contains("none");
-        assertThat(validator(with(valid(), TokenSettings.ALGORITHMS, "RS256 ES384")).issuers()).hasSize(1);
+        assertThat(failure(with(valid(), SettingNames.ALGORITHMS, "RS256,XS256"), SettingNames.ALGORITHMS)).contains("XS256");
+        assertThat(failure(with(valid(), SettingNames.ALGORITHMS, "none"), SettingNames.ALGORITHMS)).contains("none");
+        assertThat(validator(with(valid(), SettingNames.ALGORITHMS, "RS256 ES384")).issuers()).hasSize(1);
     }
 
     @Test
     void validatorWhenKeyUrlIsNotHttpsThenNamesIt() {
-        assertThat(failure(with(valid(), TokenSettings.JWKS_URI, "http://idp.test/jwks"), TokenSettings.JWKS_URI))
+        assertThat(failure(with(valid(), SettingNames.JWKS_URI, "http://idp.test/jwks"), SettingNames.JWKS_URI))
                 .contains("http://idp.test/jwks");
-        failure(with(valid(), TokenSettings.JWKS_URI, "not a url"), TokenSettings.JWKS_URI);
-        failure(with(valid(), TokenSettings.JWKS_URI, "/relative/jwks"), TokenSettings.JWKS_URI);
+        failure(with(valid(), SettingNames.JWKS_URI, "not a url"), SettingNames.JWKS_URI);
+        failure(with(valid(), SettingNames.JWKS_URI, "/relative/jwks"), SettingNames.JWKS_URI);
     }
 
     @Test
     void validatorWhenKeyFileMissingOrBadThenNamesIt() throws Exception {
-        Map<String, String> fileBased = with(valid(), TokenSettings.JWKS_URI, null);
-        assertThat(failure(with(fileBased, TokenSettings.JWKS_FILE, dir.resolve("nope.json").toString()),
-                TokenSettings.JWKS_FILE)).contains("nope.json");
+        Map<String, String> fileBased = with(valid(), SettingNames.JWKS_URI, null);
+        assertThat(failure(with(fileBased, SettingNames.JWKS_FILE, dir.resolve("nope.json").toString()),
+                SettingNames.JWKS_FILE)).contains("nope.json");
         Path bad = Files.writeString(dir.resolve("bad.json"), "{not json");
-        failure(with(fileBased, TokenSettings.JWKS_FILE, bad.toString()), TokenSettings.JWKS_FILE);
+        failure(with(fileBased, SettingNames.JWKS_FILE, bad.toString()), SettingNames.JWKS_FILE);
         Path empty = Files.writeString(dir.resolve("empty.json"), "{\"keys\":[]}");
-        failure(with(fileBased, TokenSettings.JWKS_FILE, empty.toString()), TokenSettings.JWKS_FILE);
+        failure(with(fileBased, SettingNames.JWKS_FILE, empty.toString()), SettingNames.JWKS_FILE);
         Path badPem = Files.writeString(dir.resolve("bad.pem"), "hello");
-        failure(with(fileBased, TokenSettings.PUBLIC_KEY_FILE, badPem.toString()), TokenSettings.PUBLIC_KEY_FILE);
+        failure(with(fileBased, SettingNames.PUBLIC_KEY_FILE, badPem.toString()), SettingNames.PUBLIC_KEY_FILE);
     }
 
     @Test
     void validatorWhenKeyFilesValidThenBuilt() throws Exception {
-        Map<String, String> fileBased = with(valid(), TokenSettings.JWKS_URI, null);
+        Map<String, String> fileBased = with(valid(), SettingNames.JWKS_URI, null);
         Path jwks = Files.writeString(dir.resolve("k.json"), TestKeys.jwks(TestKeys.rsa()));
         Path pem = Files.writeString(dir.resolve("k.pem"), TestKeys.pem(TestKeys.ec()));
-        assertThat(validator(with(fileBased, TokenSettings.JWKS_FILE, jwks.toString())).issuers()).hasSize(1);
-        assertThat(validator(with(fileBased, TokenSettings.PUBLIC_KEY_FILE, pem.toString())).issuers()).hasSize(1);
+        assertThat(validator(with(fileBased, SettingNames.JWKS_FILE, jwks.toString())).issuers()).hasSize(1);
+        assertThat(validator(with(fileBased, SettingNames.PUBLIC_KEY_FILE, pem.toString())).issuers()).hasSize(1);
     }
 
     @Test
     void validatorWhenJwksSettingsOutOfRangeThenNamesThem() {
-        failure(with(valid(), TokenSettings.JWKS_REFRESH_INTERVAL, "0s"), TokenSettings.JWKS_REFRESH_INTERVAL);
-        failure(with(valid(), TokenSettings.JWKS_TIMEOUT, "10ms"), TokenSettings.JWKS_TIMEOUT);
-        failure(with(valid(), TokenSettings.JWKS_CACHE_TTL, "1s"), TokenSettings.JWKS_CACHE_TTL);
-        failure(with(valid(), TokenSettings.JWKS_STALE_IF_ERROR, "30d"), TokenSettings.JWKS_STALE_IF_ERROR);
-        failure(with(valid(), TokenSettings.JWKS_MAX_BYTES, "12"), TokenSettings.JWKS_MAX_BYTES);
-        failure(with(valid(), TokenSettings.MAX_TOKEN_LIFETIME, "2d"), TokenSettings.MAX_TOKEN_LIFETIME);
-        assertThat(validator(with(valid(), TokenSettings.JWKS_REFRESH_INTERVAL, "1s", TokenSettings.JWKS_TIMEOUT, "500ms",
-                TokenSettings.JWKS_CACHE_TTL, "1m", TokenSettings.JWKS_STALE_IF_ERROR, "1h",
-                TokenSettings.JWKS_MAX_BYTES, "4096", TokenSettings.MAX_TOKEN_LIFETIME, "8h")).issuers()).hasSize(1);
+        failure(with(valid(), SettingNames.JWKS_REFRESH_INTERVAL, "0s"), SettingNames.JWKS_REFRESH_INTERVAL);
+        failure(with(valid(), SettingNames.JWKS_TIMEOUT, "10ms"), SettingNames.JWKS_TIMEOUT);
+        failure(with(valid(), SettingNames.JWKS_CACHE_TTL, "1s"), SettingNames.JWKS_CACHE_TTL);
+        failure(with(valid(), SettingNames.JWKS_STALE_IF_ERROR, "30d"), SettingNames.JWKS_STALE_IF_ERROR);
+        failure(with(valid(), SettingNames.JWKS_MAX_BYTES, "12"), SettingNames.JWKS_MAX_BYTES);
+        failure(with(valid(), SettingNames.MAX_TOKEN_LIFETIME, "2d"), SettingNames.MAX_TOKEN_LIFETIME);
+        assertThat(validator(with(valid(), SettingNames.JWKS_REFRESH_INTERVAL, "1s", SettingNames.JWKS_TIMEOUT, "500ms",
+                SettingNames.JWKS_CACHE_TTL, "1m", SettingNames.JWKS_STALE_IF_ERROR, "1h",
+                SettingNames.JWKS_MAX_BYTES, "4096", SettingNames.MAX_TOKEN_LIFETIME, "8h")).issuers()).hasSize(1);
     }
 
     @Test
     void extractorWhenLimitsConfiguredThenApplied() {
         assertThat(TokenSettings.extractor(Settings.of(Map.of())).maxTokenBytes()).isEqualTo(4096);
-        assertThat(TokenSettings.extractor(Settings.of(Map.of(TokenSettings.MAX_TOKEN_BYTES, "8192"))).maxTokenBytes())
+        assertThat(TokenSettings.extractor(Settings.of(Map.of(SettingNames.MAX_TOKEN_BYTES, "8192"))).maxTokenBytes())
                 .isEqualTo(8192);
-        failure(with(valid(), TokenSettings.MAX_TOKEN_BYTES, "10"), TokenSettings.MAX_TOKEN_BYTES);
-        failure(with(valid(), TokenSettings.MAX_TOKEN_BYTES, "lots"), TokenSettings.MAX_TOKEN_BYTES);
-        failure(with(valid(), TokenSettings.MAX_HEADER_BYTES, "9000"), TokenSettings.MAX_HEADER_BYTES);
-        failure(with(valid(), TokenSettings.ALLOW_INSECURE_QUERY_PARAMETER_TOKENS, "sometimes"),
-                TokenSettings.ALLOW_INSECURE_QUERY_PARAMETER_TOKENS);
+        failure(with(valid(), SettingNames.MAX_TOKEN_BYTES, "10"), SettingNames.MAX_TOKEN_BYTES);
+        failure(with(valid(), SettingNames.MAX_TOKEN_BYTES, "lots"), SettingNames.MAX_TOKEN_BYTES);
+        failure(with(valid(), SettingNames.MAX_HEADER_BYTES, "9000"), SettingNames.MAX_HEADER_BYTES);
+        failure(with(valid(), SettingNames.ALLOW_INSECURE_QUERY_PARAMETER_TOKENS, "sometimes"),
+                SettingNames.ALLOW_INSECURE_QUERY_PARAMETER_TOKENS);
     }
 
     @Test
     void issuersWhenSeveralThenEachWithItsOwnAudienceAndKeys() throws Exception {
         Path jwks = Files.writeString(dir.resolve("b.json"), TestKeys.jwks(TestKeys.ec()));
-        Map<String, String> m = with(valid(), TokenSettings.ISSUERS, "corp, partner",
+        Map<String, String> m = with(valid(), SettingNames.ISSUERS, "corp, partner",
                 "portcullis.issuers.corp.issuer", "https://corp.test",
                 "portcullis.issuers.corp.audience", "corp-api",
                 "portcullis.issuers.corp.discovery-uri", "https://corp.test/.well-known/openid-configuration",
@@ -210,7 +211,7 @@ class TokenSettingsTest {
 
     @Test
     void issuersWhenListedIssuerIncompleteThenNamesItsSetting() {
-        Map<String, String> m = with(valid(), TokenSettings.ISSUERS, "corp",
+        Map<String, String> m = with(valid(), SettingNames.ISSUERS, "corp",
                 "portcullis.issuers.corp.issuer", "https://corp.test",
                 "portcullis.issuers.corp.jwks-uri", JWKS);
         failure(m, "portcullis.issuers.corp.audience");
@@ -219,7 +220,7 @@ class TokenSettingsTest {
 
     @Test
     void issuersWhenSameIssuerTwiceThenNamesTheSecond() {
-        Map<String, String> m = with(valid(), TokenSettings.ISSUERS, "again",
+        Map<String, String> m = with(valid(), SettingNames.ISSUERS, "again",
                 "portcullis.issuers.again.issuer", "https://idp.test",
                 "portcullis.issuers.again.audience", "api",
                 "portcullis.issuers.again.jwks-uri", JWKS);
