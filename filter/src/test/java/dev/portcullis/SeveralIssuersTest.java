@@ -298,7 +298,7 @@ class SeveralIssuersTest {
 
         assertThatThrownBy(() -> Portcullis.builder().validator(dev.portcullis.token.TokenValidator.builder()
                 .issuer(a.build()).issuer(b.build()).build()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty principal prefix");
+                .isInstanceOf(dev.portcullis.config.ConfigurationException.class).hasMessageContaining("empty principal prefix");
         try (Portcullis engine = Portcullis.builder().validator(dev.portcullis.token.TokenValidator.builder()
                 .issuer(a.build()).issuer(b.principalPrefix("partner:").build()).build()).build()) {
             assertThat(engine.principalIds().id(B, "alice")).as("positive control").isEqualTo("partner:alice");

@@ -120,11 +120,7 @@ public final class DecisionLog implements AutoCloseable {
                         + SettingNames.DECISION_LOG_OVERFLOW + " is " + overflow.name().toLowerCase(java.util.Locale.ROOT));
             }
             Duration timeout = settings.getDuration(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, DEFAULT_BLOCK_TIMEOUT);
-            try {
-                b.blockTimeout(timeout);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, e.getMessage(), e);
-            }
+            b.blockTimeout(timeout);
         }
         return b;
     }
@@ -274,7 +270,7 @@ public final class DecisionLog implements AutoCloseable {
         /** Queue capacity, at least 1 (default {@value DecisionLog#DEFAULT_CAPACITY}). */
         public Builder capacity(int capacity) {
             if (capacity < 1) {
-                throw new IllegalArgumentException("decision log capacity must be positive, was " + capacity);
+                throw new ConfigurationException(SettingNames.DECISION_LOG_CAPACITY, "decision log capacity must be positive, was " + capacity);
             }
             this.capacity = capacity;
             return this;
@@ -289,7 +285,7 @@ public final class DecisionLog implements AutoCloseable {
         /** With {@link Overflow#BLOCK}, the longest wait for room: 1 ms to 10 s (default 100 ms). */
         public Builder blockTimeout(Duration timeout) {
             if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(MAX_BLOCK_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("block timeout must be between 1 ms and 10 s, was " + timeout);
+                throw new ConfigurationException(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, "block timeout must be between 1 ms and 10 s, was " + timeout);
             }
             this.blockTimeout = timeout;
             return this;

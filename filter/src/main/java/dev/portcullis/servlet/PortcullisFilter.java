@@ -6,7 +6,6 @@ import dev.portcullis.Portcullis;
 import dev.portcullis.Requirement;
 import dev.portcullis.attributes.FileAttributeSource;
 import dev.portcullis.policy.CerbosPolicyEvaluator;
-import dev.portcullis.policy.PolicyLoadException;
 import dev.portcullis.route.Route;
 import dev.portcullis.route.RouteTable;
 import dev.portcullis.PortcullisException;
@@ -172,13 +171,9 @@ public class PortcullisFilter implements Filter {
             built = createEngine(settings);
             init(settings, built, context);
         } catch (ConfigurationException e) {
+            // a bad setting, or policies that do not load (PolicyLoadException): stop the application
             closeQuietly(built);
-            throw new ServletException("Portcullis configuration error: " + e.getMessage(), e);
-        } catch (PolicyLoadException e) {
-            closeQuietly(built);
-            // policies that do not load must stop the application like any other bad setting
-            throw new ServletException("Portcullis configuration error: " + SettingNames.POLICY_DIR + ": "
-                    + e.getMessage(), e);
+            throw new ServletException("Portcullis configuration error: " + e.describe(), e);
         } catch (IllegalArgumentException e) {
             closeQuietly(built);
             // a builder check that no setting name was attached to: still fail closed, never start unprotected

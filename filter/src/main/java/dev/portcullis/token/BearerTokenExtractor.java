@@ -1,5 +1,7 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 
@@ -247,7 +249,7 @@ public final class BearerTokenExtractor {
         /** Maximum token length in bytes, 256 to 65536 (default 4096). */
         public Builder maxTokenBytes(int bytes) {
             if (bytes < 256 || bytes > 65536) {
-                throw new IllegalArgumentException("maxTokenBytes must be between 256 and 65536, was " + bytes);
+                throw new ConfigurationException(SettingNames.MAX_TOKEN_BYTES, "maxTokenBytes must be between 256 and 65536, was " + bytes);
             }
             this.maxTokenBytes = bytes;
             return this;
@@ -256,7 +258,7 @@ public final class BearerTokenExtractor {
         /** Maximum decoded JOSE header length in bytes, 64 to 8192 (default 1024). */
         public Builder maxHeaderBytes(int bytes) {
             if (bytes < 64 || bytes > 8192) {
-                throw new IllegalArgumentException("maxHeaderBytes must be between 64 and 8192, was " + bytes);
+                throw new ConfigurationException(SettingNames.MAX_HEADER_BYTES, "maxHeaderBytes must be between 64 and 8192, was " + bytes);
             }
             this.maxHeaderBytes = bytes;
             return this;

@@ -1,5 +1,7 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.ConfigurationException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -138,7 +140,7 @@ public final class IssuerConfig {
 
         private Builder(String issuer) {
             if (issuer == null || issuer.isBlank()) {
-                throw new IllegalArgumentException("issuer must not be empty");
+                throw new ConfigurationException(SettingNames.ISSUER, "issuer must not be empty");
             }
             this.issuer = issuer;
         }
@@ -151,7 +153,7 @@ public final class IssuerConfig {
         public Builder audiences(List<String> audiences) {
             for (String a : audiences) {
                 if (a == null || a.isBlank()) {
-                    throw new IllegalArgumentException("audience must not be empty");
+                    throw new ConfigurationException(SettingNames.AUDIENCE, "audience must not be empty");
                 }
                 this.audiences.add(a);
             }
@@ -166,16 +168,16 @@ public final class IssuerConfig {
             Set<String> set = new LinkedHashSet<>();
             for (String a : algorithms) {
                 if (a.equalsIgnoreCase("none")) {
-                    throw new IllegalArgumentException("algorithm 'none' is never allowed");
+                    throw new ConfigurationException(SettingNames.ALGORITHMS, "algorithm 'none' is never allowed");
                 }
                 if (!Algorithms.isKnown(a)) {
-                    throw new IllegalArgumentException("unknown algorithm '" + a + "'; known: "
+                    throw new ConfigurationException(SettingNames.ALGORITHMS, "unknown algorithm '" + a + "'; known: "
                             + new java.util.TreeSet<>(union()));
                 }
                 set.add(a);
             }
             if (set.isEmpty()) {
-                throw new IllegalArgumentException("at least one algorithm is required");
+                throw new ConfigurationException(SettingNames.ALGORITHMS, "at least one algorithm is required");
             }
             this.algorithms = set;
             return this;
@@ -213,7 +215,7 @@ public final class IssuerConfig {
          */
         public Builder hmacSecret(byte[] secret) {
             if (secret == null || secret.length < 32) {
-                throw new IllegalArgumentException("HMAC secret must be at least 32 bytes, was "
+                throw new ConfigurationException(SettingNames.HMAC_SECRET, "HMAC secret must be at least 32 bytes, was "
                         + (secret == null ? 0 : secret.length));
             }
             return keys(KeySourceKind.HMAC_SECRET, null, null, secret.clone());
@@ -222,7 +224,7 @@ public final class IssuerConfig {
         /** Requires the {@code typ} header, e.g. {@code at+jwt} (RFC 9068); matched case-insensitively. */
         public Builder requiredType(String type) {
             if (type == null || type.isBlank()) {
-                throw new IllegalArgumentException("required type must not be empty");
+                throw new ConfigurationException(SettingNames.REQUIRED_TYPE, "required type must not be empty");
             }
             this.requiredType = normaliseType(type);
             return this;
@@ -240,7 +242,7 @@ public final class IssuerConfig {
                 char c = prefix.charAt(i);
                 if (Character.isISOControl(c) || Character.isWhitespace(c)
                         || Character.getType(c) == Character.FORMAT) {
-                    throw new IllegalArgumentException("principal prefix must be printable without spaces, "
+                    throw new ConfigurationException(SettingNames.PRINCIPAL_PREFIX, "principal prefix must be printable without spaces, "
                             + "character " + i + " is not");
                 }
             }
@@ -250,7 +252,7 @@ public final class IssuerConfig {
 
         private Builder keys(KeySourceKind kind, URI uri, Path file, byte[] secret) {
             if (keySource != null) {
-                throw new IllegalArgumentException("only one key source per issuer; already have "
+                throw new ConfigurationException(SettingNames.JWKS_URI, "only one key source per issuer; already have "
                         + keySource + ", got " + kind);
             }
             this.keySource = kind;
@@ -269,7 +271,7 @@ public final class IssuerConfig {
             if (scheme.equals("http") && isLoopback(uri.getHost())) {
                 return uri;
             }
-            throw new IllegalArgumentException("key URL must be https (http only on a loopback address): " + uri);
+            throw new ConfigurationException(SettingNames.JWKS_URI, "key URL must be https (http only on a loopback address): " + uri);
         }
 
         static boolean isLoopback(String host) {
@@ -285,10 +287,10 @@ public final class IssuerConfig {
 
         public IssuerConfig build() {
             if (audiences.isEmpty()) {
-                throw new IllegalArgumentException("at least one audience is required for issuer " + issuer);
+                throw new ConfigurationException(SettingNames.AUDIENCE, "at least one audience is required for issuer " + issuer);
             }
             if (keySource == null) {
-                throw new IllegalArgumentException("no key source for issuer " + issuer
+                throw new ConfigurationException(SettingNames.JWKS_URI, "no key source for issuer " + issuer
                         + " (a JWKS URL, discovery URL, JWKS file, public key file or HMAC secret)");
             }
             if (algorithms == null) {
@@ -302,16 +304,16 @@ public final class IssuerConfig {
             }
             if (keySource == KeySourceKind.HMAC_SECRET) {
                 if (!asymmetric.isEmpty()) {
-                    throw new IllegalArgumentException("an HMAC secret allows only HS256/384/512, not " + asymmetric);
+                    throw new ConfigurationException(SettingNames.ALGORITHMS, "an HMAC secret allows only HS256/384/512, not " + asymmetric);
                 }
                 for (String a : hmac) {
                     if (hmacSecret.length < Algorithms.minimumHmacKeyBytes(a)) {
-                        throw new IllegalArgumentException(a + " needs an HMAC secret of at least "
+                        throw new ConfigurationException(SettingNames.ALGORITHMS, a + " needs an HMAC secret of at least "
                                 + Algorithms.minimumHmacKeyBytes(a) + " bytes, was " + hmacSecret.length);
                     }
                 }
             } else if (!hmac.isEmpty()) {
-                throw new IllegalArgumentException("HMAC algorithms " + hmac
+                throw new ConfigurationException(SettingNames.ALGORITHMS, "HMAC algorithms " + hmac
                         + " cannot be used with public keys (" + keySource + ")");
             }
             return new IssuerConfig(this);

@@ -1,5 +1,7 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.ConfigurationException;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.lang.JoseException;
 
@@ -91,13 +93,13 @@ final class IssuerKeys {
                     }
                     return KeySet.of(keys);
                 } catch (IOException | JoseException | RuntimeException e) {
-                    throw new IllegalArgumentException("cannot read JWKS file " + config.keyFile() + ": " + e.getMessage(), e);
+                    throw new ConfigurationException(SettingNames.JWKS_FILE, "cannot read JWKS file " + config.keyFile() + ": " + e.getMessage(), e);
                 }
             case PUBLIC_KEY_FILE:
                 try {
                     return KeySet.of(PemKeys.read(Files.readString(config.keyFile(), StandardCharsets.US_ASCII)));
                 } catch (IOException | JoseException | RuntimeException e) {
-                    throw new IllegalArgumentException("cannot read public key file " + config.keyFile() + ": "
+                    throw new ConfigurationException(SettingNames.PUBLIC_KEY_FILE, "cannot read public key file " + config.keyFile() + ": "
                             + e.getMessage(), e);
                 }
             default:

@@ -1,5 +1,7 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.ConfigurationException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,7 +52,7 @@ public final class PrincipalIds {
     /**
      * The mapping of these issuers.
      *
-     * @throws IllegalArgumentException when two issuers have the empty prefix, the same prefix,
+     * @throws ConfigurationException when two issuers have the empty prefix, the same prefix,
      *         or one prefix starts another (the message names both issuers)
      */
     public static PrincipalIds of(Collection<IssuerConfig> issuers) {
@@ -63,7 +65,7 @@ public final class PrincipalIds {
             String prefix = c.principalPrefix();
             String clash = conflict(byIssuer, prefix);
             if (clash != null) {
-                throw new IllegalArgumentException(prefix.isEmpty()
+                throw new ConfigurationException(SettingNames.PRINCIPAL_PREFIX, prefix.isEmpty()
                         ? "issuers " + clash + " and " + c.issuer() + " both have an empty principal prefix, so the"
                         + " same subject at both would be one principal in policies; give each additional issuer"
                         + " a principal prefix such as 'partner:'"

@@ -295,7 +295,7 @@ public final class TokenCache {
         /** {@value SettingNames#TOKEN_CACHE_MAX_ENTRIES}: 1 to 10,000,000 (default 10,000). */
         public Builder maxEntries(int maxEntries) {
             if (maxEntries < 1 || maxEntries > 10_000_000) {
-                throw new IllegalArgumentException(SettingNames.TOKEN_CACHE_MAX_ENTRIES + " must be between 1 and 10000000, was " + maxEntries);
+                throw new ConfigurationException(SettingNames.TOKEN_CACHE_MAX_ENTRIES, "must be between 1 and 10000000, was " + maxEntries);
             }
             this.maxEntries = maxEntries;
             return this;
@@ -305,7 +305,7 @@ public final class TokenCache {
         public Builder ttl(Duration ttl) {
             Objects.requireNonNull(ttl, SettingNames.TOKEN_CACHE_TTL);
             if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
-                throw new IllegalArgumentException(SettingNames.TOKEN_CACHE_TTL + " must be between 1s and 24h, was " + ttl);
+                throw new ConfigurationException(SettingNames.TOKEN_CACHE_TTL, "must be between 1s and 24h, was " + ttl);
             }
             this.ttl = ttl;
             return this;

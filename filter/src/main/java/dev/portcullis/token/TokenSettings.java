@@ -103,8 +103,8 @@ public final class TokenSettings {
         out.add(config);
         try {
             PrincipalIds.of(out);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(prefixSetting, e.getMessage(), e);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(prefixSetting, e.problem(), e);
         }
     }
 
@@ -180,9 +180,9 @@ public final class TokenSettings {
         IssuerConfig config;
         try {
             config = b.build();
-        } catch (IllegalArgumentException e) {
-            String setting = e.getMessage().contains("HMAC") || e.getMessage().contains("HS") ? algName : source;
-            throw new ConfigurationException(setting, e.getMessage(), e);
+        } catch (ConfigurationException e) {
+            String setting = e.problem().contains("HMAC") || e.problem().contains("HS") ? algName : source;
+            throw new ConfigurationException(setting, e.problem(), e);
         }
         if (config.keySource() == IssuerConfig.KeySourceKind.JWKS_FILE
                 || config.keySource() == IssuerConfig.KeySourceKind.PUBLIC_KEY_FILE) {
@@ -204,10 +204,16 @@ public final class TokenSettings {
         }
     }
 
-    /** Runs a builder call, turning its IllegalArgumentException into one naming the setting. */
+    /**
+     * Runs a builder call; a failure names {@code setting}. Builders name the primary issuer's
+     * settings ({@code portcullis.audience}); for a listed issuer the failure is renamed to its own
+     * ({@code portcullis.issuers.<key>.audience}).
+     */
     static void apply(String setting, Runnable call) {
         try {
             call.run();
+        } catch (ConfigurationException e) {
+            throw e.setting().equals(setting) ? e : new ConfigurationException(setting, e.problem(), e);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(setting, e.getMessage(), e);
         }

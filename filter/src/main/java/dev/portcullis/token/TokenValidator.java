@@ -1,5 +1,7 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 
@@ -254,7 +256,7 @@ public final class TokenValidator implements AutoCloseable {
         public Builder issuer(IssuerConfig config) {
             for (IssuerConfig c : issuers) {
                 if (c.issuer().equals(config.issuer())) {
-                    throw new IllegalArgumentException("issuer configured twice: " + config.issuer());
+                    throw new ConfigurationException(SettingNames.ISSUER, "issuer configured twice: " + config.issuer());
                 }
             }
             issuers.add(config);
@@ -269,7 +271,7 @@ public final class TokenValidator implements AutoCloseable {
         /** Allowed clock skew for exp/nbf/iat, 0 to 5 minutes (default 30 s). */
         public Builder clockSkew(Duration skew) {
             if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
-                throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes, was " + skew);
+                throw new ConfigurationException(SettingNames.CLOCK_SKEW, "clock skew must be between 0 and 5 minutes, was " + skew);
             }
             this.clockSkew = skew;
             return this;
@@ -278,7 +280,7 @@ public final class TokenValidator implements AutoCloseable {
         /** Longest accepted {@code exp - iat}, 1 minute to 24 hours (default 1 hour). */
         public Builder maxLifetime(Duration lifetime) {
             if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(Duration.ofHours(24)) > 0) {
-                throw new IllegalArgumentException("max token lifetime must be between 1 minute and 24 hours, was "
+                throw new ConfigurationException(SettingNames.MAX_TOKEN_LIFETIME, "max token lifetime must be between 1 minute and 24 hours, was "
                         + lifetime);
             }
             this.maxLifetime = lifetime;
@@ -288,7 +290,7 @@ public final class TokenValidator implements AutoCloseable {
         /** How long fetched keys are kept when the response has no Cache-Control max-age (default 10 min). */
         public Builder jwksCacheTtl(Duration ttl) {
             if (ttl.compareTo(Duration.ofSeconds(30)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
-                throw new IllegalArgumentException("JWKS cache TTL must be between 30 s and 24 h, was " + ttl);
+                throw new ConfigurationException(SettingNames.JWKS_CACHE_TTL, "JWKS cache TTL must be between 30 s and 24 h, was " + ttl);
             }
             this.jwksTtl = ttl;
             return this;
@@ -297,7 +299,7 @@ public final class TokenValidator implements AutoCloseable {
         /** Minimum time between two fetches of an issuer's keys (default 30 s, at least 1 s). */
         public Builder jwksRefreshInterval(Duration interval) {
             if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("JWKS refresh interval must be between 1 s and 1 h, was " + interval);
+                throw new ConfigurationException(SettingNames.JWKS_REFRESH_INTERVAL, "JWKS refresh interval must be between 1 s and 1 h, was " + interval);
             }
             this.jwksRefreshInterval = interval;
             return this;
@@ -306,7 +308,7 @@ public final class TokenValidator implements AutoCloseable {
         /** How long the last good keys stay usable while the key endpoint fails (default 24 h). */
         public Builder jwksStaleIfError(Duration staleIfError) {
             if (staleIfError.isNegative() || staleIfError.compareTo(Duration.ofDays(7)) > 0) {
-                throw new IllegalArgumentException("JWKS stale-if-error must be between 0 and 7 days, was "
+                throw new ConfigurationException(SettingNames.JWKS_STALE_IF_ERROR, "JWKS stale-if-error must be between 0 and 7 days, was "
                         + staleIfError);
             }
             this.jwksStaleIfError = staleIfError;
@@ -316,7 +318,7 @@ public final class TokenValidator implements AutoCloseable {
         /** Deadline for a whole key or discovery fetch (default 5 s, 100 ms to 60 s). */
         public Builder httpTimeout(Duration timeout) {
             if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("HTTP timeout must be between 100 ms and 60 s, was " + timeout);
+                throw new ConfigurationException(SettingNames.JWKS_TIMEOUT, "HTTP timeout must be between 100 ms and 60 s, was " + timeout);
             }
             this.httpTimeout = timeout;
             return this;
@@ -325,7 +327,7 @@ public final class TokenValidator implements AutoCloseable {
         /** Largest accepted JWKS or discovery document (default 256 KiB). */
         public Builder maxJwksBytes(int bytes) {
             if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
-                throw new IllegalArgumentException("max JWKS bytes must be between 1 KiB and 16 MiB, was " + bytes);
+                throw new ConfigurationException(SettingNames.JWKS_MAX_BYTES, "max JWKS bytes must be between 1 KiB and 16 MiB, was " + bytes);
             }
             this.maxJwksBytes = bytes;
             return this;
@@ -339,7 +341,7 @@ public final class TokenValidator implements AutoCloseable {
 
         public TokenValidator build() {
             if (issuers.isEmpty()) {
-                throw new IllegalArgumentException("at least one issuer is required");
+                throw new ConfigurationException(SettingNames.ISSUER, "at least one issuer is required");
             }
             return new TokenValidator(this);
         }

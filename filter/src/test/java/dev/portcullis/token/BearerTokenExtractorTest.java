@@ -1,5 +1,6 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 import dev.portcullis.testing.TestKeys;
@@ -185,11 +186,11 @@ class BearerTokenExtractorTest {
     @Test
     void builderWhenLimitsOutOfRangeThenRefusedNamingTheSetting() {
         assertThatThrownBy(() -> BearerTokenExtractor.builder().maxTokenBytes(100))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTokenBytes").hasMessageContaining("100");
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("portcullis.max-token-bytes: maxTokenBytes").hasMessageContaining("100");
         assertThatThrownBy(() -> BearerTokenExtractor.builder().maxTokenBytes(70000))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTokenBytes");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxTokenBytes");
         assertThatThrownBy(() -> BearerTokenExtractor.builder().maxHeaderBytes(10))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxHeaderBytes");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxHeaderBytes");
         assertThat(BearerTokenExtractor.builder().maxTokenBytes(256).maxHeaderBytes(64).build().maxTokenBytes())
                 .isEqualTo(256);
     }

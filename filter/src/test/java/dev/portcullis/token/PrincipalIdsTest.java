@@ -1,5 +1,6 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -71,12 +72,12 @@ class PrincipalIdsTest {
     @Test
     void ofWhenTwoEmptyOrOverlappingPrefixesThenRefusedNamingBothIssuers() {
         assertThatThrownBy(() -> PrincipalIds.of(List.of(issuer("https://a", ""), issuer("https://b", ""))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https://a")
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("https://a")
                 .hasMessageContaining("https://b").hasMessageContaining("empty principal prefix");
         assertThatThrownBy(() -> PrincipalIds.of(List.of(issuer("https://a", "p:"), issuer("https://b", "p:"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("overlap");
         assertThatThrownBy(() -> PrincipalIds.of(List.of(issuer("https://a", "p:"), issuer("https://b", "p:x"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("overlap");
         assertThat(PrincipalIds.of(List.of(issuer("https://a", "p:"), issuer("https://b", "q:"))).severalIssuers())
                 .as("positive control").isTrue();
     }
@@ -91,9 +92,9 @@ class PrincipalIdsTest {
 
     @Test
     void principalPrefixWhenControlCharacterOrSpaceThenRefused() {
-        assertThatThrownBy(() -> issuer("https://a", "p\n")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> issuer("https://a", "p\n")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("printable");
-        assertThatThrownBy(() -> issuer("https://a", "p ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> issuer("https://a", "p ")).isInstanceOf(ConfigurationException.class);
         assertThat(issuer("https://a", "p:").principalPrefix()).isEqualTo("p:");
     }
 }

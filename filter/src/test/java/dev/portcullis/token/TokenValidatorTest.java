@@ -1,5 +1,6 @@
 package dev.portcullis.token;
 
+import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 import dev.portcullis.testing.MutableClock;
@@ -471,31 +472,31 @@ class TokenValidatorTest {
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "not a jwks");
         assertThatThrownBy(() -> validator(IssuerConfig.builder(Tokens.ISSUER).audiences("api").jwksFile(bad).build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad.json");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("bad.json");
         Path badPem = dir.resolve("bad.pem");
         Files.writeString(badPem, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         assertThatThrownBy(() -> validator(IssuerConfig.builder(Tokens.ISSUER).audiences("api").publicKeyFile(badPem).build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad.pem");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("bad.pem");
     }
 
     @Test
     void builderWhenSettingsOutOfRangeThenRefusedWithTheValue() {
         assertThatThrownBy(() -> TokenValidator.builder().clockSkew(Duration.ofMinutes(6)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clock skew").hasMessageContaining("PT6M");
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("portcullis.clock-skew: clock skew").hasMessageContaining("PT6M");
         assertThatThrownBy(() -> TokenValidator.builder().clockSkew(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clock skew");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("clock skew");
         assertThatThrownBy(() -> TokenValidator.builder().maxLifetime(Duration.ofDays(2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifetime");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("lifetime");
         assertThatThrownBy(() -> TokenValidator.builder().jwksRefreshInterval(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refresh interval");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("refresh interval");
         assertThatThrownBy(() -> TokenValidator.builder().httpTimeout(Duration.ofMillis(10)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("timeout");
         assertThatThrownBy(() -> TokenValidator.builder().maxJwksBytes(10))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JWKS bytes");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("JWKS bytes");
         assertThatThrownBy(() -> TokenValidator.builder().build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("issuer");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("issuer");
         assertThatThrownBy(() -> TokenValidator.builder().issuer(issuer().build()).issuer(issuer().build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("twice");
         assertThat(TokenValidator.builder().clockSkew(Duration.ofMinutes(5)).maxLifetime(Duration.ofHours(24))
                 .issuer(issuer().build()).build().issuers()).containsExactly(Tokens.ISSUER);
     }

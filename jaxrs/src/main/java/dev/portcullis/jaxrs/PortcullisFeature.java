@@ -440,7 +440,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
                 this.authenticationFilter = new AuthenticationFilter(PortcullisFeature.this, authenticator);
                 this.requirements = new Requirements(mode);
             } catch (ConfigurationException e) {
-                throw new IllegalStateException("Portcullis configuration error: " + e.getMessage(), e);
+                // a bad setting, or policies that do not load (PolicyLoadException)
+                throw new IllegalStateException("Portcullis configuration error: " + e.describe(), e);
             }
         }
     }
