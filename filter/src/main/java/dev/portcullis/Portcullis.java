@@ -4,24 +4,25 @@ import dev.portcullis.attributes.AttributeCache;
 import dev.portcullis.attributes.AttributesUnavailableException;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
-import dev.portcullis.audit.DecisionLog;
-import dev.portcullis.audit.DecisionRecord;
+import dev.portcullis.internal.audit.DecisionLog;
+import dev.portcullis.internal.audit.DecisionRecord;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.hygiene.ClaimHygiene;
-import dev.portcullis.hygiene.HygieneResult;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.HygieneResult;
+import dev.portcullis.internal.EngineParts;
 import dev.portcullis.internal.LogText;
-import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.ResourceResolver;
-import dev.portcullis.token.BearerTokenExtractor;
-import dev.portcullis.token.PrincipalIds;
-import dev.portcullis.token.TokenCache;
-import dev.portcullis.token.TokenSettings;
-import dev.portcullis.token.TokenValidator;
+import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.PrincipalIds;
+import dev.portcullis.token.internal.TokenCache;
+import dev.portcullis.token.internal.TokenSettings;
+import dev.portcullis.token.internal.TokenValidator;
 import dev.portcullis.token.VerifiedToken;
 
 import org.slf4j.Logger;
@@ -62,6 +63,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Portcullis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Portcullis.class);
+
+    static {
+        // the internal parts (token cache, validator, hygiene, decision log) are read through
+        // EngineParts by tests, benchmarks and tools, not through getters on this API type
+        EngineParts.install(engine -> new EngineParts(engine.tokens, engine.validator, engine.hygiene,
+                engine.decisions));
+    }
     /** Request attribute under which adapters store the {@link VerifiedToken}. */
     public static final String IDENTITY_ATTRIBUTE = "dev.portcullis.identity";
     /** Attribute (application scope, and request scope) under which the servlet filter publishes its engine. */
@@ -432,7 +440,7 @@ public final class Portcullis implements AutoCloseable {
     }
 
     /** The revocation endpoint's engine half: authorizes and performs revocation requests. */
-    public RevocationEndpoint revocations() {
+    RevocationEndpoint revocations() {
         return revocations;
     }
 
@@ -448,26 +456,6 @@ public final class Portcullis implements AutoCloseable {
         if (attributes != null) {
             attributes.evictAll();
         }
-    }
-
-    /** The verified-token cache, or null when it is disabled. */
-    public TokenCache tokenCache() {
-        return tokens;
-    }
-
-    /** The token validator (for tools such as the CLI). */
-    public TokenValidator tokenValidator() {
-        return validator;
-    }
-
-    /** The claim hygiene rules in force. */
-    public ClaimHygiene hygiene() {
-        return hygiene;
-    }
-
-    /** The decision log (for its counters). */
-    public DecisionLog decisionLog() {
-        return decisions;
     }
 
     public Clock clock() {

@@ -2,10 +2,10 @@ package dev.portcullis;
 
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
-import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.PolicyEvaluator;
-import dev.portcullis.token.PrincipalIds;
-import dev.portcullis.token.TokenSettings;
+import dev.portcullis.token.internal.PrincipalIds;
+import dev.portcullis.token.internal.TokenSettings;
 
 import java.util.Map;
 

@@ -2,10 +2,10 @@ package dev.portcullis.cli;
 
 import dev.portcullis.Reason;
 import dev.portcullis.config.SettingNames;
-import dev.portcullis.hygiene.ClaimCategory;
-import dev.portcullis.hygiene.ClaimHygiene;
-import dev.portcullis.hygiene.HygieneResult;
-import dev.portcullis.hygiene.HygieneViolation;
+import dev.portcullis.internal.hygiene.ClaimCategory;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.HygieneResult;
+import dev.portcullis.internal.hygiene.HygieneViolation;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -3,8 +3,8 @@ package dev.portcullis.cli;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.hygiene.ClaimCategory;
-import dev.portcullis.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.ClaimCategory;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
 import org.jose4j.json.JsonUtil;
 
 import java.io.IOException;

@@ -4,10 +4,10 @@ import dev.portcullis.PortcullisException;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.token.BearerTokenExtractor;
-import dev.portcullis.token.TokenSettings;
-import dev.portcullis.token.TokenValidator;
-import dev.portcullis.token.VerifiedSignature;
+import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.TokenSettings;
+import dev.portcullis.token.internal.TokenValidator;
+import dev.portcullis.token.internal.VerifiedSignature;
 
 import org.jose4j.json.JsonUtil;
 

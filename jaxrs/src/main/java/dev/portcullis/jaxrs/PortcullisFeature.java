@@ -5,7 +5,7 @@ import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.ApplicationEngines;
-import dev.portcullis.token.TokenSettings;
+import dev.portcullis.token.internal.TokenSettings;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.ws.rs.Priorities;
