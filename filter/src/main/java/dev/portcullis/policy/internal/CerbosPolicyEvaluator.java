@@ -231,7 +231,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         public Builder classpath(String location, ClassLoader loader) {
             Objects.requireNonNull(location, SettingNames.POLICY_DIR);
             if (location.isBlank()) {
-                throw new IllegalArgumentException(SettingNames.POLICY_DIR + ": classpath location must not be empty");
+                throw new ConfigurationException(SettingNames.POLICY_DIR, "classpath location must not be empty");
             }
             this.classpath = location;
             this.classLoader = loader;
@@ -251,7 +251,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
          */
         public CerbosPolicyEvaluator build() {
             if ((directory == null) == (classpath == null)) {
-                throw new IllegalStateException(SettingNames.POLICY_DIR + ": set exactly one of directory and classpath");
+                throw new ConfigurationException(SettingNames.POLICY_DIR, "set exactly one of directory and classpath");
             }
             CelEnv env = new CelEnv(clock);
             if (directory != null) {
