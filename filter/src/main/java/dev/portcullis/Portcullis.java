@@ -1,6 +1,7 @@
 package dev.portcullis;
 
 import dev.portcullis.attributes.AttributeCache;
+import dev.portcullis.attributes.AttributeSource;
 import dev.portcullis.attributes.AttributesUnavailableException;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
@@ -137,8 +138,22 @@ public final class Portcullis implements AutoCloseable {
             if (settings.get(SettingNames.POLICY_DIR).isPresent()) {
                 b.policy(CerbosPolicyEvaluator.fromSettings(settings));
             }
-            settings.get(SettingNames.RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
-            AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
+            settings.get(SettingNames.RESOURCE_RESOLVER).ifPresent(name -> b.resources(
+                    create(SettingNames.RESOURCE_RESOLVER, name, ResourceResolver.class, settings)));
+            String source = settings.get(SettingNames.ATTRIBUTES_SOURCE).orElse("");
+            if (source.contains(".")) {
+                // a class name: the application's own AttributeSource, behind the same cache
+                AttributeCache.Builder cache = AttributeCache.builder().clock(clock).settings(settings);
+                AttributeSource own = create(SettingNames.ATTRIBUTES_SOURCE, source, AttributeSource.class, settings);
+                try {
+                    b.attributes(cache.source(own).build());
+                } catch (RuntimeException e) {
+                    own.close();
+                    throw e;
+                }
+            } else {
+                AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
+            }
             b.decisions(decisionLog.start());
             return b.build();
         } catch (RuntimeException | Error e) {
@@ -149,18 +164,23 @@ public final class Portcullis implements AutoCloseable {
         }
     }
 
-    private static ResourceResolver resolver(String className, Settings settings) {
+    /**
+     * An instance of the class named by {@code setting} ({@code portcullis.resource-resolver},
+     * {@code portcullis.attributes.source}), made with its public constructor taking
+     * {@link Settings}, else its public no-argument constructor; loaded by the thread's context
+     * class loader (the web application's). Every failure names the setting.
+     */
+    private static <T> T create(String setting, String className, Class<T> type, Settings settings) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try {
-            Class<?> type = Class.forName(className, true, loader != null ? loader : Portcullis.class.getClassLoader());
-            if (!ResourceResolver.class.isAssignableFrom(type)) {
-                throw new ConfigurationException(SettingNames.RESOURCE_RESOLVER, className + " does not implement "
-                        + ResourceResolver.class.getName());
+            Class<?> named = Class.forName(className, true, loader != null ? loader : Portcullis.class.getClassLoader());
+            if (!type.isAssignableFrom(named)) {
+                throw new ConfigurationException(setting, className + " does not implement " + type.getName());
             }
             try {
-                return (ResourceResolver) type.getConstructor(Settings.class).newInstance(settings);
+                return type.cast(named.getConstructor(Settings.class).newInstance(settings));
             } catch (NoSuchMethodException e) {
-                return (ResourceResolver) type.getConstructor().newInstance();
+                return type.cast(named.getConstructor().newInstance());
             }
         } catch (ConfigurationException e) {
             throw e;
@@ -169,9 +189,9 @@ public final class Portcullis implements AutoCloseable {
             if (cause instanceof ConfigurationException) {
                 throw (ConfigurationException) cause;
             }
-            throw new ConfigurationException(SettingNames.RESOURCE_RESOLVER, "cannot create " + className + ": " + cause, cause);
+            throw new ConfigurationException(setting, "cannot create " + className + ": " + cause, cause);
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new ConfigurationException(SettingNames.RESOURCE_RESOLVER, "cannot create " + className + ": " + e, e);
+            throw new ConfigurationException(setting, "cannot create " + className + ": " + e, e);
         }
     }
 

@@ -93,7 +93,7 @@ public final class SettingNames {
     public static final String HYGIENE_MAX_ARRAY_LENGTH = "portcullis.hygiene.max-array-length";
     /** Nesting depth (a top-level value is depth 1). Default: {@code 4}. */
     public static final String HYGIENE_MAX_DEPTH = "portcullis.hygiene.max-depth";
-    /** {@code jdbc}, {@code file} or {@code none}. Default: {@code none}. */
+    /** {@code jdbc}, {@code file}, {@code none}, or the class name of an application's {@code AttributeSource} (public constructor taking {@link Settings}, or none). Default: {@code none}. */
     public static final String ATTRIBUTES_SOURCE = "portcullis.attributes.source";
     /** JNDI name of the DataSource. Default: none. */
     public static final String ATTRIBUTES_JDBC_JNDI = "portcullis.attributes.jdbc.jndi";
