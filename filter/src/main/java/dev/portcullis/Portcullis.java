@@ -4,24 +4,26 @@ import dev.portcullis.attributes.AttributeCache;
 import dev.portcullis.attributes.AttributesUnavailableException;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
-import dev.portcullis.audit.DecisionLog;
-import dev.portcullis.audit.DecisionRecord;
+import dev.portcullis.internal.audit.DecisionLog;
+import dev.portcullis.internal.audit.DecisionRecord;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.hygiene.ClaimHygiene;
-import dev.portcullis.hygiene.HygieneResult;
+import dev.portcullis.internal.EngineParts;
 import dev.portcullis.internal.Extensions;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.HygieneResult;
 import dev.portcullis.internal.LogText;
-import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.ResourceResolver;
-import dev.portcullis.token.BearerTokenExtractor;
-import dev.portcullis.token.PrincipalIds;
-import dev.portcullis.token.TokenCache;
-import dev.portcullis.token.TokenSettings;
-import dev.portcullis.token.TokenValidator;
+import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.PrincipalIds;
+import dev.portcullis.token.internal.TokenCache;
+import dev.portcullis.token.internal.TokenSettings;
+import dev.portcullis.token.internal.TokenValidator;
 import dev.portcullis.token.VerifiedToken;
 
 import org.slf4j.Logger;
@@ -62,17 +64,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Portcullis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Portcullis.class);
+
+    static {
+        // the internal parts (token cache, validator, hygiene, decision log) are read through
+        // EngineParts by tests, benchmarks and tools, not through getters on this API type
+        EngineParts.install(engine -> new EngineParts(engine.tokens, engine.validator, engine.hygiene,
+                engine.decisions));
+    }
     /** Request attribute under which adapters store the {@link VerifiedToken}. */
     public static final String IDENTITY_ATTRIBUTE = "dev.portcullis.identity";
     /** Attribute (application scope, and request scope) under which the servlet filter publishes its engine. */
     public static final String ENGINE_ATTRIBUTE = "dev.portcullis.engine";
-    /** Size of the decision log queue (default 10,000). */
-    public static final String DECISION_LOG_CAPACITY = "portcullis.decision-log.capacity";
-    /**
-     * Class name of a {@link ResourceResolver} (public, with a public constructor taking
-     * {@link Settings} or none) that loads resource attributes for policy conditions; default none.
-     */
-    public static final String RESOURCE_RESOLVER = "portcullis.resource-resolver";
 
     private final BearerTokenExtractor extractor;
     private final TokenValidator validator;
@@ -127,16 +129,17 @@ public final class Portcullis implements AutoCloseable {
             b.tokens(tokenCache);
         }
         b.hygiene(ClaimHygiene.fromSettings(settings));
-        int capacity = settings.getInt(DECISION_LOG_CAPACITY, DecisionLog.DEFAULT_CAPACITY);
+        int capacity = settings.getInt(SettingNames.DECISION_LOG_CAPACITY, DecisionLog.DEFAULT_CAPACITY);
         if (capacity < 1) {
-            throw new ConfigurationException(DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
+            throw new ConfigurationException(SettingNames.DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
         }
         DecisionLog.Builder decisionLog = DecisionLog.builder(settings).capacity(capacity);
         try {
-            if (settings.get(CerbosPolicyEvaluator.POLICY_DIR).isPresent()) {
+            if (settings.get(SettingNames.POLICY_DIR).isPresent()) {
                 b.policy(CerbosPolicyEvaluator.fromSettings(settings));
             }
-            settings.get(RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
+            settings.get(SettingNames.RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
+            // jdbc, file, none, or the class name of the application's own AttributeSource
             AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
             b.decisions(decisionLog.start());
             return b.build();
@@ -149,7 +152,7 @@ public final class Portcullis implements AutoCloseable {
     }
 
     private static ResourceResolver resolver(String className, Settings settings) {
-        return Extensions.instantiate(RESOURCE_RESOLVER, className, ResourceResolver.class, settings);
+        return Extensions.instantiate(SettingNames.RESOURCE_RESOLVER, className, ResourceResolver.class, settings);
     }
 
     /**
@@ -214,7 +217,7 @@ public final class Portcullis implements AutoCloseable {
             // e.g. sub "partner:alice" from the unprefixed issuer: it would be partner's alice in policies
             throw new PortcullisException(Reason.INVALID_CLAIMS, "sub '" + LogText.safe(verified.subject())
                     + "' of issuer " + LogText.safe(verified.issuer()) + " has no principal id: " + collision
-                    + " (" + TokenSettings.PRINCIPAL_PREFIX + ")");
+                    + " (" + SettingNames.PRINCIPAL_PREFIX + ")");
         }
         HygieneResult result = hygiene.check(verified.claims());
         if (result.refused()) {
@@ -324,7 +327,7 @@ public final class Portcullis implements AutoCloseable {
         long start = System.nanoTime();
         if (policy == null) {
             throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
-                    "no policies configured (" + CerbosPolicyEvaluator.POLICY_DIR + ")", start);
+                    "no policies configured (" + SettingNames.POLICY_DIR + ")", start);
         }
         String collision = ids.collision(who.issuer(), who.subject());
         if (collision != null) {
@@ -417,7 +420,7 @@ public final class Portcullis implements AutoCloseable {
     }
 
     /** The revocation endpoint's engine half: authorizes and performs revocation requests. */
-    public RevocationEndpoint revocations() {
+    RevocationEndpoint revocations() {
         return revocations;
     }
 
@@ -433,26 +436,6 @@ public final class Portcullis implements AutoCloseable {
         if (attributes != null) {
             attributes.evictAll();
         }
-    }
-
-    /** The verified-token cache, or null when it is disabled. */
-    public TokenCache tokenCache() {
-        return tokens;
-    }
-
-    /** The token validator (for tools such as the CLI). */
-    public TokenValidator tokenValidator() {
-        return validator;
-    }
-
-    /** The claim hygiene rules in force. */
-    public ClaimHygiene hygiene() {
-        return hygiene;
-    }
-
-    /** The decision log (for its counters). */
-    public DecisionLog decisionLog() {
-        return decisions;
     }
 
     public Clock clock() {

@@ -1,10 +1,11 @@
 package dev.portcullis;
 
 import dev.portcullis.config.ConfigurationException;
-import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.PolicyEvaluator;
-import dev.portcullis.token.PrincipalIds;
-import dev.portcullis.token.TokenSettings;
+import dev.portcullis.token.internal.PrincipalIds;
+import dev.portcullis.token.internal.TokenSettings;
 
 import java.util.Map;
 
@@ -22,17 +23,17 @@ final class PrincipalPolicyCheck {
     }
 
     /**
-     * @throws ConfigurationException naming {@value CerbosPolicyEvaluator#POLICY_DIR} and the file
+     * @throws ConfigurationException naming {@value SettingNames#POLICY_DIR} and the file
      *         of the first principal policy whose principal belongs to no configured issuer
      */
     static void check(PolicyEvaluator policy, PrincipalIds ids) {
         for (Map.Entry<String, String> e : policy.principalPolicies().entrySet()) {
             if (ids.issuerOf(e.getKey()).isEmpty()) {
-                throw new ConfigurationException(CerbosPolicyEvaluator.POLICY_DIR, "the principal policy for '"
+                throw new ConfigurationException(SettingNames.POLICY_DIR, "the principal policy for '"
                         + e.getKey() + "' in " + e.getValue() + " names no principal of any configured issuer: with"
                         + " several issuers a principal policy names the principal id policies see (P.id), the"
                         + " issuer's principal prefix followed by the subject (" + ids + "; "
-                        + TokenSettings.PRINCIPAL_PREFIX + ", " + TokenSettings.ISSUERS + ".<key>.principal-prefix)");
+                        + SettingNames.PRINCIPAL_PREFIX + ", " + SettingNames.ISSUERS + ".<key>.principal-prefix)");
             }
         }
     }

@@ -1,8 +1,8 @@
 package dev.portcullis;
 
 import dev.portcullis.attributes.PrincipalAttributes;
-import dev.portcullis.route.RouteMatch;
-import dev.portcullis.route.RouteTable;
+import dev.portcullis.internal.route.RouteMatch;
+import dev.portcullis.internal.route.RouteTable;
 import dev.portcullis.token.VerifiedToken;
 
 import java.util.ArrayList;

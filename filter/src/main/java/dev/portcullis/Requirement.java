@@ -1,7 +1,7 @@
 package dev.portcullis;
 
-import dev.portcullis.route.RouteMatch;
-import dev.portcullis.route.RouteTable;
+import dev.portcullis.internal.route.RouteMatch;
+import dev.portcullis.internal.route.RouteTable;
 
 import java.util.ArrayList;
 import java.util.Collection;

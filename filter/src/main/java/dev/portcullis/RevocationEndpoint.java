@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <p>Thread safety: thread-safe (stateless over the engine).
  */
-public final class RevocationEndpoint {
+final class RevocationEndpoint {
     /** The resource kind the policy decides revocations on. */
     public static final String RESOURCE_KIND = "portcullis";
     /** The action the policy decides revocations with. */

@@ -1,7 +1,7 @@
 package dev.portcullis;
 
 import dev.portcullis.config.Settings;
-import dev.portcullis.route.RouteTable;
+import dev.portcullis.internal.route.RouteTable;
 import dev.portcullis.testing.TestKeys;
 import dev.portcullis.testing.Tokens;
 

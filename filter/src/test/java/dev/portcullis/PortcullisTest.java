@@ -2,6 +2,7 @@ package dev.portcullis;
 
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.EngineParts;
 import dev.portcullis.testing.MutableClock;
 import dev.portcullis.testing.TestKeys;
 import dev.portcullis.testing.Tokens;
@@ -44,7 +45,7 @@ class PortcullisTest {
             assertThat(principal).isEqualTo(new BearerPrincipal(t.withClaims(Map.of())))
                     .hasSameHashCodeAs(new BearerPrincipal(t.withClaims(Map.of())));
             assertThat(principal.toString()).contains(Tokens.SUBJECT).contains(Tokens.ISSUER);
-            assertThat(p.tokenValidator().issuers()).containsExactly(Tokens.ISSUER);
+            assertThat(EngineParts.of(p).tokenValidator().issuers()).containsExactly(Tokens.ISSUER);
         }
     }
 

@@ -293,13 +293,13 @@ class SeveralIssuersTest {
     @Test
     void builderWhenTwoIssuersWithoutPrefixesThenRefused() {
         byte[] secret = "0123456789abcdefghijklmnopqrstuvwxyzABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        var a = dev.portcullis.token.IssuerConfig.builder(A).audiences("api").hmacSecret(secret);
-        var b = dev.portcullis.token.IssuerConfig.builder(B).audiences("api").hmacSecret(secret);
+        var a = dev.portcullis.token.internal.IssuerConfig.builder(A).audiences("api").hmacSecret(secret);
+        var b = dev.portcullis.token.internal.IssuerConfig.builder(B).audiences("api").hmacSecret(secret);
 
-        assertThatThrownBy(() -> Portcullis.builder().validator(dev.portcullis.token.TokenValidator.builder()
+        assertThatThrownBy(() -> Portcullis.builder().validator(dev.portcullis.token.internal.TokenValidator.builder()
                 .issuer(a.build()).issuer(b.build()).build()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty principal prefix");
-        try (Portcullis engine = Portcullis.builder().validator(dev.portcullis.token.TokenValidator.builder()
+                .isInstanceOf(dev.portcullis.config.ConfigurationException.class).hasMessageContaining("empty principal prefix");
+        try (Portcullis engine = Portcullis.builder().validator(dev.portcullis.token.internal.TokenValidator.builder()
                 .issuer(a.build()).issuer(b.principalPrefix("partner:").build()).build()).build()) {
             assertThat(engine.principalIds().id(B, "alice")).as("positive control").isEqualTo("partner:alice");
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.demo;
 
+import dev.portcullis.config.SettingNames;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 
@@ -24,7 +25,7 @@ import java.util.ServiceLoader;
  */
 public final class DemoDatabase implements ServletContextListener {
     /** The setting both this listener and the filter read. */
-    static final String URL = "portcullis.attributes.jdbc.url";
+    static final String URL = SettingNames.ATTRIBUTES_JDBC_URL;
 
     /** Keeps an in-memory database alive for as long as the application runs. */
     private Connection keepAlive;

@@ -1,6 +1,7 @@
 package dev.portcullis.attributes;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.Extensions;
 import java.net.URI;
@@ -124,36 +125,36 @@ public final class AttributeCache implements AutoCloseable {
      * {@link AttributeSource} (public, with a public constructor taking {@link Settings} or none);
      * default none.
      */
-    public static final String SOURCE = "portcullis.attributes.source";
+    public static final String SOURCE = SettingNames.ATTRIBUTES_SOURCE;
     /** Freshness of a loaded entry; default 30s. */
-    public static final String TTL = "portcullis.attributes.cache.ttl";
+    public static final String TTL = SettingNames.ATTRIBUTES_CACHE_TTL;
     /** On-heap entry bound; default 10000. */
-    public static final String MAX_ENTRIES = "portcullis.attributes.cache.max-entries";
+    public static final String MAX_ENTRIES = SettingNames.ATTRIBUTES_CACHE_MAX_ENTRIES;
     /** Off-heap tier size in MB; default 0 (none). */
-    public static final String OFFHEAP_MB = "portcullis.attributes.cache.offheap-mb";
+    public static final String OFFHEAP_MB = SettingNames.ATTRIBUTES_CACHE_OFFHEAP_MB;
     /** Freshness of an UNKNOWN answer; default 5s; 0 disables negative caching. */
-    public static final String NEGATIVE_TTL = "portcullis.attributes.cache.negative-ttl";
+    public static final String NEGATIVE_TTL = SettingNames.ATTRIBUTES_CACHE_NEGATIVE_TTL;
     /** Stale window past the TTL while the store fails; default 60s; 0 never serves stale. */
-    public static final String STALE_WINDOW = "portcullis.attributes.cache.stale-window";
+    public static final String STALE_WINDOW = SettingNames.ATTRIBUTES_CACHE_STALE_WINDOW;
     /** Longest a load may take; default 2s. */
-    public static final String LOAD_TIMEOUT = "portcullis.attributes.cache.load-timeout";
+    public static final String LOAD_TIMEOUT = SettingNames.ATTRIBUTES_CACHE_LOAD_TIMEOUT;
     /** Retry-After hint given with a 503; default 5s. */
-    public static final String RETRY_AFTER = "portcullis.attributes.cache.retry-after";
+    public static final String RETRY_AFTER = SettingNames.ATTRIBUTES_CACHE_RETRY_AFTER;
     /** Loader threads; default 4. */
-    public static final String LOADER_THREADS = "portcullis.attributes.cache.loader-threads";
+    public static final String LOADER_THREADS = SettingNames.ATTRIBUTES_CACHE_LOADER_THREADS;
     /** Ehcache XML (path, URL or classpath:name); default unset. */
-    public static final String EHCACHE_XML = "portcullis.attributes.cache.ehcache-xml";
+    public static final String EHCACHE_XML = SettingNames.ATTRIBUTES_CACHE_EHCACHE_XML;
     /** Cache alias in the Ehcache XML; default portcullis-attributes. */
-    public static final String EHCACHE_ALIAS = "portcullis.attributes.cache.ehcache-alias";
+    public static final String EHCACHE_ALIAS = SettingNames.ATTRIBUTES_CACHE_EHCACHE_ALIAS;
 
     /** Terracotta cluster URI ({@code terracotta://host:9410/entity}); default unset (local cache). */
-    public static final String CLUSTER_URI = "portcullis.attributes.cache.cluster-uri";
+    public static final String CLUSTER_URI = SettingNames.ATTRIBUTES_CACHE_CLUSTER_URI;
     /** The server off-heap resource for the clustered tiers; default main. */
-    public static final String CLUSTER_RESOURCE = "portcullis.attributes.cache.cluster-resource";
+    public static final String CLUSTER_RESOURCE = SettingNames.ATTRIBUTES_CACHE_CLUSTER_RESOURCE;
     /** Size of the clustered attributes tier in MB; default 32. */
-    public static final String CLUSTER_MB = "portcullis.attributes.cache.cluster-mb";
+    public static final String CLUSTER_MB = SettingNames.ATTRIBUTES_CACHE_CLUSTER_MB;
     /** Longest cluster read or write, and the longest an answer waits for the cluster; default 1s. */
-    public static final String CLUSTER_TIMEOUT = "portcullis.attributes.cache.cluster-timeout";
+    public static final String CLUSTER_TIMEOUT = SettingNames.ATTRIBUTES_CACHE_CLUSTER_TIMEOUT;
 
     /** Default server off-heap resource for the clustered tiers. */
     public static final String DEFAULT_CLUSTER_RESOURCE = "main";

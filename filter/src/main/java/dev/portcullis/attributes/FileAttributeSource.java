@@ -1,6 +1,7 @@
 package dev.portcullis.attributes;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.YamlInputException;
 import dev.portcullis.internal.YamlReader;
@@ -61,9 +62,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileAttributeSource implements AttributeSource {
     /** Path of the YAML or JSON file. */
-    public static final String FILE = "portcullis.attributes.file";
+    public static final String FILE = SettingNames.ATTRIBUTES_FILE;
     /** How often (at most) the file is checked for changes; default 2s. */
-    public static final String CHECK_INTERVAL = "portcullis.attributes.file-check-interval";
+    public static final String CHECK_INTERVAL = SettingNames.ATTRIBUTES_FILE_CHECK_INTERVAL;
 
     private static final Logger LOG = LoggerFactory.getLogger(FileAttributeSource.class);
     private static final Set<String> PRINCIPAL_KEYS =

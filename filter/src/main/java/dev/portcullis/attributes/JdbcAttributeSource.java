@@ -2,6 +2,7 @@ package dev.portcullis.attributes;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -68,30 +69,29 @@ import javax.sql.DataSource;
  */
 public final class JdbcAttributeSource implements AttributeSource {
     /** JNDI name of the DataSource. */
-    public static final String JNDI = "portcullis.attributes.jdbc.jndi";
+    public static final String JNDI = SettingNames.ATTRIBUTES_JDBC_JNDI;
     /** JDBC URL for a pool owned by Portcullis. */
-    public static final String URL = "portcullis.attributes.jdbc.url";
+    public static final String URL = SettingNames.ATTRIBUTES_JDBC_URL;
     /** Database user for {@link #URL}. */
-    public static final String USERNAME = "portcullis.attributes.jdbc.username";
+    public static final String USERNAME = SettingNames.ATTRIBUTES_JDBC_USERNAME;
     /** Database password for {@link #URL}; never logged. */
-    public static final String PASSWORD = "portcullis.attributes.jdbc.password";
+    public static final String PASSWORD = SettingNames.ATTRIBUTES_JDBC_PASSWORD;
     /** Maximum pool size for {@link #URL}; default 4. */
-    public static final String POOL_SIZE = "portcullis.attributes.jdbc.pool-size";
+    public static final String POOL_SIZE = SettingNames.ATTRIBUTES_JDBC_POOL_SIZE;
     /** SQL for the principal row. */
-    public static final String PRINCIPAL_QUERY = "portcullis.attributes.jdbc.principal-query";
+    public static final String PRINCIPAL_QUERY = SettingNames.ATTRIBUTES_JDBC_PRINCIPAL_QUERY;
     /** SQL for the roles. */
-    public static final String ROLES_QUERY = "portcullis.attributes.jdbc.roles-query";
+    public static final String ROLES_QUERY = SettingNames.ATTRIBUTES_JDBC_ROLES_QUERY;
     /** SQL for the attributes. */
-    public static final String ATTRIBUTES_QUERY = "portcullis.attributes.jdbc.attributes-query";
+    public static final String ATTRIBUTES_QUERY = SettingNames.ATTRIBUTES_JDBC_ATTRIBUTES_QUERY;
     /**
      * {@code true} lets a query ignore {@code :issuer} although several issuers are configured;
      * default {@code false}. Risk: a subject of one issuer then gets the status, roles and
      * attributes of the same-named subject of another.
      */
-    public static final String ALLOW_INSECURE_SUBJECT_ONLY_QUERIES =
-            "portcullis.attributes.jdbc.allow-insecure-subject-only-queries";
+    public static final String ALLOW_INSECURE_SUBJECT_ONLY_QUERIES = SettingNames.ATTRIBUTES_JDBC_ALLOW_INSECURE_SUBJECT_ONLY_QUERIES;
     /** Per-statement timeout; default 2s. */
-    public static final String QUERY_TIMEOUT = "portcullis.attributes.jdbc.query-timeout";
+    public static final String QUERY_TIMEOUT = SettingNames.ATTRIBUTES_JDBC_QUERY_TIMEOUT;
 
     public static final String DEFAULT_PRINCIPAL_QUERY = "SELECT status, version FROM portcullis_principal"
             + " WHERE issuer = :issuer AND subject = :subject";

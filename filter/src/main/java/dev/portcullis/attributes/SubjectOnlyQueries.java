@@ -4,7 +4,7 @@ import static dev.portcullis.attributes.JdbcAttributeSource.ALLOW_INSECURE_SUBJE
 
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
-import dev.portcullis.token.TokenSettings;
+import dev.portcullis.config.SettingNames;
 
 /**
  * The startup check that keeps the principals of several issuers apart in a
@@ -28,7 +28,7 @@ final class SubjectOnlyQueries {
      */
     static void check(Settings s, String principalSetting, NamedQuery principal, String rolesSetting,
             NamedQuery roles, String attributesSetting, NamedQuery attributes) {
-        int issuers = (s.get(TokenSettings.ISSUER).isPresent() ? 1 : 0) + s.getList(TokenSettings.ISSUERS).size();
+        int issuers = (s.get(SettingNames.ISSUER).isPresent() ? 1 : 0) + s.getList(SettingNames.ISSUERS).size();
         if (issuers > 1 && !s.getBoolean(ALLOW_INSECURE_SUBJECT_ONLY_QUERIES, false)) {
             requireIssuer(principalSetting, principal);
             requireIssuer(rolesSetting, roles);
@@ -39,7 +39,7 @@ final class SubjectOnlyQueries {
     private static void requireIssuer(String setting, NamedQuery query) {
         if (!query.usesIssuer()) {
             throw new ConfigurationException(setting, "does not use :issuer, but several issuers are configured ("
-                    + TokenSettings.ISSUER + ", " + TokenSettings.ISSUERS + "): the same subject at two issuers"
+                    + SettingNames.ISSUER + ", " + SettingNames.ISSUERS + "): the same subject at two issuers"
                     + " would be one principal; match the issuer, or set " + ALLOW_INSECURE_SUBJECT_ONLY_QUERIES
                     + "=true if subjects are unique across issuers");
         }

@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Thread safety: implementations are called once per process; they need not be thread-safe.
  */
 @FunctionalInterface
-public interface Command {
+interface Command {
     /**
      * Runs the command.
      *

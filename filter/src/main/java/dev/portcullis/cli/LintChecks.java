@@ -1,10 +1,11 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.Reason;
-import dev.portcullis.hygiene.ClaimCategory;
-import dev.portcullis.hygiene.ClaimHygiene;
-import dev.portcullis.hygiene.HygieneResult;
-import dev.portcullis.hygiene.HygieneViolation;
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.internal.hygiene.ClaimCategory;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.HygieneResult;
+import dev.portcullis.internal.hygiene.HygieneViolation;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +33,7 @@ final class LintChecks {
         int bytes = decoded.bytes;
         if (bytes > maxTokenBytes) {
             findings.add(new Finding(Reason.TOKEN_TOO_LARGE, "token is " + bytes + " bytes, limit "
-                    + maxTokenBytes + " (" + LintTokenCommand.MAX_TOKEN_BYTES + ")"));
+                    + maxTokenBytes + " (" + SettingNames.MAX_TOKEN_BYTES + ")"));
         }
         Object alg = decoded.header.get("alg");
         if (!(alg instanceof String) || ((String) alg).isEmpty()) {

@@ -1,9 +1,9 @@
 package dev.portcullis.cli;
 
-import dev.portcullis.hygiene.ClaimCategory;
-import dev.portcullis.hygiene.ClaimHygiene;
-import dev.portcullis.hygiene.HygieneResult;
-import dev.portcullis.hygiene.HygieneViolation;
+import dev.portcullis.internal.hygiene.ClaimCategory;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.HygieneResult;
+import dev.portcullis.internal.hygiene.HygieneViolation;
 import org.jose4j.json.JsonUtil;
 
 import java.io.PrintStream;

@@ -1,9 +1,10 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.hygiene.ClaimCategory;
-import dev.portcullis.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.ClaimCategory;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
 import org.jose4j.json.JsonUtil;
 
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /**
  * {@code lint-token [--config FILE] [--json] [TOKEN|-]}: decodes a compact JWS (RFC 7515 §7.1) <em>without
- * verifying its signature</em> and reports its size against {@value #MAX_TOKEN_BYTES}, its header
+ * verifying its signature</em> and reports its size against {@value SettingNames#MAX_TOKEN_BYTES}, its header
  * ({@code alg}, {@code kid}, {@code typ}), each claim with its {@link ClaimCategory}, every
  * {@link ClaimHygiene} finding, and a verdict.
  *
@@ -38,8 +39,6 @@ import java.util.Map;
  * <p>Thread safety: stateless; each run is independent.
  */
 final class LintTokenCommand implements Command {
-    /** Token size limit setting shared with the token validator; default {@value #DEFAULT_MAX_TOKEN_BYTES}. */
-    static final String MAX_TOKEN_BYTES = "portcullis.max-token-bytes";
     static final int DEFAULT_MAX_TOKEN_BYTES = 4096;
 
     private static final String NAME = "lint-token";
@@ -63,9 +62,9 @@ final class LintTokenCommand implements Command {
         try {
             settings = config == null ? Settings.of(Map.of()) : TokenInput.loadConfig(config);
             hygiene = ClaimHygiene.fromSettings(settings);
-            maxTokenBytes = settings.getInt(MAX_TOKEN_BYTES, DEFAULT_MAX_TOKEN_BYTES);
+            maxTokenBytes = settings.getInt(SettingNames.MAX_TOKEN_BYTES, DEFAULT_MAX_TOKEN_BYTES);
             if (maxTokenBytes < 1) {
-                throw new ConfigurationException(MAX_TOKEN_BYTES, "must be at least 1, was " + maxTokenBytes);
+                throw new ConfigurationException(SettingNames.MAX_TOKEN_BYTES, "must be at least 1, was " + maxTokenBytes);
             }
         } catch (ConfigurationException e) {
             return fail(json, out, err, "configuration error: " + Text.printable(e.getMessage(), 300));

@@ -65,7 +65,7 @@ public final class Main {
                 new VerifyTokenCommand()));
         c.put("test-policies", new Registered(
                 "run Cerbos-format policy test suites (*_test.yaml) against a policy directory",
-                (args, in, out, err) -> dev.portcullis.policy.testing.TestPoliciesCommand.run(args, out, err)));
+                (args, in, out, err) -> dev.portcullis.policy.testing.internal.TestPoliciesCommand.run(args, out, err)));
         return c;
     }
 

@@ -2,11 +2,12 @@ package dev.portcullis.cli;
 
 import dev.portcullis.PortcullisException;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.token.BearerTokenExtractor;
-import dev.portcullis.token.TokenSettings;
-import dev.portcullis.token.TokenValidator;
-import dev.portcullis.token.VerifiedSignature;
+import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.TokenSettings;
+import dev.portcullis.token.internal.TokenValidator;
+import dev.portcullis.token.internal.VerifiedSignature;
 
 import org.jose4j.json.JsonUtil;
 
@@ -43,10 +44,10 @@ final class SignatureOnlyCheck {
     private static final String PLACEHOLDER = "urn:portcullis:signature-only";
     /** Each key option and the filter setting it stands for. */
     private static final Map<String, String> SETTINGS = Map.of(
-            "--jwks-file", TokenSettings.JWKS_FILE,
-            "--public-key-file", TokenSettings.PUBLIC_KEY_FILE,
-            "--hmac-secret-file", TokenSettings.HMAC_SECRET,
-            "--algorithms", TokenSettings.ALGORITHMS);
+            "--jwks-file", SettingNames.JWKS_FILE,
+            "--public-key-file", SettingNames.PUBLIC_KEY_FILE,
+            "--hmac-secret-file", SettingNames.HMAC_SECRET,
+            "--algorithms", SettingNames.ALGORITHMS);
 
     private SignatureOnlyCheck() {
     }
@@ -125,8 +126,8 @@ final class SignatureOnlyCheck {
     /** The key options as the filter's settings of one placeholder issuer. */
     private static Settings optionSettings(Map<String, String> options) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put(TokenSettings.ISSUER, PLACEHOLDER);
-        values.put(TokenSettings.AUDIENCE, PLACEHOLDER);
+        values.put(SettingNames.ISSUER, PLACEHOLDER);
+        values.put(SettingNames.AUDIENCE, PLACEHOLDER);
         for (Map.Entry<String, String> o : options.entrySet()) {
             String value = o.getValue();
             if (o.getKey().equals("--hmac-secret-file")) {

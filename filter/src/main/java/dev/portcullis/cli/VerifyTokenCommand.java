@@ -3,11 +3,11 @@ package dev.portcullis.cli;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.Settings;
-import dev.portcullis.hygiene.ClaimHygiene;
-import dev.portcullis.hygiene.HygieneResult;
-import dev.portcullis.token.BearerTokenExtractor;
-import dev.portcullis.token.TokenSettings;
-import dev.portcullis.token.TokenValidator;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
+import dev.portcullis.internal.hygiene.HygieneResult;
+import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.TokenSettings;
+import dev.portcullis.token.internal.TokenValidator;
 import dev.portcullis.token.VerifiedToken;
 
 import org.jose4j.json.JsonUtil;

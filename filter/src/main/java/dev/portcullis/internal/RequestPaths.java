@@ -1,6 +1,6 @@
 package dev.portcullis.internal;
 
-import dev.portcullis.route.RouteTable;
+import dev.portcullis.internal.route.RouteTable;
 
 import java.util.List;
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Decides whether a principal may perform actions on a resource. The built-in implementation is
- * {@link CerbosPolicyEvaluator}; applications may plug their own.
+ * {@link dev.portcullis.policy.internal.CerbosPolicyEvaluator}; applications may plug their own.
  *
  * <pre>{@code
  * PolicyEvaluator evaluator = CerbosPolicyEvaluator.load(Path.of("policies"));

@@ -89,8 +89,8 @@ public final class PrincipalContext {
         return policyVersion;
     }
 
-    /** The map policies see as {@code P}. */
-    Map<String, Object> celView() {
+    /** The map policies see as {@code P} (read by the built-in evaluator). */
+    public Map<String, Object> celView() {
         return celView;
     }
 

@@ -84,8 +84,8 @@ public final class ResourceContext {
         return policyVersion;
     }
 
-    /** The map policies see as {@code R}. */
-    Map<String, Object> celView() {
+    /** The map policies see as {@code R} (read by the built-in evaluator). */
+    public Map<String, Object> celView() {
         return celView;
     }
 

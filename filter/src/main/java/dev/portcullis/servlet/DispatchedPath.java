@@ -2,7 +2,7 @@ package dev.portcullis.servlet;
 
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
-import dev.portcullis.route.RouteTable;
+import dev.portcullis.internal.route.RouteTable;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;

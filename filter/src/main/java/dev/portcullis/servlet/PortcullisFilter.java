@@ -5,16 +5,16 @@ import dev.portcullis.Outcome;
 import dev.portcullis.Portcullis;
 import dev.portcullis.Requirement;
 import dev.portcullis.attributes.FileAttributeSource;
-import dev.portcullis.policy.CerbosPolicyEvaluator;
-import dev.portcullis.policy.PolicyLoadException;
-import dev.portcullis.route.Route;
-import dev.portcullis.route.RouteTable;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
+import dev.portcullis.internal.route.Route;
+import dev.portcullis.internal.route.RouteTable;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Refusal;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.RequestPaths;
-import dev.portcullis.token.TokenSettings;
+import dev.portcullis.token.internal.TokenSettings;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -107,27 +107,27 @@ public class PortcullisFilter implements Filter {
 
     /** Init-param naming a properties file of settings. */
     public static final String CONFIG_PARAM = "config";
-    public static final String ISSUER_PARAM = TokenSettings.ISSUER;
-    public static final String AUDIENCE_PARAM = TokenSettings.AUDIENCE;
-    public static final String JWKS_URI_PARAM = TokenSettings.JWKS_URI;
-    public static final String DISCOVERY_URI_PARAM = TokenSettings.DISCOVERY_URI;
-    public static final String ALGORITHMS_PARAM = TokenSettings.ALGORITHMS;
-    public static final String CLOCK_SKEW_PARAM = TokenSettings.CLOCK_SKEW;
-    public static final String MAX_TOKEN_BYTES_PARAM = TokenSettings.MAX_TOKEN_BYTES;
-    public static final String PUBLIC_PATHS_PARAM = "portcullis.public-paths";
-    public static final String REALM_PARAM = "portcullis.realm";
+    public static final String ISSUER_PARAM = SettingNames.ISSUER;
+    public static final String AUDIENCE_PARAM = SettingNames.AUDIENCE;
+    public static final String JWKS_URI_PARAM = SettingNames.JWKS_URI;
+    public static final String DISCOVERY_URI_PARAM = SettingNames.DISCOVERY_URI;
+    public static final String ALGORITHMS_PARAM = SettingNames.ALGORITHMS;
+    public static final String CLOCK_SKEW_PARAM = SettingNames.CLOCK_SKEW;
+    public static final String MAX_TOKEN_BYTES_PARAM = SettingNames.MAX_TOKEN_BYTES;
+    public static final String PUBLIC_PATHS_PARAM = SettingNames.PUBLIC_PATHS;
+    public static final String REALM_PARAM = SettingNames.REALM;
     /**
      * Route table (YAML, see {@link RouteTable}) mapping endpoints to resource kinds and actions,
      * as {@code /WEB-INF/...}, {@code classpath:...} or a file path; default none (every
      * authenticated, active principal passes to the application).
      */
-    public static final String ROUTES_PARAM = "portcullis.routes";
+    public static final String ROUTES_PARAM = SettingNames.ROUTES;
     /**
      * Path of the optional revocation endpoint ({@code POST <path>?subject=...[&issuer=...]}),
      * itself authorized by the policy action {@code revoke} on resource kind {@code portcullis};
      * default none (off).
      */
-    public static final String ADMIN_REVOKE_PATH_PARAM = "portcullis.admin.revoke-path";
+    public static final String ADMIN_REVOKE_PATH_PARAM = SettingNames.ADMIN_REVOKE_PATH;
     /**
      * Request attribute set, on a refused INCLUDE dispatch, to the refusal's reason code (such as
      * {@code access_denied}): an include cannot change the including response's status or
@@ -136,8 +136,8 @@ public class PortcullisFilter implements Filter {
     public static final String INCLUDE_REFUSAL_ATTRIBUTE = "dev.portcullis.include-refusal";
 
     /** Settings naming files that may be given as {@code /WEB-INF/...} inside the web application. */
-    private static final List<String> PATH_SETTINGS = List.of(CerbosPolicyEvaluator.POLICY_DIR,
-            FileAttributeSource.FILE, TokenSettings.JWKS_FILE, TokenSettings.PUBLIC_KEY_FILE);
+    private static final List<String> PATH_SETTINGS = List.of(SettingNames.POLICY_DIR,
+            FileAttributeSource.FILE, SettingNames.JWKS_FILE, SettingNames.PUBLIC_KEY_FILE);
 
     private Portcullis engine;
     private PathMatcher publicPaths;
@@ -171,13 +171,9 @@ public class PortcullisFilter implements Filter {
             built = createEngine(settings);
             init(settings, built, context);
         } catch (ConfigurationException e) {
+            // a bad setting, or policies that do not load (PolicyLoadException): stop the application
             closeQuietly(built);
-            throw new ServletException("Portcullis configuration error: " + e.getMessage(), e);
-        } catch (PolicyLoadException e) {
-            closeQuietly(built);
-            // policies that do not load must stop the application like any other bad setting
-            throw new ServletException("Portcullis configuration error: " + CerbosPolicyEvaluator.POLICY_DIR + ": "
-                    + e.getMessage(), e);
+            throw new ServletException("Portcullis configuration error: " + e.describe(), e);
         } catch (IllegalArgumentException e) {
             closeQuietly(built);
             // a builder check that no setting name was attached to: still fail closed, never start unprotected

@@ -1,6 +1,7 @@
 package dev.portcullis.servlet;
 
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 
 import jakarta.servlet.DispatcherType;
@@ -82,11 +83,11 @@ public final class PortcullisInitializer implements ServletContainerInitializer 
     /** Where the file is looked for first, inside the web application. */
     public static final String WEB_INF_LOCATION = "/WEB-INF/" + PROPERTIES_FILE;
     /** Setting: URL patterns the filter is mapped to, comma-separated, default {@code /*}. */
-    public static final String URL_PATTERNS = "portcullis.url-patterns";
+    public static final String URL_PATTERNS = SettingNames.URL_PATTERNS;
     /** Setting: dispatcher types the filter is mapped for, comma-separated, default {@code REQUEST}. */
-    public static final String DISPATCHER_TYPES = "portcullis.dispatcher-types";
+    public static final String DISPATCHER_TYPES = SettingNames.DISPATCHER_TYPES;
     /** Setting: {@code false} turns this initializer off, default {@code true}. */
-    public static final String AUTO_REGISTER = "portcullis.auto-register";
+    public static final String AUTO_REGISTER = SettingNames.AUTO_REGISTER;
     /** The name of the filter this initializer registers. */
     public static final String FILTER_NAME = "portcullis";
     /** Context attribute set once this initializer has registered the filter in a context. */

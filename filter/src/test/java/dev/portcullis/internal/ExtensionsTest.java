@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.Portcullis;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.policy.ResourceResolver;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one way an extension named by class is created, shared by {@value Portcullis#RESOURCE_RESOLVER}
+ * The one way an extension named by class is created, shared by {@value SettingNames#RESOURCE_RESOLVER}
  * and {@code portcullis.attributes.source} (whose cases are in {@code AttributeSourceByClassTest}).
  */
 class ExtensionsTest {
@@ -19,7 +20,7 @@ class ExtensionsTest {
 
     @Test
     void instantiateWhenSettingsConstructorThenCalledWithTheSettings() {
-        ResourceResolver r = Extensions.instantiate(Portcullis.RESOURCE_RESOLVER, Owners.class.getName(),
+        ResourceResolver r = Extensions.instantiate(SettingNames.RESOURCE_RESOLVER, Owners.class.getName(),
                 ResourceResolver.class, SETTINGS);
 
         assertThat(r.resolve("document", "1")).containsEntry("owner", "alice");
@@ -27,34 +28,34 @@ class ExtensionsTest {
 
     @Test
     void instantiateWhenMissingClassThenConfigurationExceptionNamingTheSetting() {
-        assertThatThrownBy(() -> Extensions.instantiate(Portcullis.RESOURCE_RESOLVER, "com.example.Owners",
+        assertThatThrownBy(() -> Extensions.instantiate(SettingNames.RESOURCE_RESOLVER, "com.example.Owners",
                 ResourceResolver.class, SETTINGS))
                 .isInstanceOfSatisfying(ConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(Portcullis.RESOURCE_RESOLVER))
-                .hasMessage(Portcullis.RESOURCE_RESOLVER + ": no class com.example.Owners on the class path");
+                        e -> assertThat(e.setting()).isEqualTo(SettingNames.RESOURCE_RESOLVER))
+                .hasMessage(SettingNames.RESOURCE_RESOLVER + ": no class com.example.Owners on the class path");
     }
 
     @Test
     void instantiateWhenWrongTypeThenConfigurationExceptionNamingTheSetting() {
-        assertThatThrownBy(() -> Extensions.instantiate(Portcullis.RESOURCE_RESOLVER, String.class.getName(),
+        assertThatThrownBy(() -> Extensions.instantiate(SettingNames.RESOURCE_RESOLVER, String.class.getName(),
                 ResourceResolver.class, SETTINGS))
                 .isInstanceOfSatisfying(ConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(Portcullis.RESOURCE_RESOLVER))
-                .hasMessage(Portcullis.RESOURCE_RESOLVER + ": java.lang.String does not implement "
+                        e -> assertThat(e.setting()).isEqualTo(SettingNames.RESOURCE_RESOLVER))
+                .hasMessage(SettingNames.RESOURCE_RESOLVER + ": java.lang.String does not implement "
                         + ResourceResolver.class.getName());
     }
 
     @Test
     void instantiateWhenConstructorFailsThenConfigurationExceptionWithTheCause() {
-        assertThatThrownBy(() -> Extensions.instantiate(Portcullis.RESOURCE_RESOLVER, Owners.class.getName(),
+        assertThatThrownBy(() -> Extensions.instantiate(SettingNames.RESOURCE_RESOLVER, Owners.class.getName(),
                 ResourceResolver.class, Settings.of(Map.of())))
                 .isInstanceOfSatisfying(ConfigurationException.class,
                         e -> assertThat(e.setting()).isEqualTo("portcullis.example.owner")); // Settings.require's own
-        assertThatThrownBy(() -> Extensions.instantiate(Portcullis.RESOURCE_RESOLVER, Failing.class.getName(),
+        assertThatThrownBy(() -> Extensions.instantiate(SettingNames.RESOURCE_RESOLVER, Failing.class.getName(),
                 ResourceResolver.class, SETTINGS))
                 .isInstanceOfSatisfying(ConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(Portcullis.RESOURCE_RESOLVER))
-                .hasMessage(Portcullis.RESOURCE_RESOLVER + ": cannot create " + Failing.class.getName()
+                        e -> assertThat(e.setting()).isEqualTo(SettingNames.RESOURCE_RESOLVER))
+                .hasMessage(SettingNames.RESOURCE_RESOLVER + ": cannot create " + Failing.class.getName()
                         + ": java.lang.IllegalStateException: no documents")
                 .hasCauseInstanceOf(IllegalStateException.class);
     }

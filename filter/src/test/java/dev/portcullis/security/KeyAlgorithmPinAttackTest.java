@@ -1,6 +1,7 @@
 package dev.portcullis.security;
 
 import dev.portcullis.Reason;
+import dev.portcullis.internal.EngineParts;
 import dev.portcullis.testing.FilterServer;
 import dev.portcullis.testing.JwksServer;
 import dev.portcullis.testing.TestKeys;
@@ -195,7 +196,7 @@ class KeyAlgorithmPinAttackTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(app.get("/x", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
             }
-            assertThat(app.engine().tokenCache().size()).isEqualTo(1);
+            assertThat(EngineParts.of(app.engine()).tokenCache().size()).isEqualTo(1);
             rotating.serve(copy(RSA, "rsa-rotating", "PS256", null, null));
             // an unknown kid makes the filter refetch the keys once the refresh interval has passed
             String unknown = token(RSA, "rsa-unknown", "RS256");

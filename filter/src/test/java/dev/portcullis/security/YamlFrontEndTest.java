@@ -2,9 +2,9 @@ package dev.portcullis.security;
 
 import dev.portcullis.attributes.FileAttributeSource;
 import dev.portcullis.config.ConfigurationException;
-import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.PolicyLoadException;
-import dev.portcullis.route.RouteTable;
+import dev.portcullis.internal.route.RouteTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,7 @@
 package dev.portcullis.servlet;
 
-import dev.portcullis.hygiene.ClaimCategory;
+import dev.portcullis.internal.EngineParts;
+import dev.portcullis.internal.hygiene.ClaimCategory;
 import dev.portcullis.testing.FilterServer;
 import dev.portcullis.testing.JwksServer;
 import dev.portcullis.testing.TestKeys;
@@ -77,8 +78,8 @@ class PortcullisFilterHygieneTest {
         VerifiedToken seen = (VerifiedToken) app.lastIdentity();
         assertThat(seen.claims()).containsKeys("sub", "iss", "scope")
                 .doesNotContainKeys("realm_access", "resource_access", "email", "name", "preferred_username");
-        assertThat(app.engine().hygiene().counts().reports(ClaimCategory.AUTHORIZATION)).isEqualTo(1);
-        assertThat(app.engine().hygiene().counts().reports(ClaimCategory.PERSONAL_DATA)).isEqualTo(1);
+        assertThat(EngineParts.of(app.engine()).hygiene().counts().reports(ClaimCategory.AUTHORIZATION)).isEqualTo(1);
+        assertThat(EngineParts.of(app.engine()).hygiene().counts().reports(ClaimCategory.PERSONAL_DATA)).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.portcullis.servlet;
 
+import dev.portcullis.internal.EngineParts;
 import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.testing.FilterServer;
 import dev.portcullis.testing.JwksServer;
@@ -246,7 +247,7 @@ class SeveralIssuersHttpTest {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             revoked = revoke(app, form(forgedSubject, A), aliceA).statusCode();
             unknownIssuer = revoke(app, form("bob", forgedIssuer), aliceA).statusCode();
-            app.engine().decisionLog().close(); // flush the decision log's writer thread too
+            EngineParts.of(app.engine()).decisionLog().close(); // flush the decision log's writer thread too
         } finally {
             System.setErr(original);
         }

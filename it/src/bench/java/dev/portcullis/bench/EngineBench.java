@@ -7,9 +7,10 @@ import dev.portcullis.Portcullis;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Requirement;
 import dev.portcullis.attributes.PrincipalAttributes;
+import dev.portcullis.internal.EngineParts;
 import dev.portcullis.policy.PrincipalContext;
-import dev.portcullis.token.BearerTokenExtractor;
-import dev.portcullis.token.TokenCache;
+import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.TokenCache;
 import dev.portcullis.token.VerifiedToken;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,7 +61,7 @@ public class EngineBench {
         }
         oversized = List.of(big.toString());
         extractor = BearerTokenExtractor.builder().build();
-        tokenCache = engine.tokenCache();
+        tokenCache = EngineParts.of(engine).tokenCache();
         // an equal but distinct string, as each request brings: equals() compares every character
         tokenCopy = new String(headers.get(0).substring("Bearer ".length()).toCharArray());
         readDocument = Requirement.permission("document", "read", "42", "EngineBench#hotPath");

@@ -5,6 +5,7 @@ import dev.portcullis.attributes.AttributeCache;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
 
+import dev.portcullis.internal.EngineParts;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class MemoryFootprint {
         }
         long afterTokens = usedAfterGc();
         // the token strings themselves are also held by this program's list; count only the cache's copy
-        int cachedTokens = engine.tokenCache().size();
+        int cachedTokens = EngineParts.of(engine).tokenCache().size();
         long principalBytes = afterPrincipals - base;
         long tokenBytes = afterTokens - afterPrincipals;
         out.printf(Locale.ROOT, "principals cached: %d (cache hits/loads: %d/%d)%n", principals, cache.hits(),

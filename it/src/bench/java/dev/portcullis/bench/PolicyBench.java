@@ -1,6 +1,6 @@
 package dev.portcullis.bench;
 
-import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;

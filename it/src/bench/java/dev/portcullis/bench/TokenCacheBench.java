@@ -1,7 +1,7 @@
 package dev.portcullis.bench;
 
 import dev.portcullis.Portcullis;
-import dev.portcullis.token.TokenCache;
+import dev.portcullis.token.internal.TokenCache;
 import dev.portcullis.token.VerifiedToken;
 
 import com.github.benmanes.caffeine.cache.Cache;

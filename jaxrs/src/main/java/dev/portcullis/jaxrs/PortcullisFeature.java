@@ -2,9 +2,10 @@ package dev.portcullis.jaxrs;
 
 import dev.portcullis.Portcullis;
 import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.ApplicationEngines;
-import dev.portcullis.token.TokenSettings;
+import dev.portcullis.token.internal.TokenSettings;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.ws.rs.Priorities;
@@ -192,15 +193,15 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
     private static final Logger LOG = LoggerFactory.getLogger(PortcullisFeature.class);
 
     /** Setting: what unannotated resource methods require ({@code deny|authenticated|permit}). */
-    public static final String UNANNOTATED = "portcullis.jaxrs.unannotated";
+    public static final String UNANNOTATED = SettingNames.JAXRS_UNANNOTATED;
     /** Setting: the realm of the {@code WWW-Authenticate} challenge, default {@code portcullis}. */
-    public static final String REALM = "portcullis.realm";
+    public static final String REALM = SettingNames.REALM;
 
     /**
      * Setting: {@code false} switches off instances made with the no-argument constructor, as
      * {@code @Provider} scanning makes them; default {@code true}.
      */
-    public static final String AUTO_REGISTER = "portcullis.jaxrs.auto-register";
+    public static final String AUTO_REGISTER = SettingNames.JAXRS_AUTO_REGISTER;
 
     private static final String DEFAULT_REALM = "portcullis";
     /** Whether Jersey's server SPI is here (then {@link JerseyShutdown} may be loaded). */
@@ -440,8 +441,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
                     Object configured = configuration.getProperty(Portcullis.ENGINE_ATTRIBUTE);
                     if (configured instanceof Portcullis) {
                         fallback = (Portcullis) configured;
-                    } else if (settings.get(TokenSettings.ISSUER).isPresent()
-                            || settings.get(TokenSettings.ISSUERS).isPresent()) {
+                    } else if (settings.get(SettingNames.ISSUER).isPresent()
+                            || settings.get(SettingNames.ISSUERS).isPresent()) {
                         own = ApplicationEngines.share(application, settingsKey, () -> Portcullis.fromSettings(settings));
                         fallback = own;
                     }
@@ -456,7 +457,8 @@ public final class PortcullisFeature implements Feature, DynamicFeature, AutoClo
                 this.authenticationFilter = new AuthenticationFilter(PortcullisFeature.this, authenticator);
                 this.requirements = new Requirements(mode);
             } catch (ConfigurationException e) {
-                throw new IllegalStateException("Portcullis configuration error: " + e.getMessage(), e);
+                // a bad setting, or policies that do not load (PolicyLoadException)
+                throw new IllegalStateException("Portcullis configuration error: " + e.describe(), e);
             }
         }
     }

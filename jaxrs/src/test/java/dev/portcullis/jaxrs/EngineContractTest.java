@@ -5,12 +5,12 @@ import dev.portcullis.attributes.AttributeCache;
 import dev.portcullis.attributes.AttributeSourceException;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
-import dev.portcullis.audit.DecisionLog;
+import dev.portcullis.internal.audit.DecisionLog;
 import dev.portcullis.config.Settings;
-import dev.portcullis.hygiene.ClaimHygiene;
-import dev.portcullis.policy.CerbosPolicyEvaluator;
+import dev.portcullis.internal.hygiene.ClaimHygiene;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.servlet.PortcullisFilter;
-import dev.portcullis.token.TokenSettings;
+import dev.portcullis.token.internal.TokenSettings;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;

@@ -1,6 +1,8 @@
 package dev.portcullis.policy.testing;
 
 import dev.portcullis.policy.PolicyLoadException;
+import dev.portcullis.policy.testing.internal.PolicyTestRunner;
+import dev.portcullis.policy.testing.internal.TestReport;
 import org.junit.jupiter.api.DynamicTest;
 
 import java.nio.file.Path;

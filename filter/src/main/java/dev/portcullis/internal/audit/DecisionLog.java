@@ -1,0 +1,323 @@
+package dev.portcullis.internal.audit;
+
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.Settings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The decision log: one JSON line per decision on the SLF4J logger {@value #LOGGER_NAME} at INFO.
+ *
+ * <p>Records go into a bounded queue drained by one daemon thread, which polls (napping 2 ms when
+ * the queue is empty) so that a request never pays for waking it. When the queue is full, the
+ * {@linkplain Overflow overflow policy} decides:
+ * <ul>
+ *   <li>{@code drop} (the default, setting {@value SettingNames#DECISION_LOG_OVERFLOW}): the record is dropped and counted
+ *       ({@link #dropped()}); the request never waits;</li>
+ *   <li>{@code block}: the request thread waits for room up to {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT} (default
+ *       100 ms, at most 10 s), then the record is dropped and counted.</li>
+ * </ul>
+ * Every overflow leaves a WARN line on this class's logger with the running drop count: at the
+ * first drop, then at most once per {@link #WARN_INTERVAL} while drops go on (the writer reports
+ * drops that happened since the last line even if no further drop comes), and a last one at
+ * {@link #close()} for any drop not yet reported.
+ *
+ * <pre>{@code
+ * DecisionLog log = DecisionLog.builder().capacity(10_000).overflow(DecisionLog.Overflow.BLOCK)
+ *     .blockTimeout(Duration.ofMillis(50)).start();
+ * log.record(DecisionRecord.builder(now, log.newDecisionId())...build());
+ * }</pre>
+ *
+ * <p>Thread safety: thread-safe.
+ */
+public final class DecisionLog implements AutoCloseable {
+    /** Name of the SLF4J logger decisions are written to. */
+    public static final String LOGGER_NAME = "portcullis.decision";
+    /** Default queue capacity. */
+    public static final int DEFAULT_CAPACITY = 10_000;
+    /** Default of {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT}. */
+    public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofMillis(100);
+    /** Longest {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT}: a request thread must never wait on logging for long. */
+    public static final Duration MAX_BLOCK_TIMEOUT = Duration.ofSeconds(10);
+    /** Least time between two WARN lines about dropped records. */
+    public static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
+
+    /** What happens to a record when the queue is full. */
+    public enum Overflow {
+        /** Drop the record and count it; the request never waits. */
+        DROP,
+        /** Wait for room up to the block timeout, then drop the record and count it. */
+        BLOCK
+    }
+
+    private static final Logger DECISIONS = LoggerFactory.getLogger(LOGGER_NAME);
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
+    /** How long the writer naps when the queue is empty: the most a record waits to be written. */
+    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final DecisionRecord POISON = DecisionRecord.builder(java.time.Instant.EPOCH, "").build();
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final BlockingQueue<DecisionRecord> queue;
+    private final int capacity;
+    private final Overflow overflow;
+    private final long blockTimeoutNanos;
+    private final Consumer<String> sink;
+    private final Consumer<String> warnings;
+    private final LongSupplier ticker;
+    private final long warnIntervalNanos;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong reportedDrops = new AtomicLong();
+    private final AtomicLong lastWarn = new AtomicLong(NEVER);
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
+    private final String idPrefix;
+    private final Thread writer;
+    private volatile boolean closed;
+
+    private DecisionLog(Builder b) {
+        this.capacity = b.capacity;
+        this.queue = new ArrayBlockingQueue<>(b.capacity);
+        this.overflow = b.overflow;
+        this.blockTimeoutNanos = b.blockTimeout.toNanos();
+        this.sink = b.sink;
+        this.warnings = b.warnings;
+        this.ticker = b.ticker;
+        this.warnIntervalNanos = b.warnInterval.toNanos();
+        this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 8);
+        this.writer = new Thread(this::drain, "portcullis-decision-log");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder with {@value SettingNames#DECISION_LOG_OVERFLOW} and {@value SettingNames#DECISION_LOG_BLOCK_TIMEOUT} read from {@code settings};
+     * a bad value, or a block timeout without {@code overflow=block}, fails naming the setting.
+     */
+    public static Builder builder(Settings settings) {
+        Builder b = builder();
+        Overflow overflow = settings.getEnum(SettingNames.DECISION_LOG_OVERFLOW, Overflow.class, Overflow.DROP);
+        b.overflow(overflow);
+        if (settings.get(SettingNames.DECISION_LOG_BLOCK_TIMEOUT).isPresent()) {
+            if (overflow != Overflow.BLOCK) {
+                throw new ConfigurationException(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, "applies only with " + SettingNames.DECISION_LOG_OVERFLOW + "=block, but "
+                        + SettingNames.DECISION_LOG_OVERFLOW + " is " + overflow.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            Duration timeout = settings.getDuration(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, DEFAULT_BLOCK_TIMEOUT);
+            b.blockTimeout(timeout);
+        }
+        return b;
+    }
+
+    /** A log writing to the {@value #LOGGER_NAME} SLF4J logger, dropping records on overflow. */
+    public static DecisionLog start(int capacity) {
+        return builder().capacity(capacity).start();
+    }
+
+    /** A log writing lines to {@code sink} (for tests and custom pipelines), dropping records on overflow. */
+    public static DecisionLog start(int capacity, Consumer<String> sink) {
+        return builder().capacity(capacity).sink(sink).start();
+    }
+
+    /** A short unique id for a decision: a per-log random prefix and a sequence number. */
+    public String newDecisionId() {
+        return idPrefix + "-" + Long.toString(sequence.incrementAndGet(), 36);
+    }
+
+    /**
+     * Queues a record. With {@code overflow=drop} never blocks; with {@code block} waits for room
+     * up to the block timeout when the queue is full.
+     *
+     * @return false if the record was dropped (queue full, or the log closed)
+     */
+    public boolean record(DecisionRecord record) {
+        if (!closed) {
+            if (queue.offer(record)) {
+                return true;
+            }
+            if (overflow == Overflow.BLOCK) {
+                try {
+                    if (queue.offer(record, blockTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                        return true;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the request is being cancelled: drop and go
+                }
+            }
+        }
+        dropped.incrementAndGet();
+        warnIfDue(false);
+        return false;
+    }
+
+    /** Records dropped because the queue was full (or the log closed). */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records written so far. */
+    public long written() {
+        return written.get();
+    }
+
+    /** The overflow policy. */
+    public Overflow overflow() {
+        return overflow;
+    }
+
+    /**
+     * Writes the WARN line about drops not yet reported: always when {@code force}, else at the
+     * first drop and then at most once per warn interval. Concurrent callers write at most one line.
+     */
+    private void warnIfDue(boolean force) {
+        long drops = dropped.get();
+        if (drops == reportedDrops.get()) {
+            return;
+        }
+        long now = ticker.getAsLong();
+        long last = lastWarn.get();
+        if (!force && last != NEVER && now - last < warnIntervalNanos) {
+            return;
+        }
+        if (!lastWarn.compareAndSet(last, now) && !force) {
+            return; // another thread is writing this line
+        }
+        long previous = reportedDrops.getAndAccumulate(drops, Math::max);
+        if (previous >= drops) {
+            return;
+        }
+        String policy = overflow == Overflow.DROP ? "overflow=drop"
+                : "overflow=block, after waiting " + TimeUnit.NANOSECONDS.toMillis(blockTimeoutNanos) + " ms";
+        warnings.accept("decision log queue full (capacity " + capacity + ", " + policy + "): " + drops
+                + " decision records dropped so far, " + (drops - previous) + " since the last report");
+    }
+
+    private void drain() {
+        while (true) {
+            // Poll and nap rather than take(): a writer blocked in take() must be woken by every
+            // record, and that wake-up (a system call) would cost each request a microsecond or more.
+            DecisionRecord r = queue.poll();
+            if (r == null) {
+                if (Thread.interrupted()) {
+                    return;
+                }
+                warnIfDue(false); // drops since the last WARN line, once the interval has passed
+                LockSupport.parkNanos(IDLE_NAP_NANOS);
+                continue;
+            }
+            if (r == POISON) {
+                return;
+            }
+            try {
+                sink.accept(r.toJson());
+                written.incrementAndGet();
+            } catch (RuntimeException e) {
+                LOG.warn("decision log sink failed: {}", e.toString());
+            }
+            warnIfDue(false);
+        }
+    }
+
+    /** Writes what is queued (waiting up to 2 s), stops the writer, and reports unreported drops. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (!queue.offer(POISON, 2, TimeUnit.SECONDS)) {
+                writer.interrupt();
+            }
+            writer.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            warnIfDue(true);
+        }
+    }
+
+    /**
+     * Builds and starts a {@link DecisionLog}; each setter validates its argument at once.
+     *
+     * <p>Not thread-safe.
+     */
+    public static final class Builder {
+        private int capacity = DEFAULT_CAPACITY;
+        private Overflow overflow = Overflow.DROP;
+        private Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
+        private Consumer<String> sink = line -> DECISIONS.info(line);
+        private Consumer<String> warnings = line -> LOG.warn(line);
+        private LongSupplier ticker = System::nanoTime;
+        private Duration warnInterval = WARN_INTERVAL;
+
+        private Builder() {
+        }
+
+        /** Queue capacity, at least 1 (default {@value DecisionLog#DEFAULT_CAPACITY}). */
+        public Builder capacity(int capacity) {
+            if (capacity < 1) {
+                throw new ConfigurationException(SettingNames.DECISION_LOG_CAPACITY, "decision log capacity must be positive, was " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /** The overflow policy (default {@link Overflow#DROP}). */
+        public Builder overflow(Overflow overflow) {
+            this.overflow = Objects.requireNonNull(overflow, "overflow");
+            return this;
+        }
+
+        /** With {@link Overflow#BLOCK}, the longest wait for room: 1 ms to 10 s (default 100 ms). */
+        public Builder blockTimeout(Duration timeout) {
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(MAX_BLOCK_TIMEOUT) > 0) {
+                throw new ConfigurationException(SettingNames.DECISION_LOG_BLOCK_TIMEOUT, "block timeout must be between 1 ms and 10 s, was " + timeout);
+            }
+            this.blockTimeout = timeout;
+            return this;
+        }
+
+        /** Where lines go (default the {@value DecisionLog#LOGGER_NAME} SLF4J logger at INFO). */
+        public Builder sink(Consumer<String> sink) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** Where drop warnings go (default WARN on this class's logger); for tests. */
+        Builder warnings(Consumer<String> warnings) {
+            this.warnings = Objects.requireNonNull(warnings, "warnings");
+            return this;
+        }
+
+        /** The nanosecond time source of the warning rate limit; for tests. */
+        Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Least time between two drop warnings (default {@link DecisionLog#WARN_INTERVAL}); for tests. */
+        Builder warnInterval(Duration interval) {
+            this.warnInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Starts the writer thread. */
+        public DecisionLog start() {
+            return new DecisionLog(this);
+        }
+    }
+}

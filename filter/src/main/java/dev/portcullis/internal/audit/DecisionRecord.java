@@ -1,0 +1,179 @@
+package dev.portcullis.internal.audit;
+
+import org.jose4j.json.JsonUtil;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One authorization decision, as written to the decision log. It holds identifiers only: no
+ * token, no claim values, no personal data.
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class DecisionRecord {
+    final Instant time;
+    final String decisionId;
+    final String method;
+    final String path;
+    final String issuer;
+    final String subject;
+    final String tokenId;
+    final String resourceKind;
+    final String resourceId;
+    final String action;
+    final String effect;
+    final String reason;
+    final String policy;
+    final String rule;
+    final List<String> derivedRoles;
+    final String attributeVersion;
+    final long attributeAgeMillis;
+    final long latencyMicros;
+
+    private DecisionRecord(Builder b) {
+        this.time = b.time;
+        this.decisionId = b.decisionId;
+        this.method = b.method;
+        this.path = b.path;
+        this.issuer = b.issuer;
+        this.subject = b.subject;
+        this.tokenId = b.tokenId;
+        this.resourceKind = b.resourceKind;
+        this.resourceId = b.resourceId;
+        this.action = b.action;
+        this.effect = b.effect;
+        this.reason = b.reason;
+        this.policy = b.policy;
+        this.rule = b.rule;
+        this.derivedRoles = b.derivedRoles == null ? List.of() : List.copyOf(b.derivedRoles);
+        this.attributeVersion = b.attributeVersion;
+        this.attributeAgeMillis = b.attributeAgeMillis;
+        this.latencyMicros = b.latencyMicros;
+    }
+
+    public static Builder builder(Instant time, String decisionId) {
+        return new Builder(time, decisionId);
+    }
+
+    public String decisionId() {
+        return decisionId;
+    }
+
+    public String effect() {
+        return effect;
+    }
+
+    /** The record as one line of JSON (absent values are left out). */
+    public String toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("time", time.toString());
+        put(json, "decision_id", decisionId);
+        put(json, "method", method);
+        put(json, "path", path);
+        put(json, "issuer", issuer);
+        put(json, "subject", subject);
+        put(json, "token_id", tokenId);
+        put(json, "resource_kind", resourceKind);
+        put(json, "resource_id", resourceId);
+        put(json, "action", action);
+        put(json, "effect", effect);
+        put(json, "reason", reason);
+        put(json, "policy", policy);
+        put(json, "rule", rule);
+        json.put("derived_roles", derivedRoles);
+        put(json, "attribute_version", attributeVersion);
+        json.put("attribute_age_ms", attributeAgeMillis);
+        json.put("latency_us", latencyMicros);
+        return JsonUtil.toJson(json);
+    }
+
+    private static void put(Map<String, Object> json, String name, String value) {
+        if (value != null) {
+            json.put(name, value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+
+    /** Builds a {@link DecisionRecord}. Not thread-safe. */
+    public static final class Builder {
+        private final Instant time;
+        private final String decisionId;
+        private String method;
+        private String path;
+        private String issuer;
+        private String subject;
+        private String tokenId;
+        private String resourceKind;
+        private String resourceId;
+        private String action;
+        private String effect;
+        private String reason;
+        private String policy;
+        private String rule;
+        private List<String> derivedRoles;
+        private String attributeVersion;
+        private long attributeAgeMillis;
+        private long latencyMicros;
+
+        private Builder(Instant time, String decisionId) {
+            this.time = time;
+            this.decisionId = decisionId;
+        }
+
+        public Builder request(String method, String path) {
+            this.method = method;
+            this.path = path;
+            return this;
+        }
+
+        public Builder principal(String issuer, String subject, String tokenId) {
+            this.issuer = issuer;
+            this.subject = subject;
+            this.tokenId = tokenId;
+            return this;
+        }
+
+        public Builder resource(String kind, String id, String action) {
+            this.resourceKind = kind;
+            this.resourceId = id;
+            this.action = action;
+            return this;
+        }
+
+        /** The effect ({@code ALLOW}/{@code DENY}) and, for a denial, the reason code. */
+        public Builder effect(String effect, String reason) {
+            this.effect = effect;
+            this.reason = reason;
+            return this;
+        }
+
+        public Builder rule(String policy, String rule, List<String> derivedRoles) {
+            this.policy = policy;
+            this.rule = rule;
+            this.derivedRoles = derivedRoles;
+            return this;
+        }
+
+        public Builder attributes(String version, long ageMillis) {
+            this.attributeVersion = version;
+            this.attributeAgeMillis = ageMillis;
+            return this;
+        }
+
+        public Builder latencyMicros(long micros) {
+            this.latencyMicros = micros;
+            return this;
+        }
+
+        public DecisionRecord build() {
+            return new DecisionRecord(this);
+        }
+    }
+}

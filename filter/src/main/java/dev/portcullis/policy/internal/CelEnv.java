@@ -1,0 +1,372 @@
+package dev.portcullis.policy.internal;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.RuntimeEquality;
+import dev.cel.runtime.RuntimeHelpers;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The CEL environment Cerbos policies are compiled in: the variables {@code request}, {@code P},
+ * {@code R}, {@code V}/{@code variables}, {@code C}/{@code constants}; the standard library,
+ * cel-java's strings, math, lists, encoders and sets extensions (as Cerbos offers them), and the
+ * Cerbos extension functions ({@code now}, {@code timeSince},
+ * {@code hasIntersection}, {@code intersect}, {@code except}, {@code isSubset},
+ * {@code inIPAddrRange}, {@code hierarchy} and its methods), each as a typed CEL overload bound to
+ * Java code. Compiling type-checks; programs are built once and reused.
+ *
+ * <p>Thread safety: immutable; the compiler, runtime and programs are safe for concurrent use.
+ */
+final class CelEnv {
+    static final CelType HIERARCHY = OpaqueType.create("hierarchy");
+    private static final CelType DYN_MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
+    private static final CelType DYN_LIST = ListType.create(SimpleType.DYN);
+    private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+
+    private final CelCompiler compiler;
+    private final CelRuntime runtime;
+
+    CelEnv(Clock clock) {
+        CelOptions options = OPTIONS;
+        this.compiler = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(options)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addLibraries(extensionLibraries(options))
+                .addVar("request", DYN_MAP)
+                .addVar("P", DYN_MAP)
+                .addVar("R", DYN_MAP)
+                .addVar("V", DYN_MAP)
+                .addVar("variables", DYN_MAP)
+                .addVar("C", DYN_MAP)
+                .addVar("constants", DYN_MAP)
+                .addFunctionDeclarations(declarations())
+                .build();
+        this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
+                .setOptions(options)
+                .addLibraries(extensionRuntimeLibraries(options))
+                .addFunctionBindings(bindings(clock, options.evaluateCanonicalTypesToNativeValues()))
+                .build();
+    }
+
+    // cel-java's standard extensions that Cerbos also offers: strings, math, lists, encoders, sets
+    private static List<dev.cel.compiler.CelCompilerLibrary> extensionLibraries(CelOptions options) {
+        return List.of(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
+                CelExtensions.encoders(options), CelExtensions.sets(options));
+    }
+
+    private static List<dev.cel.runtime.CelRuntimeLibrary> extensionRuntimeLibraries(CelOptions options) {
+        return List.of(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
+                CelExtensions.encoders(options), CelExtensions.sets(options));
+    }
+
+    /** Compiles and type-checks; the message of the exception is the CEL error text. */
+    CelRuntime.Program compile(String expression, boolean mustBeBoolean) throws CompileException {
+        CelValidationResult result = compiler.compile(expression);
+        if (result.hasError()) {
+            throw new CompileException(result.getErrorString());
+        }
+        try {
+            CelAbstractSyntaxTree ast = result.getAst();
+            CelType type = ast.getResultType();
+            if (mustBeBoolean && !type.equals(SimpleType.BOOL) && !type.equals(SimpleType.DYN)) {
+                throw new CompileException("condition must be boolean, but the expression has type "
+                        + type.name());
+            }
+            return runtime.createProgram(ast);
+        } catch (dev.cel.common.CelValidationException | dev.cel.runtime.CelEvaluationException e) {
+            throw new CompileException(e.getMessage());
+        }
+    }
+
+    /** A compile (parse or type-check) failure. */
+    static final class CompileException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CompileException(String message) {
+            super(message);
+        }
+    }
+
+    private static List<CelFunctionDecl> declarations() {
+        List<CelFunctionDecl> d = new ArrayList<>();
+        d.add(CelFunctionDecl.newFunctionDeclaration("now",
+                CelOverloadDecl.newGlobalOverload("cerbos_now", SimpleType.TIMESTAMP, List.of())));
+        d.add(CelFunctionDecl.newFunctionDeclaration("timeSince",
+                CelOverloadDecl.newMemberOverload("cerbos_timestamp_timeSince", SimpleType.DURATION,
+                        SimpleType.TIMESTAMP)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("hasIntersection",
+                CelOverloadDecl.newGlobalOverload("cerbos_hasIntersection_list_list", SimpleType.BOOL,
+                        DYN_LIST, DYN_LIST)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("intersect",
+                CelOverloadDecl.newGlobalOverload("cerbos_intersect_list_list", DYN_LIST, DYN_LIST,
+                        DYN_LIST)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("except",
+                CelOverloadDecl.newMemberOverload("cerbos_list_except_list", DYN_LIST, DYN_LIST,
+                        DYN_LIST)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("isSubset",
+                CelOverloadDecl.newMemberOverload("cerbos_list_isSubset_list", SimpleType.BOOL, DYN_LIST,
+                        DYN_LIST)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("inIPAddrRange",
+                CelOverloadDecl.newMemberOverload("cerbos_string_inIPAddrRange_string", SimpleType.BOOL,
+                        SimpleType.STRING, SimpleType.STRING)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("hierarchy",
+                CelOverloadDecl.newGlobalOverload("cerbos_hierarchy_string", HIERARCHY, SimpleType.STRING),
+                CelOverloadDecl.newGlobalOverload("cerbos_hierarchy_string_string", HIERARCHY,
+                        SimpleType.STRING, SimpleType.STRING),
+                CelOverloadDecl.newGlobalOverload("cerbos_hierarchy_list", HIERARCHY, DYN_LIST)));
+        for (String m : List.of("ancestorOf", "descendentOf", "immediateChildOf", "immediateParentOf",
+                "siblingOf", "overlaps")) {
+            d.add(CelFunctionDecl.newFunctionDeclaration(m,
+                    CelOverloadDecl.newMemberOverload("cerbos_hierarchy_" + m, SimpleType.BOOL, HIERARCHY,
+                            HIERARCHY)));
+        }
+        d.add(CelFunctionDecl.newFunctionDeclaration("commonAncestors",
+                CelOverloadDecl.newMemberOverload("cerbos_hierarchy_commonAncestors", HIERARCHY, HIERARCHY,
+                        HIERARCHY)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("size",
+                CelOverloadDecl.newMemberOverload("cerbos_hierarchy_size", SimpleType.INT, HIERARCHY),
+                CelOverloadDecl.newGlobalOverload("cerbos_size_hierarchy", SimpleType.INT, HIERARCHY)));
+        d.add(CelFunctionDecl.newFunctionDeclaration("_[_]",
+                CelOverloadDecl.newGlobalOverload("cerbos_index_hierarchy", SimpleType.STRING, HIERARCHY,
+                        SimpleType.INT)));
+        return d;
+    }
+
+    private static List<CelFunctionBinding> bindings(Clock clock, boolean nativeTimes) {
+        List<CelFunctionBinding> b = new ArrayList<>();
+        b.add(CelFunctionBinding.from("cerbos_now", List.of(),
+                args -> nativeTimes ? (Object) clock.instant() : timestamp(clock.instant())));
+        b.add(CelFunctionBinding.from("cerbos_timestamp_timeSince", Object.class,
+                ts -> since(ts, clock.instant())));
+        b.add(CelFunctionBinding.from("cerbos_hasIntersection_list_list", List.class, List.class,
+                CelEnv::hasIntersection));
+        b.add(CelFunctionBinding.from("cerbos_intersect_list_list", List.class, List.class,
+                CelEnv::intersect));
+        b.add(CelFunctionBinding.from("cerbos_list_except_list", List.class, List.class, CelEnv::except));
+        b.add(CelFunctionBinding.from("cerbos_list_isSubset_list", List.class, List.class,
+                CelEnv::isSubset));
+        b.add(CelFunctionBinding.from("cerbos_string_inIPAddrRange_string", String.class, String.class,
+                CelEnv::inIpRange));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_string", String.class,
+                s -> Hierarchy.parse(s, ".")));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_string_string", String.class, String.class,
+                Hierarchy::parse));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_list", List.class, Hierarchy::of));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_ancestorOf", Hierarchy.class, Hierarchy.class,
+                Hierarchy::ancestorOf));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_descendentOf", Hierarchy.class, Hierarchy.class,
+                Hierarchy::descendentOf));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_immediateChildOf", Hierarchy.class,
+                Hierarchy.class, Hierarchy::immediateChildOf));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_immediateParentOf", Hierarchy.class,
+                Hierarchy.class, Hierarchy::immediateParentOf));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_siblingOf", Hierarchy.class, Hierarchy.class,
+                Hierarchy::siblingOf));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_overlaps", Hierarchy.class, Hierarchy.class,
+                Hierarchy::overlaps));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_commonAncestors", Hierarchy.class,
+                Hierarchy.class, Hierarchy::commonAncestors));
+        b.add(CelFunctionBinding.from("cerbos_hierarchy_size", Hierarchy.class, Hierarchy::size));
+        b.add(CelFunctionBinding.from("cerbos_size_hierarchy", Hierarchy.class, Hierarchy::size));
+        b.add(CelFunctionBinding.from("cerbos_index_hierarchy", Hierarchy.class, Long.class,
+                Hierarchy::level));
+        return b;
+    }
+
+    static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+
+    /** The time from {@code ts} to {@code now}, in the value model {@code ts} came in. */
+    static Object since(Object ts, Instant now) {
+        if (ts instanceof Instant) {
+            return java.time.Duration.between((Instant) ts, now);
+        }
+        if (ts instanceof Timestamp) {
+            Timestamp t = (Timestamp) ts;
+            java.time.Duration d = java.time.Duration.between(
+                    Instant.ofEpochSecond(t.getSeconds(), t.getNanos()), now);
+            return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+        }
+        throw new IllegalArgumentException("timeSince needs a timestamp, got "
+                + (ts == null ? "null" : ts.getClass().getSimpleName()));
+    }
+
+    /*
+     * The set functions compare with the runtime's own equality, the one its `==` and the sets
+     * extension use (heterogeneous numbers: 1 == 1.0 == 1u, also inside lists and maps; NaN equals
+     * nothing), so that hasIntersection(a, b) answers as a.exists(x, b.exists(y, x == y)) does.
+     * RuntimeEquality is marked internal in cel-java; CelSetFunctionEqualityTest pins its behaviour
+     * against == and the sets extension for this version.
+     */
+    private static final RuntimeEquality EQUALITY = RuntimeEquality.create(RuntimeHelpers.create(), OPTIONS);
+
+    /** A value wrapped so that hash-based sets use CEL equality. */
+    private static final class Key {
+        final Object value;
+        final int hash;
+
+        Key(Object value) {
+            this.value = value;
+            this.hash = EQUALITY.hashCode(value);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && EQUALITY.objectEquals(value, ((Key) o).value);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    static boolean hasIntersection(List<?> a, List<?> b) {
+        List<?> small = a.size() <= b.size() ? a : b;
+        List<?> large = small == a ? b : a;
+        if (large.size() > 8) {
+            Set<Key> set = keys(large);
+            for (Object o : small) {
+                if (set.contains(new Key(o))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (Object o : small) {
+            for (Object p : large) {
+                if (EQUALITY.objectEquals(o, p)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static List<Object> intersect(List<?> a, List<?> b) {
+        Set<Key> inB = keys(b);
+        Set<Key> seen = new HashSet<>();
+        List<Object> out = new ArrayList<>();
+        for (Object o : a) {
+            Key k = new Key(o);
+            if (inB.contains(k) && seen.add(k)) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    static List<Object> except(List<?> a, List<?> b) {
+        Set<Key> inB = keys(b);
+        List<Object> out = new ArrayList<>();
+        for (Object o : a) {
+            if (!inB.contains(new Key(o))) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    static boolean isSubset(List<?> a, List<?> b) {
+        return keys(b).containsAll(keys(a));
+    }
+
+    private static Set<Key> keys(List<?> values) {
+        Set<Key> out = new HashSet<>(values.size() * 2);
+        for (Object o : values) {
+            out.add(new Key(o));
+        }
+        return out;
+    }
+
+    /**
+     * Whether {@code address} lies in the CIDR {@code range}; a malformed address or range is an
+     * evaluation error (literal IP syntax only, never a name lookup).
+     */
+    static boolean inIpRange(String address, String range) {
+        int slash = range.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("not a CIDR range: " + range);
+        }
+        byte[] net = literal(range.substring(0, slash));
+        byte[] ip = literal(address);
+        int bits;
+        try {
+            bits = Integer.parseInt(range.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a CIDR range: " + range);
+        }
+        if (bits < 0 || bits > net.length * 8) {
+            throw new IllegalArgumentException("not a CIDR range: " + range);
+        }
+        if (ip.length != net.length) {
+            if (ip.length == 16 && net.length == 4 && isV4Mapped(ip)) {
+                ip = java.util.Arrays.copyOfRange(ip, 12, 16);
+            } else {
+                return false;
+            }
+        }
+        for (int i = 0; i < bits; i++) {
+            int mask = 0x80 >>> (i % 8);
+            if ((ip[i / 8] & mask) != (net[i / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isV4Mapped(byte[] ip) {
+        for (int i = 0; i < 10; i++) {
+            if (ip[i] != 0) {
+                return false;
+            }
+        }
+        return ip[10] == (byte) 0xff && ip[11] == (byte) 0xff;
+    }
+
+    private static byte[] literal(String s) {
+        boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9A-Fa-f:.]+");
+        if (!v4 && !v6) {
+            throw new IllegalArgumentException("not an IP address: " + s);
+        }
+        if (v4) {
+            for (String part : s.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    throw new IllegalArgumentException("not an IP address: " + s);
+                }
+            }
+        }
+        try {
+            return InetAddress.getByName(s).getAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + s);
+        }
+    }
+}

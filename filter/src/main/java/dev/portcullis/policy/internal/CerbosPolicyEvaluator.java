@@ -1,0 +1,267 @@
+package dev.portcullis.policy.internal;
+
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.Settings;
+import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.PolicyEvaluator;
+import dev.portcullis.policy.PrincipalContext;
+import dev.portcullis.policy.ResourceContext;
+import dev.portcullis.policy.internal.PolicyFiles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The built-in {@link PolicyEvaluator}: evaluates Cerbos policies ({@code apiVersion:
+ * api.cerbos.dev/v1}) with the semantics the Cerbos documentation gives.
+ *
+ * <p>Supported: resource policies (rules with {@code actions} including {@code *} and
+ * {@code prefix:*} patterns, {@code effect}, {@code roles} including {@code *},
+ * {@code derivedRoles}, {@code condition}, {@code name}); derived roles policies; principal
+ * policies, which take precedence over resource policies; {@code variables} and
+ * {@code constants} ({@code local} and {@code import}) with {@code exportVariables} and
+ * {@code exportConstants} policies; conditions {@code match} with {@code expr},
+ * {@code all.of}, {@code any.of}, {@code none.of}, nested. Expressions are CEL with
+ * {@code request.principal} / {@code P}, {@code request.resource} / {@code R}, {@code V},
+ * {@code C}, {@code now()} and the Cerbos functions {@code hasIntersection}, {@code intersect},
+ * {@code except}, {@code isSubset}, {@code timeSince}, {@code inIPAddrRange} and
+ * {@code hierarchy} (with {@code ancestorOf}, {@code descendentOf}, {@code immediateChildOf},
+ * {@code immediateParentOf}, {@code commonAncestors}, {@code siblingOf}, {@code overlaps},
+ * {@code size}, indexing). Refused at load, with file and line: scoped policies, schemas,
+ * outputs, role policies, {@code globals}, script conditions.
+ *
+ * <p>Precedence: a matching principal policy rule decides first; a matching
+ * {@code EFFECT_DENY} rule beats any {@code EFFECT_ALLOW}; no match means deny. A condition that
+ * fails at run time (missing attribute, wrong type) fails closed: the decision is a denial
+ * carrying the error; {@link #decide} never throws.
+ *
+ * <p>Loading reads {@code *.yaml}, {@code *.yml} and {@code *.json} files recursively, skipping
+ * {@code *_test.*} suites and {@code testdata/} fixtures; each expression is compiled and
+ * type-checked once, rules are indexed by resource kind, version and action. Problems throw
+ * {@link PolicyLoadException} naming file and line.
+ *
+ * <p>Settings read by {@link #fromSettings(Settings)}:
+ * <ul>
+ *   <li>{@value SettingNames#POLICY_DIR}: the policy directory, or {@code classpath:} followed by a resource
+ *       location; required, no default.</li>
+ *   <li>{@value SettingNames#POLICY_RELOAD}: watch the directory and reload on change (see
+ *       {@link ReloadingPolicyEvaluator}); default {@code false}; only for directories.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * PolicyEvaluator policies = CerbosPolicyEvaluator.load(Path.of("/etc/app/policies"));
+ * Decision d = policies.decide(PrincipalContext.of("dave", Set.of("editor")),
+ *         ResourceContext.of("document", "42", Map.of("owner", "dave")), "update");
+ * }</pre>
+ *
+ * <p>Thread safety: immutable after loading; safe for concurrent use.
+ */
+public final class CerbosPolicyEvaluator implements PolicyEvaluator {
+    /** Prefix of a classpath location in {@link SettingNames#POLICY_DIR}. */
+    public static final String CLASSPATH_PREFIX = "classpath:";
+
+    private final PolicySet set;
+    private final String source;
+    private final List<PolicyFiles.SourceFile> files;
+
+    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files) {
+        this.set = set;
+        this.source = source;
+        this.files = files;
+    }
+
+    /**
+     * The same policy texts compiled again with another clock behind {@code now()} and
+     * {@code timeSince()} (used by test suites that fix {@code options.now}).
+     */
+    public CerbosPolicyEvaluator withClock(Clock clock) {
+        Objects.requireNonNull(clock, "clock");
+        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock)).load(files), source, files);
+    }
+
+    /** Loads every policy under {@code dir} with the system UTC clock. */
+    public static CerbosPolicyEvaluator load(Path dir) {
+        return builder().directory(dir).build();
+    }
+
+    /** Loads every policy under a classpath location such as {@code policies/demo}. */
+    public static CerbosPolicyEvaluator loadClasspath(String location) {
+        return builder().classpath(location).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The evaluator configured by {@value SettingNames#POLICY_DIR} and {@value SettingNames#POLICY_RELOAD}: a
+     * {@link ReloadingPolicyEvaluator} when reloading is on, else a plain loaded set.
+     *
+     * @throws ConfigurationException naming the setting when it is missing or unusable
+     * @throws PolicyLoadException when the policies do not load
+     */
+    public static PolicyEvaluator fromSettings(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
+        String dir = settings.get(SettingNames.POLICY_DIR).orElseThrow(() -> new ConfigurationException(SettingNames.POLICY_DIR,
+                "is required when the built-in policy evaluator is used: a directory of Cerbos policies "
+                        + "or classpath:location (also settable as " + Settings.environmentName(SettingNames.POLICY_DIR) + ")"));
+        boolean reload = settings.getBoolean(SettingNames.POLICY_RELOAD, false);
+        if (dir.startsWith(CLASSPATH_PREFIX)) {
+            String location = dir.substring(CLASSPATH_PREFIX.length());
+            if (location.isBlank()) {
+                throw new ConfigurationException(SettingNames.POLICY_DIR, "classpath location is empty, was '" + dir + "'");
+            }
+            if (reload) {
+                throw new ConfigurationException(SettingNames.POLICY_RELOAD, "reloading needs a directory, but "
+                        + SettingNames.POLICY_DIR + " is a classpath location '" + dir + "'");
+            }
+            return builder().classpath(location, Thread.currentThread().getContextClassLoader()).build();
+        }
+        Path path = Path.of(dir);
+        if (!Files.isDirectory(path)) {
+            throw new ConfigurationException(SettingNames.POLICY_DIR, "must be a readable directory, was '" + dir + "'");
+        }
+        return reload ? ReloadingPolicyEvaluator.start(path, Clock.systemUTC())
+                : builder().directory(path).build();
+    }
+
+    @Override
+    public List<Decision> decide(PrincipalContext principal, ResourceContext resource,
+                                 Collection<String> actions) {
+        if (actions == null) {
+            return List.of();
+        }
+        List<Decision> out = new ArrayList<>(actions.size());
+        if (principal == null || resource == null) {
+            for (String a : actions) {
+                out.add(Decision.error(String.valueOf(a), null, null, "no principal or resource"));
+            }
+            return out;
+        }
+        Evaluation ev = new Evaluation(principal, resource);
+        for (String action : actions) {
+            if (action == null) {
+                out.add(Decision.error("null", null, null, "action is null"));
+                continue;
+            }
+            try {
+                out.add(set.decide(ev, action));
+            } catch (RuntimeException | StackOverflowError e) {
+                out.add(Decision.error(action, null, null, "evaluation failed: " + e));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean covers(String resourceKind, String action) {
+        return set.covers(resourceKind, action);
+    }
+
+    @Override
+    public Map<String, String> principalPolicies() {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, Map<String, PolicySet.PrincipalPolicy>> e : set.principals.entrySet()) {
+            for (PolicySet.PrincipalPolicy pp : e.getValue().values()) {
+                out.merge(e.getKey(), pp.file, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The files the policies were read from, as named in messages. */
+    public List<String> files() {
+        return set.files;
+    }
+
+    /** The resource kinds some resource policy governs. */
+    public Set<String> resourceKinds() {
+        return new TreeSet<>(set.resources.keySet());
+    }
+
+    /** Where the policies came from (directory or classpath location). */
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public String toString() {
+        return "CerbosPolicyEvaluator{" + source + ", " + set.files.size() + " files}";
+    }
+
+    /**
+     * Builds a {@link CerbosPolicyEvaluator}; set exactly one of {@link #directory(Path)} and
+     * {@link #classpath(String)}.
+     *
+     * <p>Thread safety: not thread-safe.
+     */
+    public static final class Builder {
+        private Path directory;
+        private String classpath;
+        private ClassLoader classLoader;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Policy directory, read recursively. */
+        public Builder directory(Path dir) {
+            Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
+            this.directory = dir;
+            return this;
+        }
+
+        /** Classpath location of the policies, read with this class's loader. */
+        public Builder classpath(String location) {
+            return classpath(location, null);
+        }
+
+        /** Classpath location of the policies, read with {@code loader} (null: this class's). */
+        public Builder classpath(String location, ClassLoader loader) {
+            Objects.requireNonNull(location, SettingNames.POLICY_DIR);
+            if (location.isBlank()) {
+                throw new ConfigurationException(SettingNames.POLICY_DIR, "classpath location must not be empty");
+            }
+            this.classpath = location;
+            this.classLoader = loader;
+            return this;
+        }
+
+        /** The clock behind {@code now()} and {@code timeSince()}; default system UTC. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Loads, compiles and indexes the policies.
+         *
+         * @throws PolicyLoadException naming file, line and problem
+         */
+        public CerbosPolicyEvaluator build() {
+            if ((directory == null) == (classpath == null)) {
+                throw new ConfigurationException(SettingNames.POLICY_DIR, "set exactly one of directory and classpath");
+            }
+            CelEnv env = new CelEnv(clock);
+            if (directory != null) {
+                List<PolicyFiles.SourceFile> files = PolicyFiles.policies(directory, directory.toString());
+                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), directory.toString(), files);
+            }
+            String display = CLASSPATH_PREFIX + classpath;
+            List<PolicyFiles.SourceFile> files = PolicyFiles.withClasspathDirectory(classpath, classLoader,
+                    dir -> PolicyFiles.policies(dir, display));
+            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), display, files);
+        }
+    }
+}

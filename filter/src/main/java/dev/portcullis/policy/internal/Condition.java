@@ -1,0 +1,129 @@
+package dev.portcullis.policy.internal;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+
+/**
+ * A compiled {@code condition.match} block: a CEL expression or an {@code all}/{@code any}/
+ * {@code none} combination of nested blocks. {@code all} and {@code any} short-circuit like
+ * {@code &&} and {@code ||}; {@code none} is true when no member is true.
+ *
+ * <p>Thread safety: immutable.
+ */
+abstract class Condition {
+    /**
+     * Evaluates the block.
+     *
+     * @throws EvaluationError when an expression fails or yields a non-boolean
+     */
+    abstract boolean test(Evaluation.Activation activation);
+
+    /** One CEL expression. */
+    static final class Expr extends Condition {
+        private final CelRuntime.Program program;
+        private final String source;
+        private final String where;
+
+        Expr(CelRuntime.Program program, String source, String where) {
+            this.program = program;
+            this.source = source;
+            this.where = where;
+        }
+
+        @Override
+        boolean test(Evaluation.Activation activation) {
+            Object result;
+            try {
+                result = program.eval(activation);
+            } catch (CelEvaluationException e) {
+                throw new EvaluationError(where + ": expression '" + source + "' failed: "
+                        + message(e));
+            } catch (EvaluationError e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EvaluationError(where + ": expression '" + source + "' failed: " + e);
+            }
+            if (result instanceof Boolean) {
+                return (Boolean) result;
+            }
+            throw new EvaluationError(where + ": expression '" + source
+                    + "' did not yield a boolean but " + (result == null ? "null" : result.getClass()
+                    .getSimpleName()));
+        }
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && (m == null || !m.contains(cause.getMessage()))) {
+            m = m == null ? cause.getMessage() : m + ": " + cause.getMessage();
+        }
+        return m;
+    }
+
+    /** {@code all.of}: true when every member is true. */
+    static final class All extends Condition {
+        private final Condition[] of;
+
+        All(Condition[] of) {
+            this.of = of;
+        }
+
+        @Override
+        boolean test(Evaluation.Activation activation) {
+            for (Condition c : of) {
+                if (!c.test(activation)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** {@code any.of}: true when some member is true. */
+    static final class Any extends Condition {
+        private final Condition[] of;
+
+        Any(Condition[] of) {
+            this.of = of;
+        }
+
+        @Override
+        boolean test(Evaluation.Activation activation) {
+            for (Condition c : of) {
+                if (c.test(activation)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** {@code none.of}: true when no member is true. */
+    static final class None extends Condition {
+        private final Condition[] of;
+
+        None(Condition[] of) {
+            this.of = of;
+        }
+
+        @Override
+        boolean test(Evaluation.Activation activation) {
+            for (Condition c : of) {
+                if (c.test(activation)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** A failure while evaluating; becomes a denial carrying this message. */
+    static final class EvaluationError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        EvaluationError(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

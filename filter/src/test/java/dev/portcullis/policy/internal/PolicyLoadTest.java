@@ -1,0 +1,236 @@
+package dev.portcullis.policy.internal;
+
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.Settings;
+import dev.portcullis.policy.PolicyEvaluator;
+import dev.portcullis.policy.PolicyLoadException;
+import dev.portcullis.policy.PrincipalContext;
+import dev.portcullis.policy.ResourceContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.portcullis.policy.internal.PolicyFixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PolicyLoadTest {
+    private static final String HEADER = "apiVersion: api.cerbos.dev/v1\n";
+    private static final String GOOD_RULES = "  rules:\n    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n";
+
+    @TempDir
+    Path dir;
+
+    private PolicyLoadException loadFails() {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> CerbosPolicyEvaluator.load(dir));
+        assertThat(t).isInstanceOf(PolicyLoadException.class);
+        return (PolicyLoadException) t;
+    }
+
+    @Test
+    void loadWhenValidPolicyThenLoads() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "read")).isTrue();
+    }
+
+    @Test
+    void loadWhenYamlMalformedThenFileAndLineNamed() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: [default\n" + GOOD_RULES);
+        PolicyLoadException e = loadFails();
+        assertThat(e.file()).endsWith("doc.yaml");
+        assertThat(e.line()).isGreaterThan(0);
+        assertThat(e.getMessage()).contains("doc.yaml:").contains("invalid YAML");
+    }
+
+    @Test
+    void loadWhenCelDoesNotCompileThenFileLineAndCelErrorNamed() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
+                + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
+                + "      condition:\n        match:\n          expr: R.attr.owner == \n");
+        PolicyLoadException e = loadFails();
+        assertThat(e.line()).isEqualTo(11);
+        assertThat(e.getMessage()).contains("doc.yaml:11: condition does not compile");
+    }
+
+    @Test
+    void loadWhenCelCallsUnknownFunctionThenRefused() {
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("noSuchFunction(R.attr.x)"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12").contains("noSuchFunction");
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("hasIntersection(R.attr.x, P.attr.y)"));
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "act")).isTrue();
+    }
+
+    @Test
+    void loadWhenConditionReadsAuxDataThenRefusedAsUnsupported() {
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("request.auxData.jwt.iss == 'x'"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12: request.auxData is not supported");
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("request.resource.attr.iss == 'x'"));
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "act")).isTrue();
+    }
+
+    @Test
+    void loadWhenConditionUsesUndeclaredIdentifierThenRefused() {
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("globals.x == 1"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12: condition does not compile").contains("globals");
+    }
+
+    @Test
+    void loadWhenConditionIsNotBooleanThenRefused() {
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("R.id + 'x'"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12").contains("must be boolean");
+    }
+
+    @Test
+    void loadWhenUnknownFieldThenFieldFileAndLineNamed() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
+                + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      rolez: [user]\n");
+        PolicyLoadException e = loadFails();
+        assertThat(e.getMessage()).contains("doc.yaml:8: unknown field 'rolez' in rule");
+    }
+
+    @Test
+    void loadWhenScopedPolicyThenRefusedAsUnsupported() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: acme\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc.yaml:5: scoped policies");
+    }
+
+    @Test
+    void loadWhenSchemasThenRefusedAsUnsupported() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                + "  schemas:\n    principalSchema:\n      ref: cerbos:///p.json\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc.yaml:5: 'schemas' in resourcePolicy is not supported");
+    }
+
+    @Test
+    void loadWhenOutputThenRefusedAsUnsupported() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
+                + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
+                + "      output:\n        expr: P.id\n");
+        assertThat(loadFails().getMessage()).contains("doc.yaml:9: 'output' in rule is not supported");
+    }
+
+    @Test
+    void loadWhenRolePolicyThenRefusedAsUnsupported() {
+        write(dir, "role.yaml", HEADER + "rolePolicy:\n  role: acme_admin\n  rules: []\n");
+        assertThat(loadFails().getMessage()).contains("role.yaml:2: 'rolePolicy'").contains("not supported");
+    }
+
+    @Test
+    void loadWhenApiVersionWrongThenRefused() {
+        write(dir, "doc.yaml", "apiVersion: api.cerbos.dev/v2\nresourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc.yaml:1: apiVersion must be 'api.cerbos.dev/v1'");
+    }
+
+    @Test
+    void loadWhenEffectMisspelledThenRefused() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
+                + "    - actions: [read]\n      effect: ALLOW\n      roles: [user]\n");
+        assertThat(loadFails().getMessage()).contains("doc.yaml:7: effect must be EFFECT_ALLOW or EFFECT_DENY");
+    }
+
+    @Test
+    void loadWhenDerivedRolesNotImportedThenRefused() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                + "  importDerivedRoles: [missing]\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc.yaml:5: imported derived roles 'missing'");
+    }
+
+    @Test
+    void loadWhenRuleUsesUnknownDerivedRoleThenRefused() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
+                + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      derivedRoles: [owner]\n");
+        assertThat(loadFails().getMessage()).contains("doc.yaml:8: derived role 'owner' is not defined");
+    }
+
+    @Test
+    void loadWhenUndefinedVariableThenRefused() {
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("V.nope"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12: undefined variable 'nope'");
+    }
+
+    @Test
+    void loadWhenVariablesFormACycleThenRefused() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                + "  variables:\n    local:\n      a: V.b\n      b: V.a\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("cycle").contains("a -> b -> a");
+    }
+
+    @Test
+    void loadWhenTwoPoliciesForSameKindAndVersionThenBothNamed() {
+        write(dir, "a.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        write(dir, "b.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("b.yaml:3").contains("already defined at").contains("a.yaml:3");
+    }
+
+    @Test
+    void loadWhenDirectoryMissingThenRefused() {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                () -> CerbosPolicyEvaluator.load(dir.resolve("absent")));
+        assertThat(t).isInstanceOf(PolicyLoadException.class).hasMessageContaining("not a directory");
+    }
+
+    @Test
+    void loadWhenJsonPolicyThenLoads() {
+        write(dir, "doc.json", "{\"apiVersion\": \"api.cerbos.dev/v1\", \"resourcePolicy\": {\"resource\": \"doc\","
+                + " \"version\": \"default\", \"rules\": [{\"actions\": [\"read\"], \"effect\": \"EFFECT_ALLOW\","
+                + " \"roles\": [\"user\"]}]}}");
+        assertThat(CerbosPolicyEvaluator.load(dir).decide(PrincipalContext.of("u", Set.of("user")),
+                ResourceContext.of("doc", "1"), "read").isAllowed()).isTrue();
+    }
+
+    @Test
+    void fromSettingsWhenDirMissingThenConfigurationExceptionNamesSetting() {
+        assertThatThrownBy(() -> CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(SettingNames.POLICY_DIR);
+    }
+
+    @Test
+    void fromSettingsWhenDirGivenThenLoads() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        PolicyEvaluator e = CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of(SettingNames.POLICY_DIR, dir.toString())));
+        assertThat(e).isInstanceOf(CerbosPolicyEvaluator.class);
+        assertThat(e.covers("doc", "read")).isTrue();
+    }
+
+    @Test
+    void fromSettingsWhenDirIsNotADirectoryThenConfigurationException() {
+        assertThatThrownBy(() -> CerbosPolicyEvaluator.fromSettings(Settings.of(
+                Map.of(SettingNames.POLICY_DIR, dir.resolve("absent").toString()))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(SettingNames.POLICY_DIR);
+    }
+
+    @Test
+    void fromSettingsWhenClasspathThenLoads() {
+        PolicyEvaluator e = CerbosPolicyEvaluator.fromSettings(Settings.of(
+                Map.of(SettingNames.POLICY_DIR, "classpath:policies/demo")));
+        assertThat(e.covers("user", "disable")).isTrue();
+    }
+
+    @Test
+    void fromSettingsWhenClasspathWithReloadThenConfigurationExceptionNamesReload() {
+        assertThatThrownBy(() -> CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of(
+                SettingNames.POLICY_DIR, "classpath:policies/demo",
+                SettingNames.POLICY_RELOAD, "true"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(SettingNames.POLICY_RELOAD);
+    }
+
+    @Test
+    void fromSettingsWhenReloadOnThenReloadingEvaluator() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        PolicyEvaluator e = CerbosPolicyEvaluator.fromSettings(Settings.of(Map.of(
+                SettingNames.POLICY_DIR, dir.toString(), SettingNames.POLICY_RELOAD, "true")));
+        try {
+            assertThat(e).isInstanceOf(ReloadingPolicyEvaluator.class);
+            assertThat(e.covers("doc", "read")).isTrue();
+        } finally {
+            ((ReloadingPolicyEvaluator) e).close();
+        }
+    }
+}
