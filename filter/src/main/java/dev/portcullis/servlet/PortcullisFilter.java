@@ -4,7 +4,7 @@ import dev.portcullis.AccessRequest;
 import dev.portcullis.Outcome;
 import dev.portcullis.Portcullis;
 import dev.portcullis.Requirement;
-import dev.portcullis.attributes.FileAttributeSource;
+import dev.portcullis.attributes.internal.FileAttributeSource;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.internal.route.Route;
 import dev.portcullis.internal.route.RouteTable;

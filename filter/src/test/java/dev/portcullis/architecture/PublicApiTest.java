@@ -38,6 +38,7 @@ class PublicApiTest {
             // SPI: attribute sources
             "dev.portcullis.attributes.AttributeSource", "dev.portcullis.attributes.PrincipalAttributes",
             "dev.portcullis.attributes.PrincipalStatus", "dev.portcullis.attributes.AttributeSourceException",
+            "dev.portcullis.attributes.PrincipalKey",
             // SPI: policies and resources
             "dev.portcullis.policy.PolicyEvaluator", "dev.portcullis.policy.PrincipalContext",
             "dev.portcullis.policy.ResourceContext", "dev.portcullis.policy.Decision", "dev.portcullis.policy.Effect",
@@ -45,15 +46,6 @@ class PublicApiTest {
             // policy tests in JUnit, the CLI, the servlet adapter
             "dev.portcullis.policy.testing.PolicyTests", "dev.portcullis.cli.Main",
             "dev.portcullis.servlet.PortcullisFilter", "dev.portcullis.servlet.PortcullisInitializer");
-
-    /**
-     * Public only until the attributes package is split (branch attrsplit, issue 15 item 3); then
-     * they move to {@code dev.portcullis.attributes.internal} and leave this list.
-     */
-    static final Set<String> NOT_YET_MOVED = Set.of(
-            "dev.portcullis.attributes.AttributeCache", "dev.portcullis.attributes.AttributesUnavailableException",
-            "dev.portcullis.attributes.FileAttributeSource", "dev.portcullis.attributes.JdbcAttributeSource",
-            "dev.portcullis.attributes.PrincipalKey");
 
     @Test
     void compiledClassesWhenLoadedThenEveryPublicTypeIsApiOrInternal() throws Exception {
@@ -68,7 +60,7 @@ class PublicApiTest {
             }
             if (API.contains(name)) {
                 publicApi.add(name);
-            } else if (!allowed(name, NOT_YET_MOVED)) {
+            } else if (!allowed(name, Set.of())) {
                 offenders.add(name);
             }
         }
@@ -82,7 +74,8 @@ class PublicApiTest {
     void allowedWhenInternalPackageOrListedThenTrueElseFalse() {
         assertThat(allowed("dev.portcullis.token.internal.TokenValidator", Set.of())).isTrue();
         assertThat(allowed("dev.portcullis.internal.audit.DecisionLog", Set.of())).isTrue();
-        assertThat(allowed("dev.portcullis.attributes.AttributeCache", NOT_YET_MOVED)).isTrue();
+        assertThat(allowed("dev.portcullis.attributes.internal.AttributeCache", Set.of())).isTrue();
+        assertThat(allowed("dev.portcullis.attributes.AttributeCache", Set.of())).isFalse();
         assertThat(allowed("dev.portcullis.token.TokenValidator", Set.of())).isFalse();
         assertThat(allowed("dev.portcullis.internalish.Thing", Set.of())).isFalse();
         assertThat(allowed("dev.portcullis.Portcullis", Set.of())).isFalse();

@@ -1,6 +1,6 @@
 package dev.portcullis.security;
 
-import dev.portcullis.attributes.FileAttributeSource;
+import dev.portcullis.attributes.internal.FileAttributeSource;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.PolicyLoadException;

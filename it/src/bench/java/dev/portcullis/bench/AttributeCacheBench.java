@@ -1,7 +1,7 @@
 package dev.portcullis.bench;
 
-import dev.portcullis.attributes.AttributeCache;
-import dev.portcullis.attributes.AttributesUnavailableException;
+import dev.portcullis.attributes.internal.AttributeCache;
+import dev.portcullis.attributes.internal.AttributesUnavailableException;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalKey;
 import dev.portcullis.attributes.PrincipalStatus;

@@ -1,7 +1,7 @@
 package dev.portcullis.bench;
 
 import dev.portcullis.Portcullis;
-import dev.portcullis.attributes.AttributeCache;
+import dev.portcullis.attributes.internal.AttributeCache;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
 

@@ -4,8 +4,8 @@ import static dev.portcullis.it.SharedSource.ISSUER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.attributes.AttributeCache;
-import dev.portcullis.attributes.AttributesUnavailableException;
+import dev.portcullis.attributes.internal.AttributeCache;
+import dev.portcullis.attributes.internal.AttributesUnavailableException;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.attributes.AttributeCache;
+import dev.portcullis.attributes.internal.AttributeCache;
 import dev.portcullis.attributes.AttributeSourceException;
 import java.net.URI;
 import java.net.http.HttpClient;

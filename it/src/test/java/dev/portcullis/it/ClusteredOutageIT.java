@@ -3,9 +3,9 @@ package dev.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.attributes.AttributeCache;
-import dev.portcullis.attributes.AttributesUnavailableException;
-import dev.portcullis.attributes.JdbcAttributeSource;
+import dev.portcullis.attributes.internal.AttributeCache;
+import dev.portcullis.attributes.internal.AttributesUnavailableException;
+import dev.portcullis.attributes.internal.JdbcAttributeSource;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
 import java.io.IOException;

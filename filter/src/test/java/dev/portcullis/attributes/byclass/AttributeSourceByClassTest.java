@@ -3,7 +3,7 @@ package dev.portcullis.attributes.byclass;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.Portcullis;
-import dev.portcullis.attributes.AttributeCache;
+import dev.portcullis.attributes.internal.AttributeCache;
 import dev.portcullis.attributes.AttributeSource;
 import dev.portcullis.attributes.PrincipalStatus;
 import dev.portcullis.config.ConfigurationException;

@@ -1,0 +1,73 @@
+package dev.portcullis.attributes.internal;
+
+import dev.portcullis.attributes.AttributeSource;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters an {@link AttributeCache} publishes (its {@code hits()}, {@code misses()} and so
+ * on): each part of the cache counts its own events here.
+ *
+ * <p>Thread safety: safe for concurrent use (one {@link LongAdder} per counter).
+ */
+final class Counters {
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder loadFailures = new LongAdder();
+    private final LongAdder staleServes = new LongAdder();
+    private final LongAdder revocations = new LongAdder();
+
+    /** A get answered from a fresh entry. */
+    void hit() {
+        hits.increment();
+    }
+
+    /** A get that found no fresh entry. */
+    void miss() {
+        misses.increment();
+    }
+
+    /** A call to {@link AttributeSource#load}. */
+    void load() {
+        loads.increment();
+    }
+
+    /** A load that failed or timed out (once per load, not per waiter). */
+    void loadFailure() {
+        loadFailures.increment();
+    }
+
+    /** A get answered from an entry past its TTL because the load failed. */
+    void staleServe() {
+        staleServes.increment();
+    }
+
+    /** A call to {@link AttributeCache#revoke}. */
+    void revocation() {
+        revocations.increment();
+    }
+
+    long hits() {
+        return hits.sum();
+    }
+
+    long misses() {
+        return misses.sum();
+    }
+
+    long loads() {
+        return loads.sum();
+    }
+
+    long loadFailures() {
+        return loadFailures.sum();
+    }
+
+    long staleServes() {
+        return staleServes.sum();
+    }
+
+    long revocations() {
+        return revocations.sum();
+    }
+}
