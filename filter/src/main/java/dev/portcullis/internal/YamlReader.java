@@ -260,11 +260,11 @@ public final class YamlReader {
 
     /** SnakeYAML checks duplicate keys only when it constructs objects: check the nodes. */
     private static void refuseDuplicateKeys(String file, Node root) {
-        Deque<Node> todo = new ArrayDeque<>();
+        Deque<Node> pending = new ArrayDeque<>();
         Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        todo.push(root);
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            Node n = pending.pop();
             if (!seen.add(n)) {
                 continue;
             }
@@ -277,12 +277,12 @@ public final class YamlReader {
                         throw new YamlInputException(file, line(k.getStartMark()), "duplicate key '"
                                 + ((ScalarNode) k).getValue() + "'");
                     }
-                    todo.push(k);
-                    todo.push(t.getValueNode());
+                    pending.push(k);
+                    pending.push(t.getValueNode());
                 }
             } else if (n instanceof SequenceNode) {
                 for (Node c : ((SequenceNode) n).getValue()) {
-                    todo.push(c);
+                    pending.push(c);
                 }
             }
         }
