@@ -69,16 +69,11 @@ class DispatchAttackTest {
         Files.writeString(dir.resolve("routes.yaml"), ROUTES);
         Files.writeString(dir.resolve("principals.yaml"), PRINCIPALS);
         idp = JwksServer.serving(TestKeys.rsa());
-        app = FilterServer.builder().trusting(idp)
+        app = PathAttackTest.reportApp(idp, dir, adminRuns)
                 .contextPath("/app")
                 .dispatcherTypes(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE,
                         DispatcherType.ERROR)
                 .errorPage(418, "/api/admin/report")
-                .param("portcullis.attributes.source", "file")
-                .param("portcullis.attributes.file", dir.resolve("principals.yaml").toString())
-                .param("portcullis.policy.dir", dir.resolve("policies").toString())
-                .param("portcullis.routes", dir.resolve("routes.yaml").toString())
-                .servlet("/api/admin/*", new PathAttackTest.AdminServlet(adminRuns))
                 .servlet("/forward", new Dispatching(false))
                 .servlet("/include", new Dispatching(true))
                 .servlet("/teapot", new HttpServlet() {

@@ -85,24 +85,27 @@ class PathAttackTest {
         Files.writeString(dir.resolve("routes.yaml"), ROUTES);
         Files.writeString(dir.resolve("principals.yaml"), PRINCIPALS);
         idp = JwksServer.serving(TestKeys.rsa(), TestKeys.ec(), TestKeys.ed25519());
-        app = FilterServer.builder().trusting(idp)
-                .param("portcullis.attributes.source", "file")
-                .param("portcullis.attributes.file", dir.resolve("principals.yaml").toString())
-                .param("portcullis.policy.dir", dir.resolve("policies").toString())
-                .param("portcullis.routes", dir.resolve("routes.yaml").toString())
-                .servlet("/api/admin/*", new AdminServlet(adminRuns))
+        app = reportApp(idp, dir, adminRuns)
                 .start();
         AttackSupport.warmUp(app);
-        underApp = FilterServer.builder().trusting(idp)
+        underApp = reportApp(idp, dir, adminRuns)
                 .contextPath("/app")
                 .param("portcullis.public-paths", "/health")
                 .param("portcullis.admin.revoke-path", "/admin/revoke")
+                .start();
+    }
+
+    /**
+     * The report application: the file store, policies and route table written to {@code dir},
+     * the admin servlet at {@code /api/admin/*} counting its runs. Shared with the dispatch tests.
+     */
+    static FilterServer.Builder reportApp(JwksServer idp, Path dir, AtomicInteger adminRuns) {
+        return FilterServer.builder().trusting(idp)
                 .param("portcullis.attributes.source", "file")
                 .param("portcullis.attributes.file", dir.resolve("principals.yaml").toString())
                 .param("portcullis.policy.dir", dir.resolve("policies").toString())
                 .param("portcullis.routes", dir.resolve("routes.yaml").toString())
-                .servlet("/api/admin/*", new AdminServlet(adminRuns))
-                .start();
+                .servlet("/api/admin/*", new AdminServlet(adminRuns));
     }
 
     @AfterAll
