@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  *
  * <p>Precedence (as Cerbos documents it): a principal policy rule that matches decides first; in
  * either kind of policy a matching {@code EFFECT_DENY} rule wins over any {@code EFFECT_ALLOW};
- * when nothing matches the answer is deny. A condition that fails to evaluate counts as a match
- * for a deny rule and as no match for an allow rule, and the error is reported (fail closed).
+ * when nothing matches the answer is deny. A condition that fails to evaluate denies the action
+ * under strict evaluation, whatever the rule's effect, and the error is reported (fail closed);
+ * under lenient evaluation (Cerbos's default) it is simply not satisfied.
  *
  * <p>Thread safety: immutable.
  */
@@ -84,6 +85,8 @@ final class PolicySet {
         final String set;
         final int index;
         final Set<String> parentRoles;
+        /** {@link #parentRoles} as Cerbos matches them: names and globs such as {@code us*}. */
+        final CerbosGlob.Names parents;
         final boolean anyParent;
         final Condition condition;
         final Scope scope;
@@ -94,6 +97,7 @@ final class PolicySet {
             this.set = set;
             this.index = index;
             this.parentRoles = parentRoles;
+            this.parents = CerbosGlob.Names.of(parentRoles);
             this.anyParent = parentRoles.contains("*");
             this.condition = condition;
             this.scope = scope;
@@ -106,6 +110,8 @@ final class PolicySet {
         final Effect effect;
         final List<String> actions;
         final Set<String> roles;
+        /** {@link #roles} as Cerbos matches them: names and globs such as {@code us*}. */
+        final CerbosGlob.Names roleNames;
         final boolean anyRole;
         final DerivedRole[] derivedRoles;
         final Condition condition;
@@ -116,6 +122,7 @@ final class PolicySet {
             this.effect = effect;
             this.actions = actions;
             this.roles = roles;
+            this.roleNames = CerbosGlob.Names.of(roles);
             this.anyRole = roles.contains("*");
             this.derivedRoles = derivedRoles;
             this.condition = condition;
@@ -132,7 +139,7 @@ final class PolicySet {
 
         /** 1 match, 0 no match, -1 error (message left in {@code error[0]}). */
         int match(PolicySet set, Evaluation ev, Scope scope, String[] error) {
-            boolean roleOk = anyRole || Evaluation.intersects(ev.principal.roles(), roles);
+            boolean roleOk = anyRole || roleNames.matchesAny(ev.principal.roles());
             String roleError = null;
             if (!roleOk) {
                 for (DerivedRole dr : derivedRoles) {
@@ -198,9 +205,18 @@ final class PolicySet {
         final Map<String, ActionRules> byAction;
         final ActionRules wildcardOnly;
         final boolean hasPatterns;
+        /** Every derived role of the imported sets (strict evaluation checks them all). */
+        final DerivedRole[] imported;
 
         ResourcePolicy(String name, String file, Scope scope, List<Rule> rules,
                        Map<String, ActionRules> byAction, ActionRules wildcardOnly, boolean hasPatterns) {
+            this(name, file, scope, rules, byAction, wildcardOnly, hasPatterns, new DerivedRole[0]);
+        }
+
+        ResourcePolicy(String name, String file, Scope scope, List<Rule> rules,
+                       Map<String, ActionRules> byAction, ActionRules wildcardOnly, boolean hasPatterns,
+                       DerivedRole[] imported) {
+            this.imported = imported;
             this.name = name;
             this.file = file;
             this.scope = scope;
@@ -221,6 +237,17 @@ final class PolicySet {
         Decision decide(PolicySet set, Evaluation ev, String action) {
             ActionRules ar = rulesFor(action);
             String[] error = new String[1];
+            if (ev.strict && imported.length > 0) {
+                // Cerbos evaluates every imported derived role whose parent roles match up front;
+                // strict evaluation denies every action of the policy when one of them fails
+                for (DerivedRole dr : imported) {
+                    if (ev.derivedRole(dr, set.derivedRoles.length) == Evaluation.FAILED) {
+                        return new Decision(action, Effect.DENY, name, Decision.NO_MATCHING_RULE,
+                                ev.activeDerivedRoles(set.derivedRoles),
+                                "derived role '" + dr.name + "': " + ev.derivedRoleError(dr));
+                    }
+                }
+            }
             for (Rule r : ar.denies) {
                 int m = r.match(set, ev, scope, error);
                 if (m != 0) {
@@ -228,22 +255,27 @@ final class PolicySet {
                             ev.activeDerivedRoles(set.derivedRoles), m < 0 ? error[0] : null);
                 }
             }
-            String firstError = null;
-            String errorRule = null;
+            Rule allowed = null;
             for (Rule r : ar.allows) {
                 int m = r.match(set, ev, scope, error);
-                if (m > 0) {
-                    return new Decision(action, Effect.ALLOW, name, r.name,
-                            ev.activeDerivedRoles(set.derivedRoles), null);
+                if (m < 0) {
+                    // only under strict evaluation: an error in a rule denies the actions it applies to
+                    return new Decision(action, Effect.DENY, name, r.name,
+                            ev.activeDerivedRoles(set.derivedRoles), error[0]);
                 }
-                if (m < 0 && firstError == null) {
-                    firstError = error[0];
-                    errorRule = r.name;
+                if (m > 0 && allowed == null) {
+                    allowed = r;
+                    if (!ev.strict) {
+                        break;
+                    }
                 }
             }
-            return new Decision(action, Effect.DENY, name,
-                    errorRule != null ? errorRule : Decision.NO_MATCHING_RULE,
-                    ev.activeDerivedRoles(set.derivedRoles), firstError);
+            if (allowed != null) {
+                return new Decision(action, Effect.ALLOW, name, allowed.name,
+                        ev.activeDerivedRoles(set.derivedRoles), null);
+            }
+            return new Decision(action, Effect.DENY, name, Decision.NO_MATCHING_RULE,
+                    ev.activeDerivedRoles(set.derivedRoles), null);
         }
     }
 
@@ -290,23 +322,23 @@ final class PolicySet {
                         || !Glob.matches(r.action, r.actionGlob, action)) {
                     continue;
                 }
-                if (r.effect == Effect.ALLOW && allow != null) {
+                if (r.effect == Effect.ALLOW && allow != null && !ev.strict) {
                     continue;
                 }
                 boolean matched;
                 try {
                     matched = r.condition == null || r.condition.test(ev.activation(scope));
                 } catch (Condition.EvaluationError e) {
-                    if (r.effect == Effect.DENY) {
-                        return Decision.error(action, name, r.name, e.getMessage());
-                    }
-                    continue;
+                    // only under strict evaluation: the error denies the action, whatever the effect
+                    return Decision.error(action, name, r.name, e.getMessage());
                 }
                 if (matched) {
                     if (r.effect == Effect.DENY) {
                         return new Decision(action, Effect.DENY, name, r.name, Set.of(), null);
                     }
-                    allow = r;
+                    if (allow == null) {
+                        allow = r;
+                    }
                 }
             }
             return allow == null ? null
@@ -314,42 +346,21 @@ final class PolicySet {
         }
     }
 
-    /**
-     * Action and resource name patterns: {@code *} alone matches everything; elsewhere {@code *}
-     * matches any run of characters other than {@code :} (so {@code view:*} matches
-     * {@code view:public}).
-     */
+    /** Action and resource name patterns, matched as Cerbos does: see {@link CerbosGlob}. */
     static final class Glob {
         private Glob() {
         }
 
         static boolean isPattern(String s) {
-            return s.indexOf('*') >= 0;
+            return CerbosGlob.isPattern(s);
         }
 
         static Pattern compile(String s) {
-            if (!isPattern(s) || s.equals("*")) {
-                return null;
-            }
-            StringBuilder re = new StringBuilder();
-            for (String part : s.split("\\*", -1)) {
-                if (re.length() > 0) {
-                    re.append("[^:]*");
-                }
-                re.append(Pattern.quote(part));
-            }
-            return Pattern.compile(re.toString());
+            return CerbosGlob.compile(s);
         }
 
         static boolean matches(String pattern, Pattern compiled, String value) {
-            if (pattern.equals("*")) {
-                return true;
-            }
-            if (!isPattern(pattern)) {
-                return pattern.equals(value);
-            }
-            Pattern p = compiled != null ? compiled : compile(pattern);
-            return p.matcher(value).matches();
+            return CerbosGlob.matches(pattern, compiled, value);
         }
     }
 }
