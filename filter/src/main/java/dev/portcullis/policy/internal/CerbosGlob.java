@@ -112,7 +112,11 @@ final class CerbosGlob {
                 cls.append('-');
                 continue;
             }
-            cls.append('\\').append(c);
+            if (Character.isLetterOrDigit(c)) {
+                cls.append(c);
+            } else {
+                cls.append('\\').append(c);
+            }
         }
         if (i >= glob.length() || cls.length() == 0) {
             throw new IllegalArgumentException("malformed glob '" + glob + "': unclosed or empty '['");
