@@ -16,10 +16,12 @@ import java.util.Locale;
  */
 public enum EvaluationMode {
     /**
-     * Fail closed: an error in a rule's condition denies the actions the rule applies to, whatever
-     * the rule's effect; an error in a variable denies the actions whose conditions use it; an error
-     * in an imported derived role's condition denies every action decided by the importing policy.
-     * The decision carries the error. Cerbos with {@code engine.strictEvaluation: true}.
+     * Fail closed, as Portcullis always did: a deny rule whose condition fails denies (whatever
+     * other rules say); an allow rule whose condition fails does not allow, and when no other rule
+     * allows, the denial carries the error. A failing variable or derived role fails the conditions
+     * and rules that use it. Close to Cerbos with {@code engine.strictEvaluation: true}, whose
+     * documentation goes further (any failing rule denies the actions it applies to; a failing
+     * imported derived role denies every action of the importing policy).
      */
     STRICT,
     /**

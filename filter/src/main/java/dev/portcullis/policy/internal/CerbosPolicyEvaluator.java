@@ -27,8 +27,9 @@ import java.util.TreeSet;
  * The built-in {@link PolicyEvaluator}: evaluates Cerbos policies ({@code apiVersion:
  * api.cerbos.dev/v1}) with the semantics the Cerbos documentation gives.
  *
- * <p>Supported: resource policies (rules with {@code actions} including {@code *} and
- * {@code prefix:*} patterns, {@code effect}, {@code roles} including {@code *},
+ * <p>Supported: resource policies (rules with {@code actions} including globs such as {@code *},
+ * {@code view:*}, {@code view:**} and {@code {view,edit}*}, see {@link CerbosGlob}, {@code effect},
+ * {@code roles} including {@code *} and globs,
  * {@code derivedRoles}, {@code condition}, {@code name}); derived roles policies; principal
  * policies, which take precedence over resource policies; {@code variables} and
  * {@code constants} ({@code local} and {@code import}) with {@code exportVariables} and

@@ -52,7 +52,7 @@ abstract class Condition {
         }
 
         /*
-         * Strict: the error propagates and denies the actions the rule applies to. Lenient
+         * Strict: the error propagates (a deny rule denies with it, see PolicySet). Lenient
          * (Cerbos's default, docs.cerbos.dev configuration/engine "Strict evaluation"): the
          * erroring expression is "not satisfied" and evaluation carries on, so all.of fails,
          * any.of and none.of go on to their other members (Cerbos's EvalContext.evaluateCELExpr

@@ -31,8 +31,9 @@ final class Evaluation {
     final PrincipalContext principal;
     final ResourceContext resource;
     /**
-     * Strict evaluation: a failing condition denies the actions of its rule (and a failing imported
-     * derived role every action of the policy). Lenient (Cerbos's default): it is not satisfied.
+     * Strict evaluation: a failing condition throws {@link Condition.EvaluationError}, which makes a
+     * deny rule deny and an allow rule not allow, the error reported. Lenient (Cerbos's default):
+     * it is not satisfied.
      */
     final boolean strict;
     private Map<String, Object> request;

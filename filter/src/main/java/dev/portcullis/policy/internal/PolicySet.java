@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  *
  * <p>Precedence (as Cerbos documents it): a principal policy rule that matches decides first; in
  * either kind of policy a matching {@code EFFECT_DENY} rule wins over any {@code EFFECT_ALLOW};
- * when nothing matches the answer is deny. A condition that fails to evaluate denies the action
- * under strict evaluation, whatever the rule's effect, and the error is reported (fail closed);
- * under lenient evaluation (Cerbos's default) it is simply not satisfied.
+ * when nothing matches the answer is deny. Under strict evaluation a condition that fails to
+ * evaluate counts as a match for a deny rule and as no match for an allow rule, and the error is
+ * reported (fail closed); under lenient evaluation (Cerbos's default) it is simply not satisfied
+ * (the condition never throws, see {@link Condition}).
  *
  * <p>Thread safety: immutable.
  */
@@ -205,18 +206,9 @@ final class PolicySet {
         final Map<String, ActionRules> byAction;
         final ActionRules wildcardOnly;
         final boolean hasPatterns;
-        /** Every derived role of the imported sets (strict evaluation checks them all). */
-        final DerivedRole[] imported;
 
         ResourcePolicy(String name, String file, Scope scope, List<Rule> rules,
                        Map<String, ActionRules> byAction, ActionRules wildcardOnly, boolean hasPatterns) {
-            this(name, file, scope, rules, byAction, wildcardOnly, hasPatterns, new DerivedRole[0]);
-        }
-
-        ResourcePolicy(String name, String file, Scope scope, List<Rule> rules,
-                       Map<String, ActionRules> byAction, ActionRules wildcardOnly, boolean hasPatterns,
-                       DerivedRole[] imported) {
-            this.imported = imported;
             this.name = name;
             this.file = file;
             this.scope = scope;
@@ -237,17 +229,6 @@ final class PolicySet {
         Decision decide(PolicySet set, Evaluation ev, String action) {
             ActionRules ar = rulesFor(action);
             String[] error = new String[1];
-            if (ev.strict && imported.length > 0) {
-                // Cerbos evaluates every imported derived role whose parent roles match up front;
-                // strict evaluation denies every action of the policy when one of them fails
-                for (DerivedRole dr : imported) {
-                    if (ev.derivedRole(dr, set.derivedRoles.length) == Evaluation.FAILED) {
-                        return new Decision(action, Effect.DENY, name, Decision.NO_MATCHING_RULE,
-                                ev.activeDerivedRoles(set.derivedRoles),
-                                "derived role '" + dr.name + "': " + ev.derivedRoleError(dr));
-                    }
-                }
-            }
             for (Rule r : ar.denies) {
                 int m = r.match(set, ev, scope, error);
                 if (m != 0) {
@@ -255,27 +236,22 @@ final class PolicySet {
                             ev.activeDerivedRoles(set.derivedRoles), m < 0 ? error[0] : null);
                 }
             }
-            Rule allowed = null;
+            String firstError = null;
+            String errorRule = null;
             for (Rule r : ar.allows) {
                 int m = r.match(set, ev, scope, error);
-                if (m < 0) {
-                    // only under strict evaluation: an error in a rule denies the actions it applies to
-                    return new Decision(action, Effect.DENY, name, r.name,
-                            ev.activeDerivedRoles(set.derivedRoles), error[0]);
+                if (m > 0) {
+                    return new Decision(action, Effect.ALLOW, name, r.name,
+                            ev.activeDerivedRoles(set.derivedRoles), null);
                 }
-                if (m > 0 && allowed == null) {
-                    allowed = r;
-                    if (!ev.strict) {
-                        break;
-                    }
+                if (m < 0 && firstError == null) {
+                    firstError = error[0];
+                    errorRule = r.name;
                 }
             }
-            if (allowed != null) {
-                return new Decision(action, Effect.ALLOW, name, allowed.name,
-                        ev.activeDerivedRoles(set.derivedRoles), null);
-            }
-            return new Decision(action, Effect.DENY, name, Decision.NO_MATCHING_RULE,
-                    ev.activeDerivedRoles(set.derivedRoles), null);
+            return new Decision(action, Effect.DENY, name,
+                    errorRule != null ? errorRule : Decision.NO_MATCHING_RULE,
+                    ev.activeDerivedRoles(set.derivedRoles), firstError);
         }
     }
 
@@ -322,23 +298,23 @@ final class PolicySet {
                         || !Glob.matches(r.action, r.actionGlob, action)) {
                     continue;
                 }
-                if (r.effect == Effect.ALLOW && allow != null && !ev.strict) {
+                if (r.effect == Effect.ALLOW && allow != null) {
                     continue;
                 }
                 boolean matched;
                 try {
                     matched = r.condition == null || r.condition.test(ev.activation(scope));
                 } catch (Condition.EvaluationError e) {
-                    // only under strict evaluation: the error denies the action, whatever the effect
-                    return Decision.error(action, name, r.name, e.getMessage());
+                    if (r.effect == Effect.DENY) {
+                        return Decision.error(action, name, r.name, e.getMessage());
+                    }
+                    continue;
                 }
                 if (matched) {
                     if (r.effect == Effect.DENY) {
                         return new Decision(action, Effect.DENY, name, r.name, Set.of(), null);
                     }
-                    if (allow == null) {
-                        allow = r;
-                    }
+                    allow = r;
                 }
             }
             return allow == null ? null

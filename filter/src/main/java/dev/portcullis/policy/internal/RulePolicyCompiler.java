@@ -110,8 +110,7 @@ final class RulePolicyCompiler {
             byAction.put(a, PolicySet.ActionRules.of(rules, a));
         }
         return new PolicySet.ResourcePolicy(name, body.owner().file(), scope, List.copyOf(rules),
-                Collections.unmodifiableMap(byAction), PolicySet.ActionRules.of(rules, null), hasPatterns,
-                imported.values().toArray(new PolicySet.DerivedRole[0]));
+                Collections.unmodifiableMap(byAction), PolicySet.ActionRules.of(rules, null), hasPatterns);
     }
 
     /** Compiles one principal policy. */
