@@ -141,6 +141,8 @@ class CerbosSemanticsTest {
         "cel.bind(x, R.attr.n, x > 2.0 && x < 4.0)",
         "optional.of(1).hasValue() && R.attr.?absent.orValue(7) == 7 && R.attr.?n.value() == 3.0",
         "regex.replace('a1b2', '[0-9]', '#') == 'a#b#'",
+        "regex.extract('ab12', '[0-9]+') == optional.of('12') && regex.extractAll('a1b2', '[0-9]') == ['1', '2']",
+        "[1, 2].reverse() == [2, 1] && math.isInf(1.0 / 0.0) && math.isFinite(1.0) && math.sqrt(4) == 2.0",
         "[10, 20].all(i, v, v > i) && {'a': 1}.exists(k, v, k == 'a' && v == 1)",
     })
     void extensionWhenCerbosEnablesItThenAvailable(String expr) {
@@ -242,6 +244,32 @@ class CerbosSemanticsTest {
     })
     void globWhenCerbosPatternThenSameMatch(String pattern, String value, boolean expected) {
         assertThat(CerbosGlob.matches(pattern, null, value)).isEqualTo(expected);
+    }
+
+    // Cerbos's constants are google.protobuf.Value too: numbers are doubles
+    @Test
+    void constantWhenNumberThenDouble() {
+        PolicyFixtures.write(dir, "doc.yaml", "apiVersion: api.cerbos.dev/v1\nresourcePolicy:\n  resource: doc\n"
+                + "  version: default\n  constants:\n    local:\n      limit: 10\n  rules:\n"
+                + "    - actions: [under]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
+                + "      condition:\n        match:\n          expr: R.attr.size < C.limit && C.limit == 10\n"
+                + "    - actions: [next]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
+                + "      condition:\n        match:\n          expr: C.limit + 1 == 11\n");
+        CerbosPolicyEvaluator e = CerbosPolicyEvaluator.load(dir);
+        PrincipalContext p = PrincipalContext.of("p", Set.of("user"));
+        assertThat(e.decide(p, ResourceContext.of("doc", "1", Map.of("size", 3)), "under").isAllowed()).isTrue();
+        assertThat(e.decide(p, ResourceContext.of("doc", "1", Map.of("size", 30)), "under").isAllowed()).isFalse();
+        Decision next = e.decide(p, ResourceContext.of("doc", "1", Map.of("size", 3)), "next");
+        assertThat(next.isAllowed()).isFalse();
+        assertThat(next.error()).hasValueSatisfying(m -> assertThat(m).contains("No matching overload"));
+    }
+
+    // cel-go's Network extension (ip(), cidr()) has no cel-java counterpart: refused at load
+    @Test
+    void networkExtensionWhenUsedThenConditionDoesNotCompile() {
+        PolicyFixtures.write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("ip(R.attr.ip).isLoopback()"));
+        assertThatThrownBy(() -> CerbosPolicyEvaluator.load(dir)).hasMessageContaining("doc.yaml")
+                .hasMessageContaining("undeclared reference to 'ip'");
     }
 
     @Test
