@@ -21,6 +21,11 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.cel.runtime.CelStandardFunctions;
 import dev.cel.runtime.standard.GetMillisecondsFunction;
+import dev.cel.validator.CelValidator;
+import dev.cel.validator.CelValidatorFactory;
+import dev.cel.validator.validators.DurationLiteralValidator;
+import dev.cel.validator.validators.RegexLiteralValidator;
+import dev.cel.validator.validators.TimestampLiteralValidator;
 import dev.cel.runtime.RuntimeEquality;
 import dev.cel.runtime.RuntimeHelpers;
 
@@ -50,6 +55,7 @@ final class CelEnv {
 
     private final CelCompiler compiler;
     private final CelRuntime runtime;
+    private final CelValidator literals;
 
     CelEnv(Clock clock) {
         CelOptions options = OPTIONS;
@@ -72,6 +78,12 @@ final class CelEnv {
                 .setStandardFunctions(standardFunctions())
                 .addLibraries(extensionRuntimeLibraries(options))
                 .addFunctionBindings(bindings(clock, options.evaluateCanonicalTypesToNativeValues()))
+                .build();
+        // Cerbos's StdEnv: cel.ASTValidators(ValidateDurationLiterals, ValidateRegexLiterals,
+        // ValidateTimestampLiterals): a malformed literal is a compile error, not a run-time one
+        this.literals = CelValidatorFactory.standardCelValidatorBuilder(compiler, runtime)
+                .addAstValidators(DurationLiteralValidator.INSTANCE, TimestampLiteralValidator.INSTANCE,
+                        RegexLiteralValidator.INSTANCE)
                 .build();
     }
 
@@ -132,6 +144,10 @@ final class CelEnv {
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
+            CelValidationResult checked = literals.validate(ast);
+            if (checked.hasError()) {
+                throw new CompileException(checked.getErrorString());
+            }
             CelType type = ast.getResultType();
             if (mustBeBoolean && !type.equals(SimpleType.BOOL) && !type.equals(SimpleType.DYN)) {
                 throw new CompileException("condition must be boolean, but the expression has type "

@@ -264,6 +264,20 @@ class CerbosSemanticsTest {
         assertThat(next.error()).hasValueSatisfying(m -> assertThat(m).contains("No matching overload"));
     }
 
+    // Cerbos's StdEnv validates duration, timestamp and regex literals when it compiles
+    // (cel.ASTValidators(ValidateDurationLiterals, ValidateRegexLiterals, ValidateTimestampLiterals))
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"timeSince(now()) > duration('1x')", "now() > timestamp('yesterday')",
+        "R.attr.s.matches('[a-')"})
+    void literalWhenMalformedThenConditionDoesNotCompile(String expr) {
+        PolicyFixtures.write(dir, "doc.yaml", PolicyFixtures.conditionPolicy(expr));
+        assertThatThrownBy(() -> CerbosPolicyEvaluator.load(dir)).hasMessageContaining("doc.yaml")
+                .hasMessageContaining("condition does not compile");
+        PolicyFixtures.write(dir, "doc.yaml", PolicyFixtures.conditionPolicy(
+                "now() > timestamp('2026-01-01T00:00:00Z') && duration('1h') > duration('1m') && 'ab'.matches('[a-b]+')"));
+        assertThat(CerbosPolicyEvaluator.load(dir).resourceKinds()).containsExactly("doc");
+    }
+
     // cel-go's Network extension (ip(), cidr()) has no cel-java counterpart: refused at load
     @Test
     void networkExtensionWhenUsedThenConditionDoesNotCompile() {
