@@ -151,6 +151,8 @@ public final class SettingNames {
     public static final String POLICY_DIR = "portcullis.policy.dir";
     /** Watch the policy directory and swap in new policies. Default: {@code false}. */
     public static final String POLICY_RELOAD = "portcullis.policy.reload";
+    /** A condition that fails at run time: {@code strict} (denies) or {@code lenient} (Cerbos's default: not satisfied). Default: {@code strict}. */
+    public static final String POLICY_EVALUATION = "portcullis.policy.evaluation";
     /** Class name of the {@code ResourceResolver} loading resource attributes. Default: none. */
     public static final String RESOURCE_RESOLVER = "portcullis.resource-resolver";
     /** Decision log queue size. Default: {@code 10000}. */

@@ -15,8 +15,10 @@ import java.util.Set;
  * as {@code request.principal} (alias {@code P}) with fields {@code id}, {@code roles},
  * {@code attr} and {@code policyVersion}.
  *
- * <p>Attribute values are copied and converted once (whole numbers to {@code Long}, collections to
- * lists...), so a context built once per principal and cached can be reused for many decisions.
+ * <p>Attribute values are copied and converted once into the value model Cerbos gives conditions
+ * (every number a {@code Double}, as JSON numbers are; collections to lists; {@code null} kept as
+ * CEL's {@code null}), so a context built once per principal and cached can be reused for many
+ * decisions.
  *
  * <pre>{@code
  * PrincipalContext p = PrincipalContext.of("alice", Set.of("admin"), Map.of("department", "sales"));

@@ -43,6 +43,7 @@ class PublicApiTest {
             "dev.portcullis.policy.PolicyEvaluator", "dev.portcullis.policy.PrincipalContext",
             "dev.portcullis.policy.ResourceContext", "dev.portcullis.policy.Decision", "dev.portcullis.policy.Effect",
             "dev.portcullis.policy.ResourceResolver", "dev.portcullis.policy.PolicyLoadException",
+            "dev.portcullis.policy.EvaluationMode",
             // policy tests in JUnit, the CLI, the servlet adapter
             "dev.portcullis.policy.testing.PolicyTests", "dev.portcullis.cli.Main",
             "dev.portcullis.servlet.PortcullisFilter", "dev.portcullis.servlet.PortcullisInitializer");

@@ -19,11 +19,16 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.standard.GetMillisecondsFunction;
+import dev.cel.validator.CelValidator;
+import dev.cel.validator.CelValidatorFactory;
+import dev.cel.validator.validators.DurationLiteralValidator;
+import dev.cel.validator.validators.RegexLiteralValidator;
+import dev.cel.validator.validators.TimestampLiteralValidator;
 import dev.cel.runtime.RuntimeEquality;
 import dev.cel.runtime.RuntimeHelpers;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +55,7 @@ final class CelEnv {
 
     private final CelCompiler compiler;
     private final CelRuntime runtime;
+    private final CelValidator literals;
 
     CelEnv(Clock clock) {
         CelOptions options = OPTIONS;
@@ -68,20 +74,66 @@ final class CelEnv {
                 .build();
         this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
                 .setOptions(options)
+                .setStandardEnvironmentEnabled(false)
+                .setStandardFunctions(standardFunctions())
                 .addLibraries(extensionRuntimeLibraries(options))
                 .addFunctionBindings(bindings(clock, options.evaluateCanonicalTypesToNativeValues()))
                 .build();
+        // Cerbos's StdEnv: cel.ASTValidators(ValidateDurationLiterals, ValidateRegexLiterals,
+        // ValidateTimestampLiterals): a malformed literal is a compile error, not a run-time one
+        this.literals = CelValidatorFactory.standardCelValidatorBuilder(compiler, runtime)
+                .addAstValidators(DurationLiteralValidator.INSTANCE, TimestampLiteralValidator.INSTANCE,
+                        RegexLiteralValidator.INSTANCE)
+                .build();
     }
 
-    // cel-java's standard extensions that Cerbos also offers: strings, math, lists, encoders, sets
+    /*
+     * The cel-go extensions Cerbos's StdEnv enables (internal/conditions/cel.go: OptionalTypes,
+     * Bindings, Encoders, Lists, Math, Regex, Sets, Strings, TwoVarComprehensions), each at its
+     * latest version, as cel-java has them; strings' format() is added by CelFormat. Not
+     * available: cel-go's Network extension (ip(), cidr()), so such expressions do not compile.
+     */
     private static List<dev.cel.compiler.CelCompilerLibrary> extensionLibraries(CelOptions options) {
         return List.of(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
-                CelExtensions.encoders(options), CelExtensions.sets(options));
+                CelExtensions.encoders(options), CelExtensions.sets(options), CelExtensions.bindings(),
+                CelExtensions.optional(), CelExtensions.regex(), CelExtensions.comprehensions());
     }
 
     private static List<dev.cel.runtime.CelRuntimeLibrary> extensionRuntimeLibraries(CelOptions options) {
         return List.of(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
-                CelExtensions.encoders(options), CelExtensions.sets(options));
+                CelExtensions.encoders(options), CelExtensions.sets(options), CelExtensions.optional(),
+                CelExtensions.regex(), CelExtensions.comprehensions());
+    }
+
+    /*
+     * cel-java's duration.getMilliseconds() is the millisecond part (1.5s gives 500); cel-go's, and
+     * so Cerbos's, is the whole duration in milliseconds, truncated (Go time.Duration.Milliseconds:
+     * 1.5s gives 1500). getHours/getMinutes/getSeconds already agree (whole duration, truncated).
+     */
+    private static CelStandardFunctions standardFunctions() {
+        return CelStandardFunctions.newBuilder()
+                .filterFunctions((function, overload) ->
+                        overload != GetMillisecondsFunction.GetMillisecondsOverload.DURATION_TO_MILLISECONDS)
+                .build();
+    }
+
+    static long durationMillis(Object d) {
+        long seconds;
+        int nanos;
+        if (d instanceof java.time.Duration) {
+            seconds = ((java.time.Duration) d).getSeconds();
+            nanos = ((java.time.Duration) d).getNano();
+        } else if (d instanceof Duration) {
+            seconds = ((Duration) d).getSeconds();
+            nanos = ((Duration) d).getNanos();
+        } else {
+            throw new IllegalArgumentException("getMilliseconds needs a duration");
+        }
+        if (seconds < 0 && nanos > 0) {
+            seconds++;
+            nanos -= 1_000_000_000;
+        }
+        return Math.addExact(Math.multiplyExact(seconds, 1000L), nanos / 1_000_000);
     }
 
     /** Compiles and type-checks; the message of the exception is the CEL error text. */
@@ -92,6 +144,10 @@ final class CelEnv {
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
+            CelValidationResult checked = literals.validate(ast);
+            if (checked.hasError()) {
+                throw new CompileException(checked.getErrorString());
+            }
             CelType type = ast.getResultType();
             if (mustBeBoolean && !type.equals(SimpleType.BOOL) && !type.equals(SimpleType.DYN)) {
                 throw new CompileException("condition must be boolean, but the expression has type "
@@ -114,6 +170,9 @@ final class CelEnv {
 
     private static List<CelFunctionDecl> declarations() {
         List<CelFunctionDecl> d = new ArrayList<>();
+        d.add(CelFunctionDecl.newFunctionDeclaration("format",
+                CelOverloadDecl.newMemberOverload("string_format_list", SimpleType.STRING, SimpleType.STRING,
+                        DYN_LIST)));
         d.add(CelFunctionDecl.newFunctionDeclaration("now",
                 CelOverloadDecl.newGlobalOverload("cerbos_now", SimpleType.TIMESTAMP, List.of())));
         d.add(CelFunctionDecl.newFunctionDeclaration("timeSince",
@@ -159,6 +218,8 @@ final class CelEnv {
 
     private static List<CelFunctionBinding> bindings(Clock clock, boolean nativeTimes) {
         List<CelFunctionBinding> b = new ArrayList<>();
+        b.add(CelFunctionBinding.from("string_format_list", String.class, List.class, CelFormat::format));
+        b.add(CelFunctionBinding.from("duration_to_milliseconds", Object.class, CelEnv::durationMillis));
         b.add(CelFunctionBinding.from("cerbos_now", List.of(),
                 args -> nativeTimes ? (Object) clock.instant() : timestamp(clock.instant())));
         b.add(CelFunctionBinding.from("cerbos_timestamp_timeSince", Object.class,
@@ -269,13 +330,16 @@ final class CelEnv {
         return false;
     }
 
+    /*
+     * As Cerbos's cerbos_lib.go intersect: the members of the shorter list (the first when both
+     * are as long) that the other holds, in that list's order, duplicates kept.
+     */
     static List<Object> intersect(List<?> a, List<?> b) {
-        Set<Key> inB = keys(b);
-        Set<Key> seen = new HashSet<>();
+        List<?> walk = a.size() > b.size() ? b : a;
+        Set<Key> in = keys(walk == a ? b : a);
         List<Object> out = new ArrayList<>();
-        for (Object o : a) {
-            Key k = new Key(o);
-            if (inB.contains(k) && seen.add(k)) {
+        for (Object o : walk) {
+            if (in.contains(new Key(o))) {
                 out.add(o);
             }
         }
@@ -306,67 +370,11 @@ final class CelEnv {
     }
 
     /**
-     * Whether {@code address} lies in the CIDR {@code range}; a malformed address or range is an
-     * evaluation error (literal IP syntax only, never a name lookup).
+     * Whether {@code address} lies in the CIDR {@code range}, as Cerbos (Go's net package) decides
+     * it; a malformed address or range is an evaluation error (literal IP syntax only, never a name
+     * lookup). See {@link GoNetIp}.
      */
     static boolean inIpRange(String address, String range) {
-        int slash = range.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException("not a CIDR range: " + range);
-        }
-        byte[] net = literal(range.substring(0, slash));
-        byte[] ip = literal(address);
-        int bits;
-        try {
-            bits = Integer.parseInt(range.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a CIDR range: " + range);
-        }
-        if (bits < 0 || bits > net.length * 8) {
-            throw new IllegalArgumentException("not a CIDR range: " + range);
-        }
-        if (ip.length != net.length) {
-            if (ip.length == 16 && net.length == 4 && isV4Mapped(ip)) {
-                ip = java.util.Arrays.copyOfRange(ip, 12, 16);
-            } else {
-                return false;
-            }
-        }
-        for (int i = 0; i < bits; i++) {
-            int mask = 0x80 >>> (i % 8);
-            if ((ip[i / 8] & mask) != (net[i / 8] & mask)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isV4Mapped(byte[] ip) {
-        for (int i = 0; i < 10; i++) {
-            if (ip[i] != 0) {
-                return false;
-            }
-        }
-        return ip[10] == (byte) 0xff && ip[11] == (byte) 0xff;
-    }
-
-    private static byte[] literal(String s) {
-        boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
-            throw new IllegalArgumentException("not an IP address: " + s);
-        }
-        if (v4) {
-            for (String part : s.split("\\.")) {
-                if (Integer.parseInt(part) > 255) {
-                    throw new IllegalArgumentException("not an IP address: " + s);
-                }
-            }
-        }
-        try {
-            return InetAddress.getByName(s).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: " + s);
-        }
+        return GoNetIp.inRange(address, range);
     }
 }

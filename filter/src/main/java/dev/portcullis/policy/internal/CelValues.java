@@ -1,7 +1,7 @@
 package dev.portcullis.policy.internal;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import dev.cel.common.values.NullValue;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,10 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts attribute values to the value model the CEL runtime expects: whole numbers become
- * {@code Long}, other numbers {@code Double}, collections and arrays immutable {@code List}s, maps
- * immutable {@code Map}s with the same conversion applied; {@code null} entries are dropped. Done
- * once when a context is built, so evaluation needs no conversion.
+ * Converts attribute values to the value model Cerbos gives conditions: Cerbos receives attributes
+ * as JSON / {@code google.protobuf.Value}, whose only number type is a double, so every number
+ * becomes a {@code Double} (a whole number too: {@code R.attr.n % 2} and {@code R.attr.n + 1} are
+ * then "no matching overload" errors, as in Cerbos, while {@code R.attr.n == 1} and
+ * {@code R.attr.n < 5} hold through CEL's heterogeneous numeric comparison; integers beyond
+ * 2<sup>53</sup> lose precision as they do in JSON). Collections and arrays become immutable
+ * {@code List}s, maps immutable {@code Map}s with the same conversion applied, and {@code null}
+ * values, at any depth, are kept as CEL's {@code null} ({@code has(R.attr.x)} is true and
+ * {@code R.attr.x == null} holds, as for a JSON {@code null} in Cerbos). Done once when a context
+ * is built, so evaluation needs no conversion.
  *
  * <p>Internal API: not for use outside Portcullis. Thread safety: stateless.
  */
@@ -28,34 +34,21 @@ public final class CelValues {
         }
         Map<String, Object> out = new LinkedHashMap<>(in.size() * 2);
         for (Map.Entry<String, ?> e : in.entrySet()) {
-            Object v = value(e.getValue());
-            if (e.getKey() != null && v != null) {
-                out.put(e.getKey(), v);
+            if (e.getKey() != null) {
+                out.put(e.getKey(), element(e.getValue()));
             }
         }
         return Collections.unmodifiableMap(out);
     }
 
-    /** The CEL-ready form of one value; null stays null. */
+    /** The CEL-ready form of one value; a top-level null stays null (see {@link #attributes}). */
     public static Object value(Object v) {
-        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long
-                || v instanceof Double) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Double
+                || v instanceof NullValue) {
             return v;
         }
-        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return ((Number) v).longValue();
-        }
-        if (v instanceof Float) {
-            return ((Float) v).doubleValue();
-        }
-        if (v instanceof BigInteger) {
-            BigInteger b = (BigInteger) v;
-            return b.bitLength() < 64 ? (Object) b.longValue() : (Object) b.doubleValue();
-        }
-        if (v instanceof BigDecimal) {
-            return ((BigDecimal) v).doubleValue();
-        }
         if (v instanceof Number) {
+            // JSON's (and protobuf Value's) one number type; BigDecimal/BigInteger round to nearest
             return ((Number) v).doubleValue();
         }
         if (v instanceof Character || v instanceof Enum) {
@@ -66,9 +59,8 @@ public final class CelValues {
             Map<Object, Object> out = new LinkedHashMap<>(m.size() * 2);
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 Object k = value(e.getKey());
-                Object val = value(e.getValue());
-                if (k != null && val != null) {
-                    out.put(k, val);
+                if (k != null) {
+                    out.put(k, element(e.getValue()));
                 }
             }
             return Collections.unmodifiableMap(out);
@@ -77,10 +69,7 @@ public final class CelValues {
             Collection<?> c = (Collection<?>) v;
             List<Object> out = new ArrayList<>(c.size());
             for (Object o : c) {
-                Object val = value(o);
-                if (val != null) {
-                    out.add(val);
-                }
+                out.add(element(o));
             }
             return Collections.unmodifiableList(out);
         }
@@ -88,5 +77,10 @@ public final class CelValues {
             return value(java.util.Arrays.asList((Object[]) v));
         }
         return v;
+    }
+
+    /** A value inside an attribute map or list: {@code null} is CEL's {@code null}. */
+    private static Object element(Object v) {
+        return v == null ? NullValue.NULL_VALUE : value(v);
     }
 }

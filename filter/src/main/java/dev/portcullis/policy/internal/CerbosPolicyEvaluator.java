@@ -4,6 +4,7 @@ import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.EvaluationMode;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
@@ -26,8 +27,9 @@ import java.util.TreeSet;
  * The built-in {@link PolicyEvaluator}: evaluates Cerbos policies ({@code apiVersion:
  * api.cerbos.dev/v1}) with the semantics the Cerbos documentation gives.
  *
- * <p>Supported: resource policies (rules with {@code actions} including {@code *} and
- * {@code prefix:*} patterns, {@code effect}, {@code roles} including {@code *},
+ * <p>Supported: resource policies (rules with {@code actions} including globs such as {@code *},
+ * {@code view:*}, {@code view:**} and {@code {view,edit}*}, see {@link CerbosGlob}, {@code effect},
+ * {@code roles} including {@code *} and globs,
  * {@code derivedRoles}, {@code condition}, {@code name}); derived roles policies; principal
  * policies, which take precedence over resource policies; {@code variables} and
  * {@code constants} ({@code local} and {@code import}) with {@code exportVariables} and
@@ -43,8 +45,10 @@ import java.util.TreeSet;
  *
  * <p>Precedence: a matching principal policy rule decides first; a matching
  * {@code EFFECT_DENY} rule beats any {@code EFFECT_ALLOW}; no match means deny. A condition that
- * fails at run time (missing attribute, wrong type) fails closed: the decision is a denial
- * carrying the error; {@link #decide} never throws.
+ * fails at run time (missing attribute, wrong type) is handled as the {@link EvaluationMode} says:
+ * {@link EvaluationMode#STRICT} (the default) fails closed, the decision is a denial carrying the
+ * error; {@link EvaluationMode#LENIENT} (Cerbos's default) treats it as not satisfied.
+ * {@link #decide} never throws.
  *
  * <p>Loading reads {@code *.yaml}, {@code *.yml} and {@code *.json} files recursively, skipping
  * {@code *_test.*} suites and {@code testdata/} fixtures; each expression is compiled and
@@ -57,6 +61,8 @@ import java.util.TreeSet;
  *       location; required, no default.</li>
  *   <li>{@value SettingNames#POLICY_RELOAD}: watch the directory and reload on change (see
  *       {@link ReloadingPolicyEvaluator}); default {@code false}; only for directories.</li>
+ *   <li>{@value SettingNames#POLICY_EVALUATION}: {@code strict} (default) or {@code lenient}, see
+ *       {@link EvaluationMode}.</li>
  * </ul>
  *
  * <pre>{@code
@@ -74,11 +80,18 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     private final PolicySet set;
     private final String source;
     private final List<PolicyFiles.SourceFile> files;
+    private final boolean strict;
 
-    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files) {
+    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files, boolean strict) {
         this.set = set;
         this.source = source;
         this.files = files;
+        this.strict = strict;
+    }
+
+    /** How conditions that fail at run time are treated. */
+    public EvaluationMode evaluationMode() {
+        return strict ? EvaluationMode.STRICT : EvaluationMode.LENIENT;
     }
 
     /**
@@ -87,7 +100,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
      */
     public CerbosPolicyEvaluator withClock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock)).load(files), source, files);
+        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock)).load(files), source, files, strict);
     }
 
     /** Loads every policy under {@code dir} with the system UTC clock. */
@@ -117,6 +130,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
                 "is required when the built-in policy evaluator is used: a directory of Cerbos policies "
                         + "or classpath:location (also settable as " + Settings.environmentName(SettingNames.POLICY_DIR) + ")"));
         boolean reload = settings.getBoolean(SettingNames.POLICY_RELOAD, false);
+        EvaluationMode mode = evaluationMode(settings);
         if (dir.startsWith(CLASSPATH_PREFIX)) {
             String location = dir.substring(CLASSPATH_PREFIX.length());
             if (location.isBlank()) {
@@ -126,14 +140,28 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
                 throw new ConfigurationException(SettingNames.POLICY_RELOAD, "reloading needs a directory, but "
                         + SettingNames.POLICY_DIR + " is a classpath location '" + dir + "'");
             }
-            return builder().classpath(location, Thread.currentThread().getContextClassLoader()).build();
+            return builder().classpath(location, Thread.currentThread().getContextClassLoader()).evaluationMode(mode)
+                    .build();
         }
         Path path = Path.of(dir);
         if (!Files.isDirectory(path)) {
             throw new ConfigurationException(SettingNames.POLICY_DIR, "must be a readable directory, was '" + dir + "'");
         }
-        return reload ? ReloadingPolicyEvaluator.start(path, Clock.systemUTC())
-                : builder().directory(path).build();
+        return reload ? ReloadingPolicyEvaluator.start(path, Clock.systemUTC(), mode)
+                : builder().directory(path).evaluationMode(mode).build();
+    }
+
+    /** {@value SettingNames#POLICY_EVALUATION}: {@code strict} (the default) or {@code lenient}. */
+    static EvaluationMode evaluationMode(Settings settings) {
+        String value = settings.get(SettingNames.POLICY_EVALUATION).orElse(null);
+        if (value == null) {
+            return EvaluationMode.STRICT;
+        }
+        try {
+            return EvaluationMode.fromSettingValue(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(SettingNames.POLICY_EVALUATION, e.getMessage());
+        }
     }
 
     @Override
@@ -149,7 +177,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             }
             return out;
         }
-        Evaluation ev = new Evaluation(principal, resource);
+        Evaluation ev = new Evaluation(principal, resource, strict);
         for (String action : actions) {
             if (action == null) {
                 out.add(Decision.error("null", null, null, "action is null"));
@@ -211,8 +239,15 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         private String classpath;
         private ClassLoader classLoader;
         private Clock clock = Clock.systemUTC();
+        private EvaluationMode mode = EvaluationMode.STRICT;
 
         private Builder() {
+        }
+
+        /** How conditions that fail at run time are treated; default {@link EvaluationMode#STRICT}. */
+        public Builder evaluationMode(EvaluationMode mode) {
+            this.mode = Objects.requireNonNull(mode, SettingNames.POLICY_EVALUATION);
+            return this;
         }
 
         /** Policy directory, read recursively. */
@@ -256,12 +291,14 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             CelEnv env = new CelEnv(clock);
             if (directory != null) {
                 List<PolicyFiles.SourceFile> files = PolicyFiles.policies(directory, directory.toString());
-                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), directory.toString(), files);
+                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), directory.toString(), files,
+                        mode == EvaluationMode.STRICT);
             }
             String display = CLASSPATH_PREFIX + classpath;
             List<PolicyFiles.SourceFile> files = PolicyFiles.withClasspathDirectory(classpath, classLoader,
                     dir -> PolicyFiles.policies(dir, display));
-            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), display, files);
+            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), display, files,
+                    mode == EvaluationMode.STRICT);
         }
     }
 }

@@ -6,7 +6,9 @@ import dev.cel.runtime.CelRuntime;
 /**
  * A compiled {@code condition.match} block: a CEL expression or an {@code all}/{@code any}/
  * {@code none} combination of nested blocks. {@code all} and {@code any} short-circuit like
- * {@code &&} and {@code ||}; {@code none} is true when no member is true.
+ * {@code &&} and {@code ||}; {@code none} is true when no member is true. An expression that fails
+ * (or yields no boolean) throws {@link EvaluationError} under strict evaluation and counts as false
+ * under lenient evaluation (see {@link Evaluation#strict}).
  *
  * <p>Thread safety: immutable.
  */
@@ -14,7 +16,7 @@ abstract class Condition {
     /**
      * Evaluates the block.
      *
-     * @throws EvaluationError when an expression fails or yields a non-boolean
+     * @throws EvaluationError when an expression fails or yields a non-boolean (strict evaluation)
      */
     abstract boolean test(Evaluation.Activation activation);
 
@@ -36,19 +38,31 @@ abstract class Condition {
             try {
                 result = program.eval(activation);
             } catch (CelEvaluationException e) {
-                throw new EvaluationError(where + ": expression '" + source + "' failed: "
-                        + message(e));
+                return failed(activation, where + ": expression '" + source + "' failed: " + message(e));
             } catch (EvaluationError e) {
-                throw e;
+                return failed(activation, e.getMessage());
             } catch (RuntimeException e) {
-                throw new EvaluationError(where + ": expression '" + source + "' failed: " + e);
+                return failed(activation, where + ": expression '" + source + "' failed: " + e);
             }
             if (result instanceof Boolean) {
                 return (Boolean) result;
             }
-            throw new EvaluationError(where + ": expression '" + source
-                    + "' did not yield a boolean but " + (result == null ? "null" : result.getClass()
-                    .getSimpleName()));
+            return failed(activation, where + ": expression '" + source + "' did not yield a boolean but "
+                    + (result == null ? "null" : result.getClass().getSimpleName()));
+        }
+
+        /*
+         * Strict: the error propagates (a deny rule denies with it, see PolicySet). Lenient
+         * (Cerbos's default, docs.cerbos.dev configuration/engine "Strict evaluation"): the
+         * erroring expression is "not satisfied" and evaluation carries on, so all.of fails,
+         * any.of and none.of go on to their other members (Cerbos's EvalContext.evaluateCELExpr
+         * turns a CEL error value into an unsatisfied expression).
+         */
+        private static boolean failed(Evaluation.Activation activation, String message) {
+            if (activation.strict()) {
+                throw new EvaluationError(message);
+            }
+            return false;
         }
     }
 

@@ -49,6 +49,7 @@ final class DerivedRolesCompiler {
             if (parents.isEmpty()) {
                 throw d.error("derived role '" + name + "' needs at least one parentRoles entry");
             }
+            RulePolicyCompiler.checkGlobs(d, parents);
             Condition c = conditions.condition(f.get("condition"), scope);
             if (roles.containsKey(name)) {
                 throw d.error("derived role '" + name + "' is defined twice in '" + setName + "'");

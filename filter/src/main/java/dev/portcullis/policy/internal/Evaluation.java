@@ -30,15 +30,27 @@ final class Evaluation {
 
     final PrincipalContext principal;
     final ResourceContext resource;
+    /**
+     * Strict evaluation: a failing condition throws {@link Condition.EvaluationError}, which makes a
+     * deny rule deny and an allow rule not allow, the error reported. Lenient (Cerbos's default):
+     * it is not satisfied.
+     */
+    final boolean strict;
     private Map<String, Object> request;
     private Activation first;
     private Map<Scope, Activation> others;
     private byte[] derived;
     private String[] derivedErrors;
 
+    /** A strict evaluation. */
     Evaluation(PrincipalContext principal, ResourceContext resource) {
+        this(principal, resource, true);
+    }
+
+    Evaluation(PrincipalContext principal, ResourceContext resource, boolean strict) {
         this.principal = principal;
         this.resource = resource;
+        this.strict = strict;
     }
 
     Activation activation(Scope scope) {
@@ -64,7 +76,7 @@ final class Evaluation {
         if (state != UNKNOWN) {
             return state;
         }
-        if (!role.anyParent && !intersects(principal.roles(), role.parentRoles)) {
+        if (!role.anyParent && !role.parents.matchesAny(principal.roles())) {
             state = INACTIVE;
         } else if (role.condition == null) {
             state = ACTIVE;
@@ -127,6 +139,10 @@ final class Evaluation {
 
         Activation(Scope scope) {
             this.scope = scope;
+        }
+
+        boolean strict() {
+            return strict;
         }
 
         @Override

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  *
  * <p>Precedence (as Cerbos documents it): a principal policy rule that matches decides first; in
  * either kind of policy a matching {@code EFFECT_DENY} rule wins over any {@code EFFECT_ALLOW};
- * when nothing matches the answer is deny. A condition that fails to evaluate counts as a match
- * for a deny rule and as no match for an allow rule, and the error is reported (fail closed).
+ * when nothing matches the answer is deny. Under strict evaluation a condition that fails to
+ * evaluate counts as a match for a deny rule and as no match for an allow rule, and the error is
+ * reported (fail closed); under lenient evaluation (Cerbos's default) it is simply not satisfied
+ * (the condition never throws, see {@link Condition}).
  *
  * <p>Thread safety: immutable.
  */
@@ -84,6 +86,8 @@ final class PolicySet {
         final String set;
         final int index;
         final Set<String> parentRoles;
+        /** {@link #parentRoles} as Cerbos matches them: names and globs such as {@code us*}. */
+        final CerbosGlob.Names parents;
         final boolean anyParent;
         final Condition condition;
         final Scope scope;
@@ -94,6 +98,7 @@ final class PolicySet {
             this.set = set;
             this.index = index;
             this.parentRoles = parentRoles;
+            this.parents = CerbosGlob.Names.of(parentRoles);
             this.anyParent = parentRoles.contains("*");
             this.condition = condition;
             this.scope = scope;
@@ -106,6 +111,8 @@ final class PolicySet {
         final Effect effect;
         final List<String> actions;
         final Set<String> roles;
+        /** {@link #roles} as Cerbos matches them: names and globs such as {@code us*}. */
+        final CerbosGlob.Names roleNames;
         final boolean anyRole;
         final DerivedRole[] derivedRoles;
         final Condition condition;
@@ -116,6 +123,7 @@ final class PolicySet {
             this.effect = effect;
             this.actions = actions;
             this.roles = roles;
+            this.roleNames = CerbosGlob.Names.of(roles);
             this.anyRole = roles.contains("*");
             this.derivedRoles = derivedRoles;
             this.condition = condition;
@@ -132,7 +140,7 @@ final class PolicySet {
 
         /** 1 match, 0 no match, -1 error (message left in {@code error[0]}). */
         int match(PolicySet set, Evaluation ev, Scope scope, String[] error) {
-            boolean roleOk = anyRole || Evaluation.intersects(ev.principal.roles(), roles);
+            boolean roleOk = anyRole || roleNames.matchesAny(ev.principal.roles());
             String roleError = null;
             if (!roleOk) {
                 for (DerivedRole dr : derivedRoles) {
@@ -314,42 +322,21 @@ final class PolicySet {
         }
     }
 
-    /**
-     * Action and resource name patterns: {@code *} alone matches everything; elsewhere {@code *}
-     * matches any run of characters other than {@code :} (so {@code view:*} matches
-     * {@code view:public}).
-     */
+    /** Action and resource name patterns, matched as Cerbos does: see {@link CerbosGlob}. */
     static final class Glob {
         private Glob() {
         }
 
         static boolean isPattern(String s) {
-            return s.indexOf('*') >= 0;
+            return CerbosGlob.isPattern(s);
         }
 
         static Pattern compile(String s) {
-            if (!isPattern(s) || s.equals("*")) {
-                return null;
-            }
-            StringBuilder re = new StringBuilder();
-            for (String part : s.split("\\*", -1)) {
-                if (re.length() > 0) {
-                    re.append("[^:]*");
-                }
-                re.append(Pattern.quote(part));
-            }
-            return Pattern.compile(re.toString());
+            return CerbosGlob.compile(s);
         }
 
         static boolean matches(String pattern, Pattern compiled, String value) {
-            if (pattern.equals("*")) {
-                return true;
-            }
-            if (!isPattern(pattern)) {
-                return pattern.equals(value);
-            }
-            Pattern p = compiled != null ? compiled : compile(pattern);
-            return p.matcher(value).matches();
+            return CerbosGlob.matches(pattern, compiled, value);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.portcullis.policy.internal;
 
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.policy.Decision;
+import dev.portcullis.policy.EvaluationMode;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.PolicyLoadException;
 import dev.portcullis.policy.PrincipalContext;
@@ -55,6 +56,7 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
 
     private final Path dir;
     private final Clock clock;
+    private final EvaluationMode mode;
     private final WatchService watchService;
     private final Thread thread;
     private volatile CerbosPolicyEvaluator current;
@@ -63,6 +65,7 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     private ReloadingPolicyEvaluator(Path dir, Clock clock, CerbosPolicyEvaluator initial, boolean watch) {
         this.dir = dir;
         this.clock = clock;
+        this.mode = initial.evaluationMode();
         this.current = initial;
         if (watch) {
             Thread self = Thread.currentThread();
@@ -95,20 +98,31 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
      * @throws PolicyLoadException when the initial set does not load
      */
     public static ReloadingPolicyEvaluator start(Path dir, Clock clock) {
+        return start(dir, clock, EvaluationMode.STRICT);
+    }
+
+    /**
+     * Loads {@code dir}, evaluating in {@code mode}, and starts watching it; the test suites that
+     * gate a reload run in the same mode.
+     *
+     * @throws PolicyLoadException when the initial set does not load
+     */
+    public static ReloadingPolicyEvaluator start(Path dir, Clock clock, EvaluationMode mode) {
         Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
         Objects.requireNonNull(clock, "clock");
-        return new ReloadingPolicyEvaluator(dir, clock, build(dir, clock), true);
+        Objects.requireNonNull(mode, SettingNames.POLICY_EVALUATION);
+        return new ReloadingPolicyEvaluator(dir, clock, build(dir, clock, mode), true);
     }
 
     /** Loads {@code dir} without a watcher thread; call {@link #reload()} to pick up changes. */
     public static ReloadingPolicyEvaluator manual(Path dir, Clock clock) {
         Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
         Objects.requireNonNull(clock, "clock");
-        return new ReloadingPolicyEvaluator(dir, clock, build(dir, clock), false);
+        return new ReloadingPolicyEvaluator(dir, clock, build(dir, clock, EvaluationMode.STRICT), false);
     }
 
-    private static CerbosPolicyEvaluator build(Path dir, Clock clock) {
-        return CerbosPolicyEvaluator.builder().directory(dir).clock(clock).build();
+    private static CerbosPolicyEvaluator build(Path dir, Clock clock, EvaluationMode mode) {
+        return CerbosPolicyEvaluator.builder().directory(dir).clock(clock).evaluationMode(mode).build();
     }
 
     /**
@@ -119,8 +133,8 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     public synchronized boolean reload() {
         CerbosPolicyEvaluator next;
         try {
-            next = build(dir, clock);
-            TestReport report = PolicyTestRunner.builder().clock(clock).build().run(dir, next);
+            next = build(dir, clock, mode);
+            TestReport report = PolicyTestRunner.builder().clock(clock).evaluationMode(mode).build().run(dir, next);
             if (report.failed() > 0) {
                 lastFailure = "policy tests failed (" + report.passed() + " passed, " + report.failed()
                         + " failed): " + report.firstFailure().orElse("");

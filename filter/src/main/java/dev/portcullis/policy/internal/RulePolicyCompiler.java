@@ -87,6 +87,8 @@ final class RulePolicyCompiler {
                 }
             }
             Set<String> roles = Set.copyOf(f.texts("roles"));
+            checkGlobs(rn, actions);
+            checkGlobs(rn, roles);
             List<String> drNames = f.texts("derivedRoles");
             if (roles.isEmpty() && drNames.isEmpty()) {
                 throw rn.error("rule '" + ruleName + "' needs roles or derivedRoles");
@@ -126,6 +128,7 @@ final class RulePolicyCompiler {
         for (YamlNode rn : ruleNodes) {
             YamlNode.Fields f = rn.fields("principal rule", "resource", "actions");
             String resource = f.text("resource");
+            checkGlobs(rn, List.of(resource));
             List<YamlNode> actions = f.require("actions").list("actions");
             if (actions.isEmpty()) {
                 throw rn.error("principal rule for '" + resource + "' needs at least one action");
@@ -136,6 +139,7 @@ final class RulePolicyCompiler {
                         "output");
                 a.refuse("output", "rule outputs are not implemented by the built-in evaluator");
                 String ruleName = a.text("name", String.format(Locale.ROOT, "rule-%03d", n));
+                checkGlobs(an, List.of(a.text("action")));
                 if (!ruleNames.add(ruleName)) {
                     throw an.error("rule name '" + ruleName + "' is used twice in " + name);
                 }
@@ -145,5 +149,16 @@ final class RulePolicyCompiler {
         }
         return new PolicySet.PrincipalPolicy(name, body.owner().file(), scope,
                 rules.toArray(new PolicySet.PrincipalRule[0]));
+    }
+
+    /** Refuses a malformed action, role or resource glob (Cerbos would never match it). */
+    static void checkGlobs(YamlNode at, java.util.Collection<String> names) {
+        for (String n : names) {
+            try {
+                CerbosGlob.compile(n);
+            } catch (IllegalArgumentException e) {
+                throw at.error(e.getMessage());
+            }
+        }
     }
 }

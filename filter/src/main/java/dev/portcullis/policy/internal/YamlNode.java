@@ -180,7 +180,10 @@ public final class YamlNode {
         return (Boolean) v;
     }
 
-    /** Plain Java value: String, Long, Double, Boolean, null, List, Map (insertion ordered). */
+    /**
+     * Plain Java value: String, Long, Double, Boolean, null, List, Map (insertion ordered); a
+     * {@code null} inside a list or map is kept, as JSON's is in Cerbos.
+     */
     public Object toJava() {
         if (node instanceof ScalarNode) {
             ScalarNode s = (ScalarNode) node;
@@ -212,10 +215,7 @@ public final class YamlNode {
         if (node instanceof SequenceNode) {
             List<Object> out = new ArrayList<>();
             for (Node n : ((SequenceNode) node).getValue()) {
-                Object o = new YamlNode(file, n).toJava();
-                if (o != null) {
-                    out.add(o);
-                }
+                out.add(new YamlNode(file, n).toJava());
             }
             return Collections.unmodifiableList(out);
         }
@@ -223,7 +223,7 @@ public final class YamlNode {
         for (NodeTuple t : ((MappingNode) node).getValue()) {
             Object k = new YamlNode(file, t.getKeyNode()).toJava();
             Object v = new YamlNode(file, t.getValueNode()).toJava();
-            if (k != null && v != null) {
+            if (k != null) {
                 out.put(k.toString(), v);
             }
         }

@@ -1,5 +1,6 @@
 package dev.portcullis.policy.testing;
 
+import dev.portcullis.policy.EvaluationMode;
 import dev.portcullis.policy.PolicyLoadException;
 import dev.portcullis.policy.testing.internal.PolicyTestRunner;
 import dev.portcullis.policy.testing.internal.TestReport;
@@ -34,22 +35,35 @@ public final class PolicyTests {
     private PolicyTests() {
     }
 
-    /** The suites under a policy directory, run against the policies there. */
+    /** The suites under a policy directory, run against the policies there (strict evaluation). */
     public static Stream<DynamicTest> from(Path dir) {
+        return from(dir, EvaluationMode.STRICT);
+    }
+
+    /**
+     * The suites under a policy directory, run against the policies there in {@code mode}
+     * ({@link EvaluationMode#LENIENT} answers as Cerbos does by default).
+     */
+    public static Stream<DynamicTest> from(Path dir, EvaluationMode mode) {
         TestReport report;
         try {
-            report = PolicyTestRunner.builder().build().run(dir);
+            report = PolicyTestRunner.builder().evaluationMode(mode).build().run(dir);
         } catch (PolicyLoadException e) {
             return failure("load policies from " + dir, e.getMessage());
         }
         return tests(report);
     }
 
-    /** The suites at a classpath location, run against the policies there. */
+    /** The suites at a classpath location, run against the policies there (strict evaluation). */
     public static Stream<DynamicTest> fromClasspath(String location) {
+        return fromClasspath(location, EvaluationMode.STRICT);
+    }
+
+    /** The suites at a classpath location, run against the policies there in {@code mode}. */
+    public static Stream<DynamicTest> fromClasspath(String location, EvaluationMode mode) {
         TestReport report;
         try {
-            report = PolicyTestRunner.builder().build()
+            report = PolicyTestRunner.builder().evaluationMode(mode).build()
                     .runClasspath(location, Thread.currentThread().getContextClassLoader());
         } catch (PolicyLoadException e) {
             return failure("load policies from classpath:" + location, e.getMessage());

@@ -91,7 +91,7 @@ class ConditionAndFunctionTest {
     void conditionWhenIpAddressMalformedThenDenyWithError() {
         Decision d = decide("P.attr.ip.inIPAddrRange('10.0.0.0/8')", Map.of("ip", "intranet.example"), Map.of());
         assertThat(d.isAllowed()).isFalse();
-        assertThat(d.error()).hasValueSatisfying(m -> assertThat(m).contains("not an IP address"));
+        assertThat(d.error()).hasValueSatisfying(m -> assertThat(m).contains("invalid IP address"));
         assertThat(allowed("P.attr.ip.inIPAddrRange('10.0.0.0/8')", Map.of("ip", "10.1.1.1"), Map.of())).isTrue();
     }
 

@@ -113,7 +113,8 @@ class EvaluatorRobustnessTest {
     void contextWhenAttributesHoldJavaTypesThenConvertedForCel() throws IOException {
         PrincipalContext p = PrincipalContext.of("p", Set.of("user"),
                 Map.of("n", 3, "f", 1.5f, "set", Set.of("a"), "arr", new String[] {"x"}));
-        assertThat(p.attr()).containsEntry("n", 3L).containsEntry("f", 1.5d)
+        // numbers as Cerbos holds them (JSON / protobuf Value): doubles
+        assertThat(p.attr()).containsEntry("n", 3.0d).containsEntry("f", 1.5d)
                 .containsEntry("set", List.of("a")).containsEntry("arr", List.of("x"));
         assertThat(ResourceContext.of("doc", null).id()).isEmpty();
         assertThat(ResourceContext.of("doc", "1").withAttributes(Map.of("owner", "p")).attr()).containsEntry("owner", "p");

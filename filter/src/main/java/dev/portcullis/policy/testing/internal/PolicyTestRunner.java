@@ -3,6 +3,7 @@ package dev.portcullis.policy.testing.internal;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.Effect;
+import dev.portcullis.policy.EvaluationMode;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.PolicyLoadException;
 import dev.portcullis.policy.PrincipalContext;
@@ -55,9 +56,11 @@ public final class PolicyTestRunner {
     private static final String[] EXTENSIONS = {".yaml", ".yml", ".json"};
 
     private final Clock clock;
+    private final EvaluationMode mode;
 
-    private PolicyTestRunner(Clock clock) {
+    private PolicyTestRunner(Clock clock, EvaluationMode mode) {
         this.clock = clock;
+        this.mode = mode;
     }
 
     public static Builder builder() {
@@ -71,7 +74,7 @@ public final class PolicyTestRunner {
      * @throws PolicyLoadException when the policies do not load
      */
     public TestReport run(Path dir) {
-        return run(dir, CerbosPolicyEvaluator.builder().directory(dir).clock(clock).build());
+        return run(dir, CerbosPolicyEvaluator.builder().directory(dir).clock(clock).evaluationMode(mode).build());
     }
 
     /**
@@ -98,7 +101,8 @@ public final class PolicyTestRunner {
     /** Loads the policies at a classpath location and runs the suites found there. */
     public TestReport runClasspath(String location, ClassLoader loader) {
         String display = CerbosPolicyEvaluator.CLASSPATH_PREFIX + location;
-        CerbosPolicyEvaluator standard = CerbosPolicyEvaluator.builder().classpath(location, loader).clock(clock).build();
+        CerbosPolicyEvaluator standard = CerbosPolicyEvaluator.builder().classpath(location, loader).clock(clock)
+                .evaluationMode(mode).build();
         return PolicyFiles.withClasspathDirectory(location, loader, dir -> {
             Map<Instant, PolicyEvaluator> byNow = new HashMap<>();
             return runAll(dir, display, now -> now == null ? standard : byNow.computeIfAbsent(now,
@@ -391,8 +395,18 @@ public final class PolicyTestRunner {
      */
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
+        private EvaluationMode mode = EvaluationMode.STRICT;
 
         private Builder() {
+        }
+
+        /**
+         * How the built-in evaluator treats conditions that fail at run time; default
+         * {@link EvaluationMode#STRICT}, the filter's default. Not used by {@link #run(Path, PolicyEvaluator)}.
+         */
+        public Builder evaluationMode(EvaluationMode mode) {
+            this.mode = Objects.requireNonNull(mode, "evaluationMode");
+            return this;
         }
 
         /** The clock for {@code now()} in suites without {@code options.now}; default system UTC. */
@@ -402,7 +416,7 @@ public final class PolicyTestRunner {
         }
 
         public PolicyTestRunner build() {
-            return new PolicyTestRunner(clock);
+            return new PolicyTestRunner(clock, mode);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.policy.testing.internal;
 
+import dev.portcullis.policy.EvaluationMode;
 import dev.portcullis.policy.PolicyLoadException;
 
 import dev.portcullis.policy.testing.internal.TestReport;
@@ -9,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The {@code test-policies DIR [--json] [--help]} command: loads the policies under {@code DIR},
+ * The {@code test-policies DIR [--json] [--strict-evaluation | --lenient-evaluation] [--help]}
+ * command: loads the policies under {@code DIR} (evaluating as the filter does by default, strict,
+ * or as Cerbos does by default with {@code --lenient-evaluation}),
  * runs every test suite there, prints one summary line per suite and the details of each failure,
  * and ends with the line {@code N passed, M failed}. With {@code --json} the report is printed to
  * standard output as one JSON document and the closing line goes to standard error.
@@ -26,11 +29,13 @@ import java.util.List;
  */
 public final class TestPoliciesCommand {
     /** The usage text. */
-    public static final String USAGE = "usage: test-policies DIR [--json] [--help]\n"
+    public static final String USAGE = "usage: test-policies DIR [--json] [--strict-evaluation | --lenient-evaluation] [--help]\n"
             + "  Runs the Cerbos-format policy test suites (*_test.yaml, *_test.yml, *_test.json) under DIR\n"
             + "  against the policies in DIR. Exit 0 all passed, 1 some failed, 2 bad input.\n"
-            + "  --json  print the report as JSON (closing line on standard error)\n"
-            + "  --help  print this text";
+            + "  --json                print the report as JSON (closing line on standard error)\n"
+            + "  --strict-evaluation   a condition that fails at run time denies (the filter's default)\n"
+            + "  --lenient-evaluation  a condition that fails at run time is not satisfied (Cerbos's default)\n"
+            + "  --help                print this text";
 
     private TestPoliciesCommand() {
     }
@@ -43,6 +48,7 @@ public final class TestPoliciesCommand {
      */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         boolean json = false;
+        EvaluationMode mode = null;
         String dir = null;
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
@@ -50,6 +56,13 @@ public final class TestPoliciesCommand {
                 return 0;
             } else if (a.equals("--json")) {
                 json = true;
+            } else if (a.equals("--strict-evaluation") || a.equals("--lenient-evaluation")) {
+                EvaluationMode m = a.startsWith("--strict") ? EvaluationMode.STRICT : EvaluationMode.LENIENT;
+                if (mode != null && mode != m) {
+                    err.println("test-policies: --strict-evaluation and --lenient-evaluation exclude each other");
+                    return 2;
+                }
+                mode = m;
             } else if (a.startsWith("-")) {
                 err.println("test-policies: unknown option " + a + " (try --help)");
                 return 2;
@@ -71,7 +84,8 @@ public final class TestPoliciesCommand {
         }
         TestReport report;
         try {
-            report = PolicyTestRunner.builder().build().run(path);
+            report = PolicyTestRunner.builder().evaluationMode(mode == null ? EvaluationMode.STRICT : mode).build()
+                    .run(path);
         } catch (PolicyLoadException e) {
             err.println("test-policies: policies do not load: " + oneLine(e.getMessage()));
             return 2;
