@@ -264,8 +264,12 @@ public final class Portcullis implements AutoCloseable {
     public PrincipalAttributes principal(VerifiedToken who) throws PortcullisException {
         Objects.requireNonNull(who, "who");
         if (attributes == null) {
-            return PrincipalAttributes.builder(who.issuer(), who.subject()).status(PrincipalStatus.ACTIVE)
-                    .loadedAt(clock.instant()).build();
+            PrincipalAttributes none = PrincipalAttributes.builder(who.issuer(), who.subject())
+                    .status(PrincipalStatus.ACTIVE).loadedAt(clock.instant()).build();
+            if (signals != null) {
+                signals.checkNotRevoked(who, none.loadedAt());
+            }
+            return none;
         }
         PrincipalAttributes attrs;
         try {
@@ -281,6 +285,10 @@ public final class Portcullis implements AutoCloseable {
         if (attrs.status() != PrincipalStatus.ACTIVE) {
             throw new PortcullisException(Reason.PRINCIPAL_UNKNOWN, LogText.safe(who.subject()) + " @ "
                     + LogText.safe(who.issuer()) + " is unknown to the attribute store");
+        }
+        if (signals != null) {
+            // clustered: another node's revocation evicted these attributes here, so a reload re-reads the cutoffs
+            signals.checkNotRevoked(who, attrs.loadedAt());
         }
         return attrs;
     }

@@ -175,6 +175,16 @@ class BackchannelLogoutAttackTest {
         assertThat(tx.errors()).containsExactly("forged-1");
         assertThat(app.getWithToken("/x", Tokens.signedWith(TestKeys.rsa()).subject("bob")
                 .at(Instant.now().minusSeconds(5)).sign()).statusCode()).isEqualTo(200);
+        assertThat(pollThreads()).isPositive();
+        // the engine owns the poll thread: undeploying the application stops it
+        app.close();
+        app = null;
+        assertThat(pollThreads()).isZero();
+    }
+
+    private static long pollThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("portcullis-signal-poll") && t.isAlive()).count();
     }
 
     @Test

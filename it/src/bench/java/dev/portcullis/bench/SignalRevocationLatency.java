@@ -25,7 +25,9 @@ import java.util.Locale;
  *       timed) → {@code Portcullis.revoke} on node A → node B's next request is refused
  *       ({@code principal_disabled}).</li>
  * </ul>
- * Reports p50/p99 of each in microseconds and their ratio; writes target/jmh/signal-latency.json.
+ * Then the receiver's price on every admitted request: node B (cutoff read locally, then on the
+ * cluster) against a third node on the same cluster without the receiver, alternating request by
+ * request. Reports p50/p99 in microseconds and the ratios; writes target/jmh/signal-latency.json.
  * Arguments: rounds (default 300).
  */
 public final class SignalRevocationLatency {
@@ -71,12 +73,36 @@ public final class SignalRevocationLatency {
                     manual[i - warm] = m1 - m0;
                 }
             }
+            // the price of the receiver on every admitted request: the cutoff read (local, then the
+            // cluster) on node B, against the node without the receiver, alternating request by request
+            String steady = nodes.accessToken("bob", 5);
+            require(SignalNodes.request(nodes.b, steady).isAdmitted() && SignalNodes.request(nodes.plain, steady)
+                    .isAdmitted(), "bob admitted");
+            int m = 20_000;
+            long[] with = new long[m];
+            long[] without = new long[m];
+            for (int i = 0; i < m + 2_000; i++) {
+                long r0 = System.nanoTime();
+                SignalNodes.request(nodes.b, steady);
+                long r1 = System.nanoTime();
+                SignalNodes.request(nodes.plain, steady);
+                long r2 = System.nanoTime();
+                if (i >= 2_000) {
+                    with[i - 2_000] = r1 - r0;
+                    without[i - 2_000] = r2 - r1;
+                }
+            }
+            Arrays.sort(with);
+            Arrays.sort(without);
             Arrays.sort(idp);
             Arrays.sort(manual);
             String json = String.format(Locale.ROOT, "{\"rounds\":%d,\"idp_p50_us\":%.1f,\"idp_p99_us\":%.1f,"
-                    + "\"manual_p50_us\":%.1f,\"manual_p99_us\":%.1f,\"ratio_p50\":%.2f,\"ratio_p99\":%.2f}%n",
+                    + "\"manual_p50_us\":%.1f,\"manual_p99_us\":%.1f,\"ratio_p50\":%.2f,\"ratio_p99\":%.2f,"
+                    + "\"request_with_receiver_p50_us\":%.1f,\"request_with_receiver_p99_us\":%.1f,"
+                    + "\"request_without_p50_us\":%.1f,\"request_without_p99_us\":%.1f}%n",
                     rounds, us(idp, 0.50), us(idp, 0.99), us(manual, 0.50), us(manual, 0.99),
-                    us(idp, 0.50) / us(manual, 0.50), us(idp, 0.99) / us(manual, 0.99));
+                    us(idp, 0.50) / us(manual, 0.50), us(idp, 0.99) / us(manual, 0.99),
+                    us(with, 0.50), us(with, 0.99), us(without, 0.50), us(without, 0.99));
             out.print(json);
             Files.createDirectories(Path.of("target", "jmh"));
             Files.writeString(Path.of("target", "jmh", "signal-latency.json"), json);

@@ -45,6 +45,8 @@ public final class SignalNodes implements AutoCloseable {
     private final Path store;
     public final Portcullis a;
     public final Portcullis b;
+    /** A third node on the same cluster without the receiver: the baseline of the per-request cost. */
+    public final Portcullis plain;
 
     private SignalNodes(Path work, int principals) throws Exception {
         Files.createDirectories(work);
@@ -68,8 +70,12 @@ public final class SignalNodes implements AutoCloseable {
             s.put("portcullis.backchannel-logout.path", LOGOUT_PATH);
             s.put("portcullis.backchannel-logout.audience", CLIENT);
             s.put("portcullis.signals.max-concurrent", "64");
+            Map<String, String> withoutSignals = new HashMap<>(s);
+            withoutSignals.remove("portcullis.backchannel-logout.path");
+            withoutSignals.remove("portcullis.backchannel-logout.audience");
             a = Portcullis.fromSettings(Settings.of(s));
             b = Portcullis.fromSettings(Settings.of(s));
+            plain = Portcullis.fromSettings(Settings.of(withoutSignals));
         } catch (Exception | Error e) {
             server.close();
             throw e;
@@ -152,6 +158,7 @@ public final class SignalNodes implements AutoCloseable {
         try {
             a.close();
             b.close();
+            plain.close();
         } finally {
             server.close();
         }

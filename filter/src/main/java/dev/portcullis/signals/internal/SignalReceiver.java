@@ -179,12 +179,26 @@ public final class SignalReceiver implements AutoCloseable {
     }
 
     /**
-     * Refuses a token whose principal was revoked by an event after the token was issued.
+     * Refuses a token whose principal was revoked, by an event this node knows of, after the token
+     * was issued (a local lookup, made on every authentication, cached tokens included).
      *
      * @throws PortcullisException {@code token_revoked} (401)
      */
     public void checkNotRevoked(VerifiedToken token) throws PortcullisException {
-        long cutoff = store.cutoff(token.issuer(), token.subject());
+        refuseBefore(token, store.localCutoff(token.issuer(), token.subject()));
+    }
+
+    /**
+     * As {@link #checkNotRevoked(VerifiedToken)}, also with the cutoffs other nodes set (clustered:
+     * read from the cluster once per load of the principal's attributes, see {@link SignalStore}).
+     *
+     * @param attributesLoadedAt when the principal's attributes in use were loaded
+     */
+    public void checkNotRevoked(VerifiedToken token, Instant attributesLoadedAt) throws PortcullisException {
+        refuseBefore(token, store.cutoff(token.issuer(), token.subject(), attributesLoadedAt));
+    }
+
+    private static void refuseBefore(VerifiedToken token, long cutoff) throws PortcullisException {
         if (cutoff == Long.MIN_VALUE) {
             return;
         }

@@ -39,6 +39,8 @@ final class SignalStore implements AutoCloseable {
     private final CacheManager manager;
     private final Cache<String, Long> seen;
     private final Cache<String, Long> cutoffs;
+    /** Clustered only: the cluster's cutoff as read when the principal's attributes were loaded. */
+    private final Cache<String, Known> known;
     private final ClusteredSignalCaches cluster;
     private final AtomicLong clusterFailures = new AtomicLong();
 
@@ -53,7 +55,11 @@ final class SignalStore implements AutoCloseable {
                 .withCache("portcullis-signal-cutoffs", CacheConfigurationBuilder.newCacheConfigurationBuilder(
                                 String.class, Long.class, ResourcePoolsBuilder.heap(LOCAL_ENTRIES))
                         .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(cutoffLifetime)))
+                .withCache("portcullis-signal-known", CacheConfigurationBuilder.newCacheConfigurationBuilder(
+                                String.class, Known.class, ResourcePoolsBuilder.heap(LOCAL_ENTRIES))
+                        .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(cutoffLifetime)))
                 .build(true);
+        known = manager.getCache("portcullis-signal-known", String.class, Known.class);
         seen = manager.getCache("portcullis-signal-jtis", String.class, Long.class);
         cutoffs = manager.getCache("portcullis-signal-cutoffs", String.class, Long.class);
         ClusteredSignalCaches c = null;
@@ -108,23 +114,50 @@ final class SignalStore implements AutoCloseable {
         }
     }
 
-    /** The principal's cutoff (epoch seconds), or {@code Long.MIN_VALUE} for none. */
-    long cutoff(String issuer, String subject) {
+    /** The cutoff this node knows of (epoch seconds), or {@code Long.MIN_VALUE} for none; no cluster read. */
+    long localCutoff(String issuer, String subject) {
+        Long local = cutoffs.get(key(issuer, subject));
+        return local == null ? Long.MIN_VALUE : local;
+    }
+
+    /**
+     * The principal's cutoff including the cluster's, read from the cluster only when the
+     * principal's attributes were loaded since the last read ({@code attributesLoadedAt} differs):
+     * every revoking event revokes the principal's attributes on every node (strong consistency)
+     * after writing its cutoff to the cluster, so a node holding attributes loaded after its last
+     * read has nothing newer to learn. Steady state: two local lookups, no network.
+     */
+    long cutoff(String issuer, String subject, java.time.Instant attributesLoadedAt) {
         String key = key(issuer, subject);
         Long local = cutoffs.get(key);
         long best = local == null ? Long.MIN_VALUE : local;
-        if (cluster != null) {
+        if (cluster == null) {
+            return best;
+        }
+        Known k = known.get(key);
+        if (k == null || !k.loadedAt.equals(attributesLoadedAt)) {
             try {
                 Long shared = cluster.cutoff(key);
-                if (shared != null && shared > best) {
-                    best = shared;
-                }
+                k = new Known(shared == null ? Long.MIN_VALUE : shared, attributesLoadedAt);
+                known.put(key, k);
             } catch (RuntimeException e) {
                 clusterFailures.incrementAndGet();
                 LOG.debug("The shared cutoffs cannot be read: {}", e.toString());
+                return best;
             }
         }
-        return best;
+        return Math.max(best, k.cutoff);
+    }
+
+    /** A cluster cutoff as read for one load of the principal's attributes. */
+    private static final class Known {
+        final long cutoff;
+        final java.time.Instant loadedAt;
+
+        Known(long cutoff, java.time.Instant loadedAt) {
+            this.cutoff = cutoff;
+            this.loadedAt = loadedAt;
+        }
     }
 
     long clusterFailures() {
