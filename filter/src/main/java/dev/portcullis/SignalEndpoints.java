@@ -31,6 +31,11 @@ final class SignalEndpoints {
             return Outcome.handled(engine, 404, null, 0);
         }
         byte[] body = null;
+        if (push && "POST".equals(r.method()) && !receiver.pushAuthenticated(r.authorization())) {
+            // an unauthenticated push is answered before a byte of its body is read
+            return Outcome.handled(engine, 401, receiver.push(r.method(), r.contentType(), r.authorization(),
+                    null).body(), 0);
+        }
         if ("POST".equals(r.method())) {
             try {
                 body = read(r.body(), receiver.maxBodyBytes());

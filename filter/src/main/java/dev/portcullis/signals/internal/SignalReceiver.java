@@ -356,6 +356,11 @@ public final class SignalReceiver implements AutoCloseable {
                 LogText.safe(key.issuer()));
     }
 
+    /** Whether a push carries the stream's bearer token (compared in constant time). */
+    public boolean pushAuthenticated(List<String> authorization) {
+        return authenticated(authorization);
+    }
+
     private boolean authenticated(List<String> authorization) {
         if (authorization == null || authorization.size() != 1) {
             return false;

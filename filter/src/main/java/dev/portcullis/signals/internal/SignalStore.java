@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * are also kept on the Terracotta cluster ({@link ClusteredSignalCaches}, strong consistency), so a
  * token used on one node is a replay on every node and a cutoff set through one node holds on all.
  *
+ * <p>A node reads a principal's cutoff from the cluster once per load of the principal's
+ * attributes ({@link #cutoff(String, String, java.time.Instant)}), not on every request.
+ *
  * <p>Cutoffs live as long as the longest token lifetime accepted (plus the clock skew): a token
  * issued before the cutoff has expired by then. Every cutoff is also written to the local cache,
  * which answers when the cluster cannot be read (counted, logged). The local caches hold at most
