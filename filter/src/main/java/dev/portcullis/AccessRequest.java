@@ -37,6 +37,8 @@ public final class AccessRequest {
     private final Outcome earlier;
     private final Requirement requirement;
     private final String realm;
+    private final String contentType;
+    private final Body body;
 
     private AccessRequest(Builder b) {
         this.method = b.method;
@@ -49,6 +51,18 @@ public final class AccessRequest {
         this.earlier = b.earlier;
         this.requirement = b.requirement;
         this.realm = b.realm;
+        this.contentType = b.contentType;
+        this.body = b.body;
+    }
+
+    /**
+     * The request body, opened only by the engine's own endpoints (the signal push and
+     * back-channel logout endpoints), which read a bounded number of bytes from it.
+     */
+    @FunctionalInterface
+    public interface Body {
+        /** Opens the body; called at most once. */
+        java.io.InputStream open() throws java.io.IOException;
     }
 
     /**
@@ -102,6 +116,14 @@ public final class AccessRequest {
         return realm;
     }
 
+    String contentType() {
+        return contentType;
+    }
+
+    Body body() {
+        return body;
+    }
+
     @Override
     public String toString() {
         return "AccessRequest[" + method + " " + path + " " + requirement + "]";
@@ -124,6 +146,8 @@ public final class AccessRequest {
         private Outcome earlier;
         private Requirement requirement = Requirement.authenticated();
         private String realm = DEFAULT_REALM;
+        private String contentType;
+        private Body body;
 
         private Builder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method");
@@ -184,6 +208,17 @@ public final class AccessRequest {
         /** The realm of the {@code WWW-Authenticate} challenge. */
         public Builder realm(String realm) {
             this.realm = Objects.requireNonNull(realm, "realm");
+            return this;
+        }
+
+        /**
+         * The request's {@code Content-Type} and body: read by the engine only for its own
+         * endpoints ({@link Requirement#signalPush()}, {@link Requirement#backchannelLogout()}),
+         * never for the application's.
+         */
+        public Builder body(String contentType, Body body) {
+            this.contentType = contentType;
+            this.body = body;
             return this;
         }
 

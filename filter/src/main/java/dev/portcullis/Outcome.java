@@ -35,7 +35,11 @@ public final class Outcome {
         ADMITTED,
         /** Answer with {@link #refusal()}. */
         REFUSED,
-        /** The engine performed the request (revocation): answer {@code 204 No Content}, {@code Cache-Control: no-store}. */
+        /**
+         * The engine performed the request (revocation, signal push, back-channel logout): answer
+         * {@link #handledStatus()} with {@link #handledBody()} (JSON) if not null,
+         * {@code Retry-After} if {@link #handledRetryAfter()} is positive, {@code Cache-Control: no-store}.
+         */
         HANDLED
     }
 
@@ -45,15 +49,26 @@ public final class Outcome {
     private final List<Authorization> authorizations;
     private final Refusal refusal;
     private final String decisionId;
+    private final int handledStatus;
+    private final String handledBody;
+    private final long handledRetryAfter;
 
     private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
                     Refusal refusal, String decisionId) {
+        this(kind, engine, identity, authorizations, refusal, decisionId, 204, null, 0);
+    }
+
+    private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
+                    Refusal refusal, String decisionId, int handledStatus, String handledBody, long handledRetryAfter) {
         this.kind = kind;
         this.engine = engine;
         this.identity = identity;
         this.authorizations = authorizations;
         this.refusal = refusal;
         this.decisionId = decisionId;
+        this.handledStatus = handledStatus;
+        this.handledBody = handledBody;
+        this.handledRetryAfter = handledRetryAfter;
     }
 
     static Outcome admitted(Portcullis engine, Identification identity, List<Authorization> authorizations) {
@@ -63,6 +78,25 @@ public final class Outcome {
 
     static Outcome handled(Portcullis engine, Identification identity) {
         return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null);
+    }
+
+    static Outcome handled(Portcullis engine, int status, String jsonBody, long retryAfter) {
+        return new Outcome(Kind.HANDLED, engine, null, List.of(), null, null, status, jsonBody, retryAfter);
+    }
+
+    /** For {@link Kind#HANDLED}: the status to answer ({@code 204} for the revocation endpoint). */
+    public int handledStatus() {
+        return handledStatus;
+    }
+
+    /** For {@link Kind#HANDLED}: the {@code application/json} body to send, or null for none. */
+    public String handledBody() {
+        return handledBody;
+    }
+
+    /** For {@link Kind#HANDLED}: seconds for {@code Retry-After} (429, 503), or 0 for none. */
+    public long handledRetryAfter() {
+        return handledRetryAfter;
     }
 
     /**

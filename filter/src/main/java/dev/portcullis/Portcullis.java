@@ -19,6 +19,7 @@ import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.ResourceResolver;
+import dev.portcullis.signals.internal.SignalReceiver;
 import dev.portcullis.token.internal.BearerTokenExtractor;
 import dev.portcullis.token.internal.PrincipalIds;
 import dev.portcullis.token.internal.TokenCache;
@@ -89,6 +90,8 @@ public final class Portcullis implements AutoCloseable {
     private final PrincipalContexts principals = new PrincipalContexts();
     private final RevocationEndpoint revocations = new RevocationEndpoint(this);
     private final RequestPipeline pipeline = new RequestPipeline(this);
+    private final SignalReceiver signals;
+    private final SignalEndpoints signalEndpoints;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Portcullis(Builder b) {
@@ -102,6 +105,21 @@ public final class Portcullis implements AutoCloseable {
         this.decisions = b.decisions != null ? b.decisions : DecisionLog.start(DecisionLog.DEFAULT_CAPACITY);
         this.clock = b.clock;
         this.ids = b.ids;
+        this.signals = b.signals;
+        this.signalEndpoints = new SignalEndpoints(this, signals);
+        if (signals != null) {
+            signals.attach(new SignalReceiver.Target() {
+                @Override
+                public void revoke(String issuer, String subject) {
+                    Portcullis.this.revoke(issuer, subject);
+                }
+
+                @Override
+                public void evict(String issuer, String subject) {
+                    Portcullis.this.evict(issuer, subject);
+                }
+            });
+        }
     }
 
     public static Builder builder() {
@@ -141,12 +159,13 @@ public final class Portcullis implements AutoCloseable {
             settings.get(SettingNames.RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
             // jdbc, file, none, or the class name of the application's own AttributeSource
             AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
+            b.signals = SignalReceiver.fromSettings(settings, clock, TokenSettings.issuers(settings));
             b.decisions(decisionLog.start());
             return b.build();
         } catch (RuntimeException | Error e) {
             // a later bad setting must not leave the parts already started running (policy
             // watcher, connection pool): the application fails, and may be deployed again
-            closeAll(b.validator, b.policy, b.resources, b.attributes, b.decisions);
+            closeAll(b.validator, b.policy, b.resources, b.attributes, b.signals, b.decisions);
             throw e;
         }
     }
@@ -198,16 +217,24 @@ public final class Portcullis implements AutoCloseable {
             return null;
         }
         if (tokens == null) {
-            return verify(token);
+            return notRevoked(verify(token));
         }
         VerifiedToken cached = tokens.get(token);
         if (cached != null) {
-            return cached;
+            return notRevoked(cached);
         }
         long generation = tokens.generation();
         VerifiedToken verified = verify(token);
         tokens.put(token, verified, generation);
-        return verified;
+        return notRevoked(verified);
+    }
+
+    /** Refuses a token issued before its principal was revoked by the identity provider (signals). */
+    private VerifiedToken notRevoked(VerifiedToken token) throws PortcullisException {
+        if (signals != null) {
+            signals.checkNotRevoked(token);
+        }
+        return token;
     }
 
     private VerifiedToken verify(String token) throws PortcullisException {
@@ -237,8 +264,12 @@ public final class Portcullis implements AutoCloseable {
     public PrincipalAttributes principal(VerifiedToken who) throws PortcullisException {
         Objects.requireNonNull(who, "who");
         if (attributes == null) {
-            return PrincipalAttributes.builder(who.issuer(), who.subject()).status(PrincipalStatus.ACTIVE)
-                    .loadedAt(clock.instant()).build();
+            PrincipalAttributes none = PrincipalAttributes.builder(who.issuer(), who.subject())
+                    .status(PrincipalStatus.ACTIVE).loadedAt(clock.instant()).build();
+            if (signals != null) {
+                signals.checkNotRevoked(who, none.loadedAt());
+            }
+            return none;
         }
         PrincipalAttributes attrs;
         try {
@@ -254,6 +285,10 @@ public final class Portcullis implements AutoCloseable {
         if (attrs.status() != PrincipalStatus.ACTIVE) {
             throw new PortcullisException(Reason.PRINCIPAL_UNKNOWN, LogText.safe(who.subject()) + " @ "
                     + LogText.safe(who.issuer()) + " is unknown to the attribute store");
+        }
+        if (signals != null) {
+            // clustered: another node's revocation evicted these attributes here, so a reload re-reads the cutoffs
+            signals.checkNotRevoked(who, attrs.loadedAt());
         }
         return attrs;
     }
@@ -424,6 +459,11 @@ public final class Portcullis implements AutoCloseable {
         return revocations;
     }
 
+    /** The signal push and back-channel logout endpoints' engine half. */
+    SignalEndpoints signalEndpoints() {
+        return signalEndpoints;
+    }
+
     /** Drops a principal's cached attributes. */
     public void evict(String issuer, String subject) {
         if (attributes != null) {
@@ -456,7 +496,7 @@ public final class Portcullis implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeAll(decisions, resources, attributes, policy, validator);
+            closeAll(signals, decisions, resources, attributes, policy, validator);
         }
     }
 
@@ -488,6 +528,7 @@ public final class Portcullis implements AutoCloseable {
         private DecisionLog decisions;
         private Clock clock = Clock.systemUTC();
         private PrincipalIds ids;
+        private SignalReceiver signals;
 
         private Builder() {
         }
@@ -537,6 +578,15 @@ public final class Portcullis implements AutoCloseable {
 
         public Builder decisions(DecisionLog decisions) {
             this.decisions = Objects.requireNonNull(decisions, "decisions");
+            return this;
+        }
+
+        /**
+         * The receiver of identity-provider revocations (Shared Signals, back-channel logout);
+         * the engine owns and closes it. Default none.
+         */
+        public Builder signals(SignalReceiver signals) {
+            this.signals = Objects.requireNonNull(signals, "signals");
             return this;
         }
 

@@ -55,6 +55,8 @@ public enum Reason {
     CLAIM_ARRAY_TOO_LONG(401, "invalid_token", "The access token carries an oversized claim"),
     /** Claim values are nested deeper than allowed. */
     CLAIMS_TOO_DEEP(401, "invalid_token", "The access token carries deeply nested claims"),
+    /** The identity provider revoked the principal (a security event, a back-channel logout) after the token was issued. */
+    TOKEN_REVOKED(401, "invalid_token", "The access token was revoked"),
     /** Signing keys cannot be fetched and none are cached. */
     KEYS_UNAVAILABLE(503, null, "Token signing keys are temporarily unavailable"),
     /** The attribute store failed for a subject that is not cached. */

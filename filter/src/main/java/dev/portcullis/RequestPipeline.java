@@ -40,6 +40,12 @@ final class RequestPipeline {
             return refused(r, null, new PortcullisException(Reason.ACCESS_DENIED,
                     requirement.where() + " is denied to everyone"));
         }
+        if (requirement.kind() == Requirement.Kind.SIGNAL_PUSH
+                || requirement.kind() == Requirement.Kind.BACKCHANNEL_LOGOUT) {
+            // the identity provider's own endpoints: authenticated by the event token (and the
+            // stream's bearer token), not by an access token
+            return engine.signalEndpoints().handle(r);
+        }
         Outcome earlier = r.earlier();
         if (earlier != null && earlier.engine() == engine && earlier.identity() == null && earlier.isRefused()) {
             // the earlier step failed unexpectedly (logged then): a public endpoint stays public

@@ -29,11 +29,14 @@ import java.util.Set;
  */
 public final class Requirement {
     /** What kind of requirement this is. */
-    enum Kind { PERMIT_ALL, DENY_ALL, AUTHENTICATED, CHECKS, ROUTE, REVOCATION }
+    enum Kind { PERMIT_ALL, DENY_ALL, AUTHENTICATED, CHECKS, ROUTE, REVOCATION, SIGNAL_PUSH, BACKCHANNEL_LOGOUT }
 
     private static final Requirement PERMIT_ALL = new Requirement(Kind.PERMIT_ALL, null, null, null, List.of());
     private static final Requirement AUTHENTICATED = new Requirement(Kind.AUTHENTICATED, null, null, null, List.of());
     private static final Requirement REVOCATION = new Requirement(Kind.REVOCATION, null, null, null, List.of());
+    private static final Requirement SIGNAL_PUSH = new Requirement(Kind.SIGNAL_PUSH, null, null, null, List.of());
+    private static final Requirement BACKCHANNEL_LOGOUT = new Requirement(Kind.BACKCHANNEL_LOGOUT, null, null, null,
+            List.of());
 
     private final Kind kind;
     private final String where;
@@ -104,6 +107,24 @@ public final class Requirement {
         return REVOCATION;
     }
 
+    /**
+     * The Shared Signals push endpoint ({@code portcullis.signals.push-path}, RFC 8935): no access
+     * token; the engine checks the stream's bearer token, reads the body (bounded) and verifies and
+     * applies the SET. Answered as {@link Outcome#handledStatus()} says.
+     */
+    public static Requirement signalPush() {
+        return SIGNAL_PUSH;
+    }
+
+    /**
+     * The OpenID Connect Back-Channel Logout endpoint ({@code portcullis.backchannel-logout.path}):
+     * no access token; the engine reads the form body (bounded), verifies the logout token and
+     * revokes its subject. Answered as {@link Outcome#handledStatus()} says.
+     */
+    public static Requirement backchannelLogout() {
+        return BACKCHANNEL_LOGOUT;
+    }
+
     /** All of {@code parts} (see the precedence rules above); route and revocation do not combine. */
     public static Requirement allOf(List<Requirement> parts) {
         boolean allPermit = true;
@@ -114,6 +135,8 @@ public final class Requirement {
                     return part;
                 case ROUTE:
                 case REVOCATION:
+                case SIGNAL_PUSH:
+                case BACKCHANNEL_LOGOUT:
                     throw new IllegalArgumentException(part.kind + " cannot be combined");
                 case CHECKS:
                     checks.addAll(part.checks);

@@ -77,6 +77,42 @@ public final class SettingNames {
     public static final String ROUTES = "portcullis.routes";
     /** Path of the revocation endpoint, authorized as {@code revoke} on {@code portcullis}. Default: none (off). */
     public static final String ADMIN_REVOKE_PATH = "portcullis.admin.revoke-path";
+    /** Path of the Shared Signals push endpoint (RFC 8935), served by the servlet filter. Default: none (off). */
+    public static final String SIGNALS_PUSH_PATH = "portcullis.signals.push-path";
+    /** The bearer token the transmitter authenticates pushes with (at least 32 characters). Default: none (required with the push path). */
+    public static final String SIGNALS_PUSH_TOKEN = "portcullis.signals.push-token";
+    /** The transmitter's {@code /.well-known/ssf-configuration} URL (its {@code issuer} and {@code jwks_uri} are used). Default: none. */
+    public static final String SIGNALS_CONFIGURATION_URI = "portcullis.signals.configuration-uri";
+    /** The transmitter's issuer ({@code iss} of its SETs), without a configuration URL. Default: none. */
+    public static final String SIGNALS_ISSUER = "portcullis.signals.issuer";
+    /** The transmitter's JWKS URL, without a configuration URL. Default: none. */
+    public static final String SIGNALS_JWKS_URI = "portcullis.signals.jwks-uri";
+    /** The {@code aud} every SET must carry (the receiver's stream audience). Default: none (required). */
+    public static final String SIGNALS_AUDIENCE = "portcullis.signals.audience";
+    /** JWS algorithms accepted for SETs. Default: {@code RS256,PS256,ES256,EdDSA}. */
+    public static final String SIGNALS_ALGORITHMS = "portcullis.signals.algorithms";
+    /** Token issuers whose subjects this transmitter may revoke ({@code iss_sub} identifiers). Default: the transmitter's issuer. */
+    public static final String SIGNALS_SUBJECT_ISSUERS = "portcullis.signals.subject-issuers";
+    /** What event types do, e.g. {@code <event-type-uri>=ignore}; each of {@code revoke}, {@code evict}, {@code ignore}. Default: see README. */
+    public static final String SIGNALS_ACTIONS = "portcullis.signals.actions";
+    /** Oldest {@code iat} accepted for a SET or logout token. Default: {@code PT5M}. */
+    public static final String SIGNALS_MAX_AGE = "portcullis.signals.max-age";
+    /** Largest request body the push and logout endpoints read; larger is refused 413. Default: {@code 65536}. */
+    public static final String SIGNALS_MAX_BODY_BYTES = "portcullis.signals.max-body-bytes";
+    /** Pushes and logouts handled at once; more are answered 429. Default: {@code 4}. */
+    public static final String SIGNALS_MAX_CONCURRENT = "portcullis.signals.max-concurrent";
+    /** The stream's poll endpoint (RFC 8936); a background thread polls it. Default: none (off). */
+    public static final String SIGNALS_POLL_URI = "portcullis.signals.poll-uri";
+    /** The bearer token the poll client authenticates with. Default: none (required with the poll URL). */
+    public static final String SIGNALS_POLL_TOKEN = "portcullis.signals.poll-token";
+    /** Time between polls. Default: {@code PT30S}. */
+    public static final String SIGNALS_POLL_INTERVAL = "portcullis.signals.poll-interval";
+    /** Most SETs asked for per poll ({@code maxEvents}). Default: {@code 100}. */
+    public static final String SIGNALS_POLL_MAX_EVENTS = "portcullis.signals.poll-max-events";
+    /** Path of the OpenID Connect Back-Channel Logout endpoint, served by the servlet filter. Default: none (off). */
+    public static final String BACKCHANNEL_LOGOUT_PATH = "portcullis.backchannel-logout.path";
+    /** The {@code aud} logout tokens must carry (this application's client id at the provider). Default: none (required with the path). */
+    public static final String BACKCHANNEL_LOGOUT_AUDIENCE = "portcullis.backchannel-logout.audience";
     /** {@code enforce}, {@code report} or {@code off} for authorization claims. Default: {@code enforce}. */
     public static final String HYGIENE_AUTHORIZATION = "portcullis.hygiene.authorization";
     /** {@code enforce}, {@code report} or {@code off} for personal-data claims. Default: {@code enforce}. */

@@ -144,6 +144,8 @@ public class PortcullisFilter implements Filter {
     private String realm;
     private RouteTable routes;
     private String revokePath;
+    private String pushPath;
+    private String logoutPath;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
@@ -191,6 +193,8 @@ public class PortcullisFilter implements Filter {
         this.realm = settings.get(REALM_PARAM, "portcullis");
         this.routes = settings.get(ROUTES_PARAM).map(location -> loadRoutes(context, location)).orElse(RouteTable.empty());
         this.revokePath = settings.get(ADMIN_REVOKE_PATH_PARAM).orElse(null);
+        this.pushPath = settings.get(SettingNames.SIGNALS_PUSH_PATH).orElse(null);
+        this.logoutPath = settings.get(SettingNames.BACKCHANNEL_LOGOUT_PATH).orElse(null);
         List<String> uncovered = new ArrayList<>();
         for (Route route : routes.routes()) {
             if (!engine.covers(route.resourceKind(), route.action())) {
@@ -315,7 +319,9 @@ public class PortcullisFilter implements Filter {
             return;
         }
         String path = dispatched.path();
-        if (publicPaths.matches(path)) {
+        Requirement own = path.equals(pushPath) ? Requirement.signalPush()
+                : path.equals(logoutPath) ? Requirement.backchannelLogout() : null;
+        if (publicPaths.matches(path) && own == null) {
             chain.doFilter(request, response);
             return;
         }
@@ -325,8 +331,9 @@ public class PortcullisFilter implements Filter {
                     .authorization(headers(request))
                     .query(request.getQueryString())
                     .parameters(name -> values(request, name))
-                    .requirement(revokePath != null && revokePath.equals(path) ? Requirement.revocation()
+                    .requirement(own != null ? own : revokePath != null && revokePath.equals(path) ? Requirement.revocation()
                             : Requirement.route(routes.match(method, dispatched.segments()), routes.unmatched()))
+                    .body(own == null ? null : request.getContentType(), own == null ? null : request::getInputStream)
                     .realm(realm)
                     .build());
         } catch (RuntimeException e) {
@@ -338,13 +345,29 @@ public class PortcullisFilter implements Filter {
                 chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
                 return;
             case HANDLED:
-                // the revocation endpoint: done
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
-                response.setHeader("Cache-Control", "no-store");
+                // the engine's own endpoints (revocation, signals, back-channel logout): done
+                writeHandled(response, outcome);
                 return;
             case REFUSED:
             default:
                 answer(request, response, outcome);
+        }
+    }
+
+    private static void writeHandled(HttpServletResponse response, Outcome outcome) throws IOException {
+        response.setStatus(outcome.handledStatus());
+        response.setHeader("Cache-Control", "no-store");
+        if (outcome.handledRetryAfter() > 0) {
+            response.setHeader("Retry-After", Long.toString(outcome.handledRetryAfter()));
+        }
+        if (outcome.handledStatus() == 405) {
+            response.setHeader("Allow", "POST");
+        }
+        if (outcome.handledBody() != null) {
+            byte[] body = outcome.handledBody().getBytes(StandardCharsets.UTF_8);
+            response.setContentType("application/json");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
         }
     }
 

@@ -147,6 +147,39 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
+    /**
+     * One call of the admin REST API ({@code /admin/realms/...}) as the bootstrap admin (a token of
+     * the master realm's {@code admin-cli}, fetched for each call); {@code json} null for no body.
+     *
+     * @return the status and body
+     */
+    public Map.Entry<Integer, String> admin(String method, String path, String json) {
+        String form = "grant_type=password&client_id=admin-cli&username=admin&password=admin";
+        try {
+            HttpResponse<String> t = client.send(HttpRequest.newBuilder(URI.create(baseUri() + "realms/master/protocol/openid-connect/token"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (t.statusCode() != 200) {
+                throw new IllegalStateException("admin token: " + t.statusCode() + " " + t.body());
+            }
+            String token = (String) JsonUtil.parseJson(t.body()).get("access_token");
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUri() + "admin" + path))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token);
+            if (json == null) {
+                r.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+            }
+            HttpResponse<String> a = client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            return Map.entry(a.statusCode(), a.body());
+        } catch (IOException | JoseException e) {
+            throw new IllegalStateException("admin call " + method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Stops Keycloak (its whole process tree) and deletes its data directory. */
     @Override
     public void close() {

@@ -27,6 +27,8 @@ abstract class JaxrsContract {
             TestResources.ThingResource.class, TestResources.LockedResource.class,
             TestResources.DocumentResource.class);
 
+    static final String LOGOUT_CLIENT = "docs-client";
+
     TokenMint mint;
     TestStore store;
     Runtimes.Deployed server;
@@ -45,8 +47,12 @@ abstract class JaxrsContract {
     void start(@TempDir Path dir) throws Exception {
         mint = new TokenMint(dir);
         store = new TestStore(dir);
-        engine = Portcullis.fromSettings(Settings.of(store.settings(mint)));
-        server = deploy(store.settings(mint), engine);
+        Map<String, String> settings = new java.util.HashMap<>(store.settings(mint));
+        // the identity provider's back-channel logout, so that revocations it causes can be checked here
+        settings.put("portcullis.backchannel-logout.path", "/oidc/logout");
+        settings.put("portcullis.backchannel-logout.audience", LOGOUT_CLIENT);
+        engine = Portcullis.fromSettings(Settings.of(settings));
+        server = deploy(settings, engine);
     }
 
     @AfterAll
@@ -73,6 +79,28 @@ abstract class JaxrsContract {
                 .startsWith("application/problem+json");
         assertThat(response.body()).contains("\"reason\":\"" + reason + "\"")
                 .contains("\"type\":\"https://portcullis.dev/problems/" + reason + "\"");
+    }
+
+    /**
+     * A revocation by the identity provider (a back-channel logout handled by the engine that serves
+     * this runtime, whichever adapter receives it) is honoured by this runtime's adapter: the
+     * principal's token issued before it is refused with {@code token_revoked}, others are not.
+     */
+    @Test
+    void identityProviderLogoutWhenHandledThenOldTokenRefusedHere() throws Exception {
+        String old = mint.token("leaver");
+        assertThat(get("things/plain", old).statusCode()).isEqualTo(200);
+        String form = "logout_token=" + mint.logoutToken("leaver", LOGOUT_CLIENT);
+        dev.portcullis.Outcome handled = engine().decide(dev.portcullis.AccessRequest.builder("POST", "/oidc/logout")
+                .requirement(dev.portcullis.Requirement.backchannelLogout())
+                .body("application/x-www-form-urlencoded",
+                        () -> new java.io.ByteArrayInputStream(form.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .build());
+        assertThat(handled.kind()).isEqualTo(dev.portcullis.Outcome.Kind.HANDLED);
+        assertThat(handled.handledStatus()).isEqualTo(200);
+
+        assertRefused(get("things/plain", old), 401, "token_revoked");
+        assertThat(get("things/plain", mint.token("bob")).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -29,7 +29,8 @@ final class TestStore {
                 + principal("root", "ACTIVE", List.of("admin", "user"))
                 + principal("dave", "ACTIVE", List.of())
                 + principal("carol", "DISABLED", List.of("user"))
-                + principal("erin", "ACTIVE", erinRoles);
+                + principal("erin", "ACTIVE", erinRoles)
+                + principal("leaver", "ACTIVE", List.of("user"));
         try {
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
         } catch (IOException e) {

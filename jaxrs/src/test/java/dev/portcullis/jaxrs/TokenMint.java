@@ -97,6 +97,29 @@ final class TokenMint {
         return sign(otherKey, subject, Map.of());
     }
 
+    /** An OIDC back-channel logout token of this issuer for {@code subject}, addressed to {@code clientId}. */
+    String logoutToken(String subject, String clientId) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setAudience(clientId);
+        claims.setSubject(subject);
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(2);
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setClaim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue(key.getKeyId());
+        jws.setHeader("typ", "logout+jwt");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A token that expired an hour ago. */
     String expired(String subject) {
         JwtClaims claims = claims(subject);

@@ -109,6 +109,23 @@ public final class IssuerConfig {
         return principalPrefix;
     }
 
+    /**
+     * This issuer with the same keys and algorithms but another required {@code typ} (null: none)
+     * and audiences: how other JWTs the issuer signs (logout tokens) are verified with its keys.
+     */
+    public IssuerConfig forOtherTokens(String type, Set<String> otherAudiences) {
+        Builder b = new Builder(issuer);
+        b.audiences.addAll(otherAudiences);
+        b.algorithms = algorithms;
+        b.keySource = keySource;
+        b.keyUri = keyUri;
+        b.keyFile = keyFile;
+        b.hmacSecret = hmacSecret;
+        b.requiredType = type == null ? null : normaliseType(type);
+        b.principalPrefix = principalPrefix;
+        return new IssuerConfig(b);
+    }
+
     @Override
     public String toString() {
         return "IssuerConfig[" + issuer + ", aud=" + audiences + ", keys=" + keySource
