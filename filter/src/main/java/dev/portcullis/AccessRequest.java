@@ -231,7 +231,7 @@ public final class AccessRequest {
 
         /**
          * The first certificate of the TLS client's chain, as the container verified it (the
-         * servlet attribute {@code jakarta.servlet.request.X509Certificate}); checked against a
+         * servlet container's request attribute of the client's certificate chain); checked against a
          * token's {@code cnf.x5t#S256} (RFC 8705 §3).
          */
         public Builder clientCertificate(X509Certificate certificate) {
