@@ -19,7 +19,7 @@ import java.util.Base64;
 
 /**
  * X.509 certificates made in the test without keytool or BouncyCastle: a minimal DER encoder for
- * a v3 certificate (RSA 2048, SHA256withRSA, no extensions), self-signed or signed by a test CA,
+ * a v3 certificate (RSA 2048, SHA256withRSA, basic constraints only), self-signed (a CA) or signed by a test CA,
  * parsed back by the JDK's {@link CertificateFactory}.
  *
  * <p>Thread safety: stateless.
@@ -52,14 +52,14 @@ public final class TestCertificates {
     /** A self-signed certificate for {@code cn} (a CA when used to sign others). */
     public static Issued selfSigned(String cn) {
         KeyPair keys = rsa();
-        return new Issued(keys, sign(cn, cn, keys, keys.getPrivate()));
+        return new Issued(keys, sign(cn, cn, keys, keys.getPrivate(), true));
     }
 
     /** A certificate for {@code cn} signed by {@code ca}. */
     public static Issued signedBy(String cn, Issued ca) {
         KeyPair keys = rsa();
         String issuer = ca.certificate.getSubjectX500Principal().getName().substring(3);
-        return new Issued(keys, sign(issuer, cn, keys, ca.keys.getPrivate()));
+        return new Issued(keys, sign(issuer, cn, keys, ca.keys.getPrivate(), false));
     }
 
     private static KeyPair rsa() {
@@ -72,7 +72,8 @@ public final class TestCertificates {
         }
     }
 
-    private static X509Certificate sign(String issuerCn, String subjectCn, KeyPair subject, PrivateKey signer) {
+    private static X509Certificate sign(String issuerCn, String subjectCn, KeyPair subject, PrivateKey signer,
+                                        boolean ca) {
         byte[] sha256WithRsa = seq(oid(new int[] {1, 2, 840, 113549, 1, 1, 11}), new byte[] {0x05, 0x00});
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         byte[] tbs = seq(
@@ -82,7 +83,10 @@ public final class TestCertificates {
                 name(issuerCn),
                 seq(time(now.minusDays(1)), time(now.plusDays(30))),
                 name(subjectCn),
-                subject.getPublic().getEncoded());
+                subject.getPublic().getEncoded(),
+                // extensions: basicConstraints (critical), cA true for a self-signed certificate
+                tlv(0xa3, seq(seq(oid(new int[] {2, 5, 29, 19}), new byte[] {0x01, 0x01, (byte) 0xff},
+                        tlv(0x04, ca ? seq(new byte[] {0x01, 0x01, (byte) 0xff}) : seq())))));
         try {
             Signature s = Signature.getInstance("SHA256withRSA");
             s.initSign(signer);
