@@ -223,7 +223,10 @@ public final class Portcullis implements AutoCloseable {
 
     /**
      * Authenticates a request: one bearer token, size gate, then the verified-token cache; on a
-     * miss signature and claims, claim hygiene, and the result is cached.
+     * miss signature and claims, claim hygiene, and the result is cached. The token is taken as a
+     * Bearer token with no request around it: one bound to a key ({@code cnf.jkt}) or a client
+     * certificate ({@code cnf.x5t#S256}), or of an issuer requiring DPoP, is refused here; requests
+     * with DPoP proofs or client certificates go through {@link #decide}.
      *
      * @return the verified identity carrying only the claims hygiene lets the application see, or
      *         {@code null} when the request carries no bearer token
