@@ -248,6 +248,55 @@ class DpopDecideTest {
     }
 
     @Test
+    void decideWhenProofOversizedOrSymmetricKeyThenRefused() throws Exception {
+        Portcullis e = engine("allowed");
+        String token = bound();
+        String padded = proof(token).claim("pad", "x".repeat(8200)).sign();
+
+        assertRefused(dpop(e, token, padded), Reason.INVALID_DPOP_PROOF, "proof over 8192 characters");
+        assertRefused(dpop(e, token, proof(token).header("jwk", java.util.Map.of("kty", "oct", "k",
+                "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA")).sign()), Reason.INVALID_DPOP_PROOF,
+                "symmetric jwk with an asymmetric alg");
+        assertThat(dpop(e, token, proof(token).claim("pad", "x".repeat(100)).sign()).isAdmitted())
+                .as("control: an extra claim is fine").isTrue();
+    }
+
+    @Test
+    void decideWhenSeveralIssuersThenEachItsOwnMode() throws Exception {
+        String other = "https://other.example.com";
+        Path jwks = Files.writeString(dir.resolve("jwks.json"), TestKeys.jwks(TestKeys.rsa()));
+        Portcullis e = engine("required", "portcullis.issuers", "other", "portcullis.issuers.other.issuer", other,
+                "portcullis.issuers.other.audience", Tokens.AUDIENCE,
+                "portcullis.issuers.other.jwks-file", jwks.toString(),
+                "portcullis.issuers.other.dpop-mode", "off");
+        String otherUnbound = Tokens.signedWith(TestKeys.rsa()).issuer(other).at(clock.instant()).sign();
+        String otherBound = Tokens.signedWith(TestKeys.rsa()).issuer(other).at(clock.instant())
+                .claim("cnf", client.cnf()).sign();
+
+        assertRefused(bearer(e, unbound()), Reason.DPOP_REQUIRED, "primary issuer requires DPoP");
+        assertThat(bearer(e, otherUnbound).isAdmitted()).as("the other issuer's Bearer token (mode off)").isTrue();
+        assertRefused(dpop(e, otherBound, proof(otherBound).sign()), Reason.UNBOUND_TOKEN,
+                "DPoP for an issuer with DPoP off");
+        assertRefused(bearer(e, otherBound), Reason.BOUND_TOKEN_AS_BEARER, "its bound token as Bearer");
+        assertThat(e.decide(AccessRequest.builder("GET", "/x").build()).refusal().headers().get("WWW-Authenticate"))
+                .as("Bearer still offered: one issuer takes it").isEqualTo("Bearer realm=\"portcullis\", DPoP realm=\"portcullis\", " + ALGS);
+    }
+
+    @Test
+    void decideWhenNonceFromAnotherNodeWithTheSameSecretThenAccepted() throws Exception {
+        String secret = "0123456789abcdefghijklmnopqrstuvwxyz";
+        Portcullis a = engine("required", "portcullis.dpop.nonce-secret", secret);
+        Portcullis b = engine("required", "portcullis.dpop.nonce-secret", secret);
+        Portcullis c = engine("required", "portcullis.dpop.nonce-secret", secret + "-other");
+        String token = bound();
+        String nonce = dpop(a, token, proof(token).sign()).refusal().headers().get("DPoP-Nonce");
+
+        assertThat(dpop(b, token, proof(token).claim("nonce", nonce).sign()).isAdmitted()).as("node B").isTrue();
+        assertRefused(dpop(c, token, proof(token).claim("nonce", nonce).sign()), Reason.USE_DPOP_NONCE,
+                "a node with another secret");
+    }
+
+    @Test
     void fromSettingsWhenBadDpopSettingThenConfigurationExceptionNamingIt() {
         assertThatThrownBy(() -> engine("sometimes")).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("portcullis.dpop-mode");
