@@ -75,7 +75,9 @@ class DpopClusterReplayIT {
         s.put("portcullis.attributes.file", work.resolve("principals.yaml").toString());
         s.put("portcullis.attributes.cache.cluster-uri", server.uri(entity).toString());
         s.put("portcullis.attributes.cache.cluster-mb", "2");
-        s.put("portcullis.attributes.cache.cluster-timeout", "500ms");
+        // generous: on a loaded machine a 500 ms round trip timed out, and the replay check then
+        // (rightly) answered 503 replay_check_unavailable instead of finding the replay
+        s.put("portcullis.attributes.cache.cluster-timeout", "5s");
         return Portcullis.fromSettings(Settings.of(s));
     }
 
