@@ -2,6 +2,7 @@ package dev.portcullis;
 
 import dev.portcullis.token.VerifiedToken;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -39,8 +40,14 @@ public final class AccessRequest {
     private final String realm;
     private final String contentType;
     private final Body body;
+    private final List<String> dpop;
+    private final String url;
+    private final X509Certificate clientCertificate;
 
     private AccessRequest(Builder b) {
+        this.dpop = b.dpop;
+        this.url = b.url;
+        this.clientCertificate = b.clientCertificate;
         this.method = b.method;
         this.path = b.path;
         this.authorization = b.authorization;
@@ -124,6 +131,21 @@ public final class AccessRequest {
         return body;
     }
 
+    /** Every {@code DPoP} header value, in order (RFC 9449: more than one is refused). */
+    public List<String> dpop() {
+        return dpop;
+    }
+
+    /** The request URL as the container sees it (no query), for a DPoP proof's {@code htu}; null if unknown. */
+    public String url() {
+        return url;
+    }
+
+    /** The TLS client certificate the container verified (RFC 8705), or null. */
+    public X509Certificate clientCertificate() {
+        return clientCertificate;
+    }
+
     @Override
     public String toString() {
         return "AccessRequest[" + method + " " + path + " " + requirement + "]";
@@ -148,6 +170,9 @@ public final class AccessRequest {
         private String realm = DEFAULT_REALM;
         private String contentType;
         private Body body;
+        private List<String> dpop = List.of();
+        private String url;
+        private X509Certificate clientCertificate;
 
         private Builder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method");
@@ -219,6 +244,33 @@ public final class AccessRequest {
         public Builder body(String contentType, Body body) {
             this.contentType = contentType;
             this.body = body;
+            return this;
+        }
+
+        /** Every {@code DPoP} header value of the request, in order (RFC 9449 §4). */
+        public Builder dpop(List<String> values) {
+            this.dpop = values == null ? List.of() : values;
+            return this;
+        }
+
+        /**
+         * The request URL as the container sees it: scheme, host, port and raw path (with the
+         * context path), without the query ({@code HttpServletRequest.getRequestURL()}, JAX-RS
+         * {@code UriInfo.getRequestUri()}); the engine applies {@code portcullis.dpop.external-url}
+         * and compares it with a DPoP proof's {@code htu}.
+         */
+        public Builder url(String url) {
+            this.url = url;
+            return this;
+        }
+
+        /**
+         * The first certificate of the TLS client's chain, as the container verified it (the
+         * servlet container's request attribute of the client's certificate chain); checked against a
+         * token's {@code cnf.x5t#S256} (RFC 8705 §3).
+         */
+        public Builder clientCertificate(X509Certificate certificate) {
+            this.clientCertificate = certificate;
             return this;
         }
 

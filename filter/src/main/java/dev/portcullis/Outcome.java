@@ -120,8 +120,9 @@ public final class Outcome {
             LOG.debug("{} {} refused: {} ({})", LogText.safe(method), LogText.safe(path), reason.code(),
                     LogText.safe(why.getMessage()));
         }
-        return new Outcome(Kind.REFUSED, engine, identity, List.of(), Refusal.of(why, realm, why.decisionId()),
-                why.decisionId());
+        Refusal refusal = engine == null ? Refusal.of(why, realm, why.decisionId())
+                : Refusal.of(why, realm, why.decisionId(), engine.dpopAlgs(), engine.bearerAccepted());
+        return new Outcome(Kind.REFUSED, engine, identity, List.of(), refusal, why.decisionId());
     }
 
     /** The answer to a bug: logged at ERROR with its stack trace, answered with a generic 500 problem. */

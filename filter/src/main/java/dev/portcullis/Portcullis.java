@@ -25,6 +25,8 @@ import dev.portcullis.token.internal.PrincipalIds;
 import dev.portcullis.token.internal.TokenCache;
 import dev.portcullis.token.internal.TokenSettings;
 import dev.portcullis.token.internal.TokenValidator;
+import dev.portcullis.token.internal.dpop.SenderConstraints;
+import dev.portcullis.token.internal.dpop.SenderSettings;
 import dev.portcullis.token.VerifiedToken;
 
 import org.slf4j.Logger;
@@ -87,6 +89,7 @@ public final class Portcullis implements AutoCloseable {
     private final DecisionLog decisions;
     private final Clock clock;
     private final PrincipalIds ids;
+    private final SenderConstraints senders;
     private final PrincipalContexts principals = new PrincipalContexts();
     private final RevocationEndpoint revocations = new RevocationEndpoint(this);
     private final RequestPipeline pipeline = new RequestPipeline(this);
@@ -120,6 +123,7 @@ public final class Portcullis implements AutoCloseable {
                 }
             });
         }
+        this.senders = b.senders;
     }
 
     public static Builder builder() {
@@ -160,12 +164,14 @@ public final class Portcullis implements AutoCloseable {
             // jdbc, file, none, or the class name of the application's own AttributeSource
             AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
             b.signals = SignalReceiver.fromSettings(settings, clock, TokenSettings.issuers(settings));
+            b.senders(SenderSettings.of(settings, settings.getDuration(SettingNames.CLOCK_SKEW,
+                    TokenValidator.DEFAULT_CLOCK_SKEW), clock));
             b.decisions(decisionLog.start());
             return b.build();
         } catch (RuntimeException | Error e) {
             // a later bad setting must not leave the parts already started running (policy
             // watcher, connection pool): the application fails, and may be deployed again
-            closeAll(b.validator, b.policy, b.resources, b.attributes, b.signals, b.decisions);
+            closeAll(b.validator, b.policy, b.resources, b.attributes, b.signals, b.decisions, b.senders);
             throw e;
         }
     }
@@ -203,8 +209,43 @@ public final class Portcullis implements AutoCloseable {
     }
 
     /**
+     * Authenticates a request as {@link #authenticate(List, List)} does, reading the {@code DPoP}
+     * scheme too, then checks the token's sender constraints on every request (cached or not):
+     * DPoP proof and certificate binding ({@link SenderConstraints}).
+     */
+    VerifiedToken authenticate(AccessRequest r, List<String> parameterTokens) throws PortcullisException {
+        SenderConstraints.Presented presented = senders.presented(r.authorization());
+        String token;
+        VerifiedToken verified;
+        try {
+            token = extractor.extract(presented.headers, parameterTokens);
+            if (token == null) {
+                return null;
+            }
+            verified = verified(token);
+        } catch (PortcullisException e) {
+            throw SenderConstraints.underScheme(e, presented.dpop);
+        }
+        senders.check(presented.dpop, verified, token, r.method(), r.url(), r.dpop(), r.clientCertificate());
+        return verified;
+    }
+
+    /** The {@code algs} of the DPoP challenge, or null when no issuer accepts DPoP. */
+    String dpopAlgs() {
+        return senders.dpopAlgs();
+    }
+
+    /** Whether the Bearer challenge is offered (some issuer does not require DPoP). */
+    boolean bearerAccepted() {
+        return senders.bearerAccepted();
+    }
+
+    /**
      * Authenticates a request: one bearer token, size gate, then the verified-token cache; on a
-     * miss signature and claims, claim hygiene, and the result is cached.
+     * miss signature and claims, claim hygiene, and the result is cached. The token is taken as a
+     * Bearer token with no request around it: one bound to a key ({@code cnf.jkt}) or a client
+     * certificate ({@code cnf.x5t#S256}), or of an issuer requiring DPoP, is refused here; requests
+     * with DPoP proofs or client certificates go through {@link #decide}.
      *
      * @return the verified identity carrying only the claims hygiene lets the application see, or
      *         {@code null} when the request carries no bearer token
@@ -216,6 +257,13 @@ public final class Portcullis implements AutoCloseable {
         if (token == null) {
             return null;
         }
+        VerifiedToken verified = verified(token);
+        senders.check(false, verified, token, null, null, List.of(), null);
+        return verified;
+    }
+
+    /** The token verified, through the verified-token cache. */
+    private VerifiedToken verified(String token) throws PortcullisException {
         if (tokens == null) {
             return notRevoked(verify(token));
         }
@@ -496,7 +544,7 @@ public final class Portcullis implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeAll(signals, decisions, resources, attributes, policy, validator);
+            closeAll(signals, decisions, resources, attributes, policy, validator, senders);
         }
     }
 
@@ -529,8 +577,15 @@ public final class Portcullis implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private PrincipalIds ids;
         private SignalReceiver signals;
+        private SenderConstraints senders = SenderConstraints.none();
 
         private Builder() {
+        }
+
+        /** Sender constraints (DPoP modes, proof checks); default: no DPoP, certificate-bound tokens checked. */
+        public Builder senders(SenderConstraints senders) {
+            this.senders = Objects.requireNonNull(senders, "senders");
+            return this;
         }
 
         public Builder extractor(BearerTokenExtractor extractor) {

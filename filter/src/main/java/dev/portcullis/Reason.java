@@ -57,6 +57,24 @@ public enum Reason {
     CLAIMS_TOO_DEEP(401, "invalid_token", "The access token carries deeply nested claims"),
     /** The identity provider revoked the principal (a security event, a back-channel logout) after the token was issued. */
     TOKEN_REVOKED(401, "invalid_token", "The access token was revoked"),
+    /**
+     * The {@code DPoP} proof is missing, malformed, not signed as RFC 9449 §4.3 requires, for
+     * another request or token, too old or new, replayed, or made with a key the token is not
+     * bound to ({@code WWW-Authenticate: DPoP error="invalid_dpop_proof"}).
+     */
+    INVALID_DPOP_PROOF(401, "invalid_dpop_proof", "The DPoP proof is invalid"),
+    /** The proof lacks the server nonce or carries a stale one; the answer carries a fresh {@code DPoP-Nonce}. */
+    USE_DPOP_NONCE(401, "use_dpop_nonce", "A fresh DPoP nonce is required"),
+    /** A token bound to a key ({@code cnf.jkt}) was presented as a Bearer token (RFC 9449 §7.2). */
+    BOUND_TOKEN_AS_BEARER(401, "invalid_token", "The access token is bound to a key and needs a DPoP proof"),
+    /** The token's issuer requires DPoP and the token was presented as a Bearer token. */
+    DPOP_REQUIRED(401, "invalid_token", "The access token must be presented with DPoP"),
+    /** A token under the {@code DPoP} scheme without {@code cnf.jkt}, or from an issuer that does not use DPoP. */
+    UNBOUND_TOKEN(401, "invalid_token", "The access token is not bound to a DPoP key"),
+    /** {@code cnf.x5t#S256} does not match the TLS client certificate, or there is none (RFC 8705 §3). */
+    CERTIFICATE_MISMATCH(401, "invalid_token", "The access token is bound to another client certificate"),
+    /** The shared DPoP replay cache cannot be reached: the proof cannot be checked for replay (fail closed). */
+    REPLAY_CHECK_UNAVAILABLE(503, null, "DPoP proofs cannot be checked right now"),
     /** Signing keys cannot be fetched and none are cached. */
     KEYS_UNAVAILABLE(503, null, "Token signing keys are temporarily unavailable"),
     /** The attribute store failed for a subject that is not cached. */

@@ -1,5 +1,7 @@
 package dev.portcullis;
 
+import dev.portcullis.token.internal.dpop.SenderException;
+
 import org.jose4j.json.JsonUtil;
 
 import java.util.LinkedHashMap;
@@ -36,16 +38,38 @@ public final class Refusal {
 
     /** The answer for a refusal, with the realm for the challenge and an optional decision id. */
     public static Refusal of(PortcullisException e, String realm, String decisionId) {
+        return of(e, realm, decisionId, null, true);
+    }
+
+    /**
+     * As {@link #of(PortcullisException, String, String)} for an engine that accepts DPoP
+     * (RFC 9449 §7.1): the {@code Bearer} challenge (when {@code bearer}) and the {@code DPoP}
+     * challenge with {@code algs}, in one header ({@code Bearer realm="r", DPoP realm="r", algs="ES256"});
+     * the {@code error} goes on the challenge of the scheme the request used (DPoP for a proof's
+     * fault), and a {@code use_dpop_nonce} refusal carries {@code DPoP-Nonce}.
+     *
+     * @param dpopAlgs the proof algorithms, space-separated; null when no issuer accepts DPoP
+     */
+    static Refusal of(PortcullisException e, String realm, String decisionId, String dpopAlgs, boolean bearer) {
         Reason reason = e.reason();
         Map<String, String> headers = new LinkedHashMap<>();
         String description = e.clientDescription();
         if (reason.status() == 401 || reason.status() == 400) {
-            StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(quote(realm)).append('"');
-            if (reason.bearerError() != null) {
-                challenge.append(", error=\"").append(reason.bearerError()).append('"')
-                        .append(", error_description=\"").append(quote(description)).append('"');
+            boolean onDpop = dpopAlgs != null && e instanceof SenderException && ((SenderException) e).dpopChallenge();
+            String error = reason.bearerError() == null ? "" : ", error=\"" + reason.bearerError()
+                    + "\", error_description=\"" + quote(description) + '"';
+            StringBuilder challenge = new StringBuilder();
+            if (dpopAlgs == null || bearer || (!onDpop && !error.isEmpty())) {
+                challenge.append("Bearer realm=\"").append(quote(realm)).append('"').append(onDpop ? "" : error);
+            }
+            if (dpopAlgs != null) {
+                challenge.append(challenge.length() == 0 ? "" : ", ").append("DPoP realm=\"").append(quote(realm))
+                        .append('"').append(onDpop ? error : "").append(", algs=\"").append(dpopAlgs).append('"');
             }
             headers.put("WWW-Authenticate", challenge.toString());
+            if (e instanceof SenderException && ((SenderException) e).nonce() != null) {
+                headers.put("DPoP-Nonce", ((SenderException) e).nonce());
+            }
         }
         if (reason.status() == 503) {
             headers.put("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));

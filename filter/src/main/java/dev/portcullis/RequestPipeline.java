@@ -97,7 +97,7 @@ final class RequestPipeline {
         VerifiedToken token;
         try {
             token = r.verified() != null && r.verifiedBy() == engine ? r.verified()
-                    : engine.authenticate(r.authorization(), queryTokens(r));
+                    : engine.authenticate(r, queryTokens(r));
         } catch (PortcullisException e) {
             return new Outcome.Identification(null, null, e);
         }

@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * {@code portcullis.issuers.<name>.} with the suffixes of the primary issuer's settings
  * ({@code issuer}, {@code audience}, {@code jwks-uri}, {@code discovery-uri}, {@code jwks-file},
  * {@code public-key-file}, {@code hmac-secret}, {@code algorithms}, {@code required-type},
- * {@code principal-prefix}).
+ * {@code principal-prefix}, {@code dpop-mode}).
  *
  * <p>Thread safety: constants only.
  */
@@ -43,6 +43,20 @@ public final class SettingNames {
     public static final String ALGORITHMS = "portcullis.algorithms";
     /** Required {@code typ} header, e.g. {@code at+jwt}. Default: none. */
     public static final String REQUIRED_TYPE = "portcullis.required-type";
+    /** DPoP (RFC 9449) for the primary issuer: {@code off}, {@code allowed} or {@code required}; a listed issuer's is {@code portcullis.issuers.<name>.dpop-mode}. Default: {@code off}. */
+    public static final String DPOP_MODE = "portcullis.dpop-mode";
+    /** Algorithms accepted for DPoP proofs (asymmetric only). Default: {@code ES256,PS256,RS256,EdDSA}. */
+    public static final String DPOP_ALGORITHMS = "portcullis.dpop.algorithms";
+    /** Oldest accepted DPoP proof ({@code iat}), plus the clock skew; also how long a {@code jti} is remembered. Default: {@code 60s}. */
+    public static final String DPOP_MAX_AGE = "portcullis.dpop.max-age";
+    /** The application's external base URL (scheme, host, port, optional path prefix) for {@code htu} behind a reverse proxy. Default: none (the URL the container sees). */
+    public static final String DPOP_EXTERNAL_URL = "portcullis.dpop.external-url";
+    /** Secret (at least 32 bytes) for stateless server nonces; set, every proof needs a current {@code nonce}. Default: none (no nonces). */
+    public static final String DPOP_NONCE_SECRET = "portcullis.dpop.nonce-secret";
+    /** How long a server nonce stays valid (it is accepted for up to twice this). Default: {@code 5m}. */
+    public static final String DPOP_NONCE_LIFETIME = "portcullis.dpop.nonce-lifetime";
+    /** Bound of the DPoP {@code jti} replay cache (per node; shared through the cluster when {@code portcullis.attributes.cache.cluster-uri} is set). Default: {@code 100000}. */
+    public static final String DPOP_REPLAY_CACHE_ENTRIES = "portcullis.dpop.replay-cache-entries";
     /** Allowed clock skew for {@code exp}/{@code nbf}/{@code iat}. Default: {@code 30s} (at most {@code 5m}). */
     public static final String CLOCK_SKEW = "portcullis.clock-skew";
     /** Longest accepted {@code exp - iat}. Default: {@code 1h}. */

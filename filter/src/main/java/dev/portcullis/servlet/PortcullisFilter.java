@@ -38,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.security.cert.X509Certificate;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
@@ -134,6 +135,8 @@ public class PortcullisFilter implements Filter {
      * headers, so the target is not run and nothing is written; the including page may look here.
      */
     public static final String INCLUDE_REFUSAL_ATTRIBUTE = "dev.portcullis.include-refusal";
+    /** The servlet request attribute of the TLS client's verified certificate chain (Servlet 6 §3.10). */
+    static final String CLIENT_CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
 
     /** Settings naming files that may be given as {@code /WEB-INF/...} inside the web application. */
     private static final List<String> PATH_SETTINGS = List.of(SettingNames.POLICY_DIR,
@@ -329,6 +332,9 @@ public class PortcullisFilter implements Filter {
         try {
             outcome = engine.decide(AccessRequest.builder(method, path)
                     .authorization(headers(request))
+                    .dpop(values(request.getHeaders("DPoP")))
+                    .url(request.getRequestURL().toString())
+                    .clientCertificate(clientCertificate(request))
                     .query(request.getQueryString())
                     .parameters(name -> values(request, name))
                     .requirement(own != null ? own : revokePath != null && revokePath.equals(path) ? Requirement.revocation()
@@ -374,6 +380,17 @@ public class PortcullisFilter implements Filter {
     private static List<String> values(HttpServletRequest request, String name) {
         String[] values = request.getParameterValues(name);
         return values == null ? List.of() : List.of(values);
+    }
+
+    /** The TLS client's certificate the container verified (RFC 8705 §3), or null. */
+    static X509Certificate clientCertificate(HttpServletRequest request) {
+        Object chain = request.getAttribute(CLIENT_CERTIFICATE_ATTRIBUTE);
+        return chain instanceof X509Certificate[] && ((X509Certificate[]) chain).length > 0
+                ? ((X509Certificate[]) chain)[0] : null;
+    }
+
+    private static List<String> values(Enumeration<String> values) {
+        return values == null ? List.of() : Collections.list(values);
     }
 
     private static List<String> headers(HttpServletRequest request) {

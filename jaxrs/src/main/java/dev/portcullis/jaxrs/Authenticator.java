@@ -12,6 +12,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
@@ -33,6 +35,11 @@ final class Authenticator {
 
     /** Request property holding this request's authentication {@link Outcome}. */
     static final String AUTHENTICATION_PROPERTY = "dev.portcullis.jaxrs.authentication";
+    /**
+     * The servlet request attribute of the TLS client's certificate chain, which Jersey and RESTEasy
+     * in a servlet container expose as a request property (a string: this module has no servlet API).
+     */
+    static final String CLIENT_CERTIFICATE_PROPERTY = "jakarta.servlet.request.X509Certificate";
 
     private final Portcullis fixedEngine;
     private final Portcullis fallbackEngine;
@@ -114,11 +121,39 @@ final class Authenticator {
         Object verifiedBy = request.getProperty(Portcullis.ENGINE_ATTRIBUTE);
         return AccessRequest.builder(request.getMethod(), Refusals.recordPath(request))
                 .authorization(headers(request))
+                .dpop(values(request.getHeaders().get("DPoP")))
+                .url(url(request.getUriInfo().getRequestUri()))
+                .clientCertificate(clientCertificate(request))
                 .query(request.getUriInfo().getRequestUri().getRawQuery())
                 .parameters(name -> request.getUriInfo().getQueryParameters(true).get(name))
                 .verified(verified instanceof VerifiedToken ? (VerifiedToken) verified : null,
                         verifiedBy instanceof Portcullis ? (Portcullis) verifiedBy : null)
                 .realm(realm);
+    }
+
+    private static List<String> values(List<String> values) {
+        return values == null ? List.of() : values;
+    }
+
+    /** The request URL without query or fragment, for a DPoP proof's {@code htu}. */
+    private static String url(URI uri) {
+        String s = uri.toString();
+        int end = s.indexOf('?');
+        int hash = s.indexOf('#');
+        end = end < 0 ? hash : hash < 0 ? end : Math.min(end, hash);
+        return end < 0 ? s : s.substring(0, end);
+    }
+
+    /**
+     * The TLS client's certificate, when the runtime runs in a servlet container: Jersey's
+     * servlet container and RESTEasy's servlet dispatcher expose the servlet request's attributes
+     * as request properties, the container's verified chain among them; a runtime on its own HTTP
+     * server (Jersey on Grizzly) has none, and a certificate-bound token is refused there.
+     */
+    private static X509Certificate clientCertificate(ContainerRequestContext request) {
+        Object chain = request.getProperty(CLIENT_CERTIFICATE_PROPERTY);
+        return chain instanceof X509Certificate[] && ((X509Certificate[]) chain).length > 0
+                ? ((X509Certificate[]) chain)[0] : null;
     }
 
     private static List<String> headers(ContainerRequestContext request) {

@@ -92,6 +92,11 @@ final class TokenMint {
         return sign(key, subject, Map.of("groups", roles));
     }
 
+    /** A valid token for {@code subject} with more claims (such as {@code cnf}). */
+    String tokenWith(String subject, Map<String, Object> extra) {
+        return sign(key, subject, extra);
+    }
+
     /** A token with the right kid signed by a key the issuer never published. */
     String forged(String subject) {
         return sign(otherKey, subject, Map.of());
