@@ -151,6 +151,12 @@ public final class SettingNames {
     public static final String POLICY_DIR = "portcullis.policy.dir";
     /** Watch the policy directory and swap in new policies. Default: {@code false}. */
     public static final String POLICY_RELOAD = "portcullis.policy.reload";
+    /** YAML or JSON file (path or {@code classpath:...}) of engine globals, {@code G}/{@code globals} in CEL. Default: none. */
+    public static final String POLICY_GLOBALS = "portcullis.policy.globals";
+    /** Search up to the nearest existing scope when no policy has the requested one. Default: {@code false}. */
+    public static final String POLICY_LENIENT_SCOPE_SEARCH = "portcullis.policy.lenient-scope-search";
+    /** Attributes that fail a policy's schemas: {@code reject}, {@code warn} or {@code none}. Default: {@code reject}. */
+    public static final String POLICY_SCHEMA_ENFORCEMENT = "portcullis.policy.schema-enforcement";
     /** Class name of the {@code ResourceResolver} loading resource attributes. Default: none. */
     public static final String RESOURCE_RESOLVER = "portcullis.resource-resolver";
     /** Decision log queue size. Default: {@code 10000}. */

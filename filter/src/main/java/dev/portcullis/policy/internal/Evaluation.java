@@ -35,10 +35,21 @@ final class Evaluation {
     private Map<Scope, Activation> others;
     private byte[] derived;
     private String[] derivedErrors;
+    /** Engine globals ({@code G}/{@code globals}) and the number of derived roles; set by the evaluator. */
+    Map<String, Object> globals = Map.of();
+    PolicySet.DerivedRole[] allDerivedRoles = new PolicySet.DerivedRole[0];
 
     Evaluation(PrincipalContext principal, ResourceContext resource) {
         this.principal = principal;
         this.resource = resource;
+    }
+
+    /** A fresh evaluation of the same request for another principal context (same globals). */
+    Evaluation withPrincipal(PrincipalContext other) {
+        Evaluation e = new Evaluation(other, resource);
+        e.globals = globals;
+        e.allDerivedRoles = allDerivedRoles;
+        return e;
     }
 
     Activation activation(Scope scope) {
@@ -104,6 +115,17 @@ final class Evaluation {
         return out == null ? Set.of() : out;
     }
 
+    /** {@code runtime.effectiveDerivedRoles}: the derived roles the policy imports that are active. */
+    private java.util.List<String> effectiveDerivedRoles(Scope scope) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (PolicySet.DerivedRole dr : scope.importedDerivedRoles) {
+            if (derivedRole(dr, allDerivedRoles.length) == ACTIVE) {
+                out.add(dr.name);
+            }
+        }
+        return out;
+    }
+
     static boolean intersects(Set<String> have, Set<String> wanted) {
         for (String r : have) {
             if (wanted.contains(r)) {
@@ -115,7 +137,8 @@ final class Evaluation {
 
     private Map<String, Object> request() {
         if (request == null) {
-            request = Map.of("principal", principal.celView(), "resource", resource.celView());
+            request = Map.of("principal", principal.celView(), "resource", resource.celView(),
+                    "auxData", Map.of("jwt", principal.auxDataJwt()));
         }
         return request;
     }
@@ -147,6 +170,11 @@ final class Evaluation {
                 case "C":
                 case "constants":
                     return Optional.of(scope.constants);
+                case "G":
+                case "globals":
+                    return Optional.of(globals);
+                case "runtime":
+                    return Optional.of(Map.of("effectiveDerivedRoles", effectiveDerivedRoles(scope)));
                 default:
                     return Optional.empty();
             }
