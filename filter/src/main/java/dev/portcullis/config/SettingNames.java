@@ -157,6 +157,8 @@ public final class SettingNames {
     public static final String POLICY_LENIENT_SCOPE_SEARCH = "portcullis.policy.lenient-scope-search";
     /** Attributes that fail a policy's schemas: {@code reject}, {@code warn} or {@code none}. Default: {@code reject}. */
     public static final String POLICY_SCHEMA_ENFORCEMENT = "portcullis.policy.schema-enforcement";
+    /** Principal attribute whose value is the principal's policy scope ({@code P.scope}). Default: none. */
+    public static final String POLICY_PRINCIPAL_SCOPE_ATTRIBUTE = "portcullis.policy.principal-scope-attribute";
     /** Class name of the {@code ResourceResolver} loading resource attributes. Default: none. */
     public static final String RESOURCE_RESOLVER = "portcullis.resource-resolver";
     /** Decision log queue size. Default: {@code 10000}. */

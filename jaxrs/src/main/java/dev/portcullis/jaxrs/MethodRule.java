@@ -134,11 +134,13 @@ final class MethodRule {
         private final String resource;
         private final String action;
         private final IdTemplate id;
+        private final IdTemplate scope;
 
-        private Permission(String resource, String action, IdTemplate id) {
+        private Permission(String resource, String action, IdTemplate id, IdTemplate scope) {
             this.resource = resource;
             this.action = action;
             this.id = id;
+            this.scope = scope;
         }
 
         static Permission of(RequiresPermission a, String where) {
@@ -164,7 +166,12 @@ final class MethodRule {
                         + " or \"document:read\")");
             }
             try {
-                return new Permission(resource, action, IdTemplate.parse(a.id()));
+                IdTemplate scope = IdTemplate.parse(a.scope());
+                if (scope.namesQueryParameter()) {
+                    throw new IllegalArgumentException("scope \"" + a.scope() + "\" names a query parameter; "
+                            + "a scope comes from path parameters only");
+                }
+                return new Permission(resource, action, IdTemplate.parse(a.id()), scope.isEmpty() ? null : scope);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("Portcullis: @RequiresPermission on " + where + ": " + e.getMessage(), e);
             }
@@ -182,9 +189,14 @@ final class MethodRule {
             return id;
         }
 
+        /** The scope template, or null when the annotation names none. */
+        IdTemplate scope() {
+            return scope;
+        }
+
         @Override
         public String toString() {
-            return resource + ":" + action + (id.isEmpty() ? "" : " id=" + id);
+            return resource + ":" + action + (id.isEmpty() ? "" : " id=" + id) + (scope == null ? "" : " scope=" + scope);
         }
     }
 }

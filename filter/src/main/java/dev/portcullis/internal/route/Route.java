@@ -19,6 +19,8 @@ public final class Route {
     private final String idTemplate;
     private final IdTemplate id;
     private final String source;
+    /** The {@code scope} template, or null when the route names none; set by the table. */
+    IdTemplate scopeTemplate;
     final String[] segments;
     final boolean[] isParameter;
 
@@ -80,6 +82,18 @@ public final class Route {
         }
     }
 
+    /** The scope for the given path parameters, or null when the route names none. */
+    String scope(Map<String, String> parameters) {
+        if (scopeTemplate == null) {
+            return null;
+        }
+        try {
+            return scopeTemplate.resolve((from, name) -> parameters.get(name));
+        } catch (IdTemplate.MissingParameterException e) {
+            return null; // not reached: every placeholder was checked against the path at load
+        }
+    }
+
     /** Literal segments before parameters: a higher score is more specific. */
     int specificity() {
         int score = 0;
@@ -92,6 +106,7 @@ public final class Route {
     @Override
     public String toString() {
         return method + " " + template + " -> " + resourceKind + ":" + action
-                + (idTemplate == null ? "" : " id=" + idTemplate);
+                + (idTemplate == null ? "" : " id=" + idTemplate)
+                + (scopeTemplate == null ? "" : " scope=" + scopeTemplate);
     }
 }

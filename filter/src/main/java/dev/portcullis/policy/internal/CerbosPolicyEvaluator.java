@@ -202,6 +202,11 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     }
 
     @Override
+    public boolean readsAuxData() {
+        return set.readsAuxData;
+    }
+
+    @Override
     public boolean covers(String resourceKind, String action) {
         return set.covers(resourceKind, action);
     }

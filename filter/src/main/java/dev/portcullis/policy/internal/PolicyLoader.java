@@ -152,8 +152,12 @@ final class PolicyLoader {
                 : null;
         freeze(resources);
         freeze(principals);
-        return new PolicySet(Collections.unmodifiableMap(resources), Collections.unmodifiableMap(principals),
+        PolicySet set = new PolicySet(Collections.unmodifiableMap(resources), Collections.unmodifiableMap(principals),
                 derivedRoles.all(), List.copyOf(names), scoped);
+        for (PolicyFiles.SourceFile f : files) {
+            set.readsAuxData |= f.content().contains("auxData");
+        }
+        return set;
     }
 
     static boolean schemaValidatorAvailable() {

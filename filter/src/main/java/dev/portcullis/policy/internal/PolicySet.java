@@ -28,6 +28,8 @@ final class PolicySet {
     final List<String> files;
     /** Scoped policies, role policies, outputs and schemas; null when the set uses none of them. */
     final ScopedDecider scoped;
+    /** Whether some expression mentions {@code auxData}; set by the loader. */
+    boolean readsAuxData;
 
     PolicySet(Map<String, Map<String, ResourcePolicy>> resources,
               Map<String, Map<String, PrincipalPolicy>> principals, DerivedRole[] derivedRoles,

@@ -179,6 +179,11 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     }
 
     @Override
+    public boolean readsAuxData() {
+        return current.readsAuxData();
+    }
+
+    @Override
     public Map<String, String> principalPolicies() {
         return current.principalPolicies();
     }
