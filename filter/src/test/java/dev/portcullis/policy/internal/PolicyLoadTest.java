@@ -139,6 +139,41 @@ class PolicyLoadTest {
     }
 
     @Test
+    void loadWhenSchemasOnAScopedPolicyThenRefused() {
+        write(dir, "_schemas/p.json", "{\"type\": \"object\"}");
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        write(dir, "doc_a.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: a\n"
+                + "  schemas:\n    principalSchema:\n      ref: cerbos:///p.json\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc_a.yaml:7: schemas are taken from the root");
+    }
+
+    @Test
+    void loadWhenSchemaRefersToARemoteSchemaThenItIsNotFetched() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(1);
+            write(dir, "_schemas/p.json", "{\"$ref\": \"http://127.0.0.1:" + server.getLocalPort() + "/x.json\"}");
+            write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                    + "  schemas:\n    principalSchema:\n      ref: cerbos:///p.json\n" + GOOD_RULES);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> CerbosPolicyEvaluator.load(dir)
+                    .decide(PrincipalContext.of("u", Set.of("user")), ResourceContext.of("doc", "1"), "read"));
+            assertThatThrownBy(server::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+            if (t == null) {
+                return;
+            }
+            assertThat(t).isInstanceOf(PolicyLoadException.class).hasMessageContaining("cerbos:///p.json");
+        }
+    }
+
+    @Test
+    void loadWhenSchemasFolderHoldsJsonThenItIsNotReadAsPolicies() {
+        write(dir, "_schemas/p.json", "{\"type\": \"object\"}");
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        assertThat(CerbosPolicyEvaluator.load(dir).files()).hasSize(1);
+        write(dir, "sub/_schemas/p.json", "{\"type\": \"object\"}");
+        assertThat(loadFails().getMessage()).as("only the top-level _schemas is special").contains("p.json");
+    }
+
+    @Test
     void loadWhenOutputExpressionDoesNotCompileThenRefused() {
         write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
                 + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
