@@ -168,7 +168,7 @@ class MethodRuleTest {
     }
 
     @Test
-    void ofWhenScopeNamesAQueryParameterThenFailsAndPathScopeLoads() {
+    void ofWhenScopeNamesAQueryParameterThenFailsAndPathScopeLoads() throws Exception {
         assertThatThrownBy(() -> rule(Bare.class, "queryScope"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("names a query parameter; a scope comes from path parameters only");
