@@ -60,6 +60,12 @@ import java.util.TreeSet;
  *       location; required, no default.</li>
  *   <li>{@value SettingNames#POLICY_RELOAD}: watch the directory and reload on change (see
  *       {@link ReloadingPolicyEvaluator}); default {@code false}; only for directories.</li>
+ *   <li>{@value SettingNames#POLICY_GLOBALS}: a YAML or JSON file of engine globals
+ *       ({@code G}/{@code globals}); default none.</li>
+ *   <li>{@value SettingNames#POLICY_LENIENT_SCOPE_SEARCH}: use the nearest ancestor scope's
+ *       resource policy when the requested scope has none; default {@code false}.</li>
+ *   <li>{@value SettingNames#POLICY_SCHEMA_ENFORCEMENT}: {@code reject} (default), {@code warn}
+ *       or {@code none}.</li>
  * </ul>
  *
  * <pre>{@code

@@ -111,6 +111,8 @@ final class ScopedDecider {
         String firstError;
         String errorPolicy;
         String errorRule;
+        /** The last resource policy asked (named by a denial no rule caused, as on the flat path). */
+        String lastPolicy;
 
         void output(Decision.Output o) {
             if (o != null) {
@@ -190,7 +192,7 @@ final class ScopedDecider {
                     "allowed by " + w.pendingPolicy + " (SCOPE_PERMISSIONS_REQUIRE_PARENTAL_CONSENT_FOR_ALLOWS) "
                             + "but no parent scope allows it"));
         }
-        return w.done(new Decision(action, Effect.DENY, w.errorPolicy,
+        return w.done(new Decision(action, Effect.DENY, w.errorPolicy != null ? w.errorPolicy : w.lastPolicy,
                 w.errorRule != null ? w.errorRule : Decision.NO_MATCHING_RULE, roles, w.firstError));
     }
 
@@ -233,6 +235,7 @@ final class ScopedDecider {
     private static Decision resourceLevel(PolicySet set, Evaluation ev, PolicySet.ResourcePolicy rp,
                                           String action, Walk w) {
         PolicySet.ActionRules ar = rp.rulesFor(action);
+        w.lastPolicy = rp.name;
         boolean all = rp.hasOutputs;
         String[] error = new String[1];
         PolicySet.Rule deny = null;
