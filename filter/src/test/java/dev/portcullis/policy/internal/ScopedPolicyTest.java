@@ -98,6 +98,28 @@ class ScopedPolicyTest {
     }
 
     @Test
+    void decideWhenPrincipalPolicyNeedsParentalConsentThenResourcePoliciesCanGiveIt() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
+                + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n");
+        write(dir, "alice.yaml", HEADER + "principalPolicy:\n  principal: alice\n  version: default\n  rules:\n"
+                + "    - resource: doc\n      actions:\n        - action: write\n          effect: EFFECT_ALLOW\n");
+        write(dir, "alice_acme.yaml", HEADER + "principalPolicy:\n  principal: alice\n  version: default\n"
+                + "  scope: acme\n  scopePermissions: SCOPE_PERMISSIONS_REQUIRE_PARENTAL_CONSENT_FOR_ALLOWS\n"
+                + "  rules:\n    - resource: doc\n      actions:\n"
+                + "        - action: read\n          effect: EFFECT_ALLOW\n"
+                + "        - action: write\n          effect: EFFECT_ALLOW\n"
+                + "        - action: delete\n          effect: EFFECT_ALLOW\n");
+        CerbosPolicyEvaluator e = CerbosPolicyEvaluator.load(dir);
+        PrincipalContext alice = PrincipalContext.of("alice", Set.of("user")).withScope("acme");
+        ResourceContext d = ResourceContext.of("doc", "1");
+        assertThat(e.decide(alice, d, "read").isAllowed()).as("the resource policy consents").isTrue();
+        assertThat(e.decide(alice, d, "write").isAllowed()).as("the root principal policy consents").isTrue();
+        Decision delete = e.decide(alice, d, "delete");
+        assertThat(delete.isAllowed()).as("nobody above consents").isFalse();
+        assertThat(delete.policy()).hasValue("principal.alice.vdefault/acme");
+    }
+
+    @Test
     void decideWhenRolePolicyThenOnlyListedActionsSurviveAndParentsApply() throws Exception {
         CerbosPolicyEvaluator e = tree().build();
         PrincipalContext dave = PrincipalContext.of("dave", Set.of("acme_contractor")).withScope("acme.hr");
