@@ -22,7 +22,7 @@ class MultiTenantPolicyTreeTest {
     void suiteWhenRunThenEveryCheckPasses() throws Exception {
         TestReport report = PolicyTestRunner.builder().build().run(tree());
         assertThat(report.firstFailure()).isEmpty();
-        assertThat(report.passed()).isEqualTo(30);
+        assertThat(report.passed()).isEqualTo(32);
         assertThat(report.failed()).isZero();
     }
 }

@@ -45,7 +45,7 @@ import java.util.function.Function;
  * {@code testdata/principals.yaml} and {@code testdata/resources.yaml} next to the suite. Also
  * supported: {@code scope} on principals and resources, {@code options.defaultScope},
  * {@code options.lenientScopeSearch}, {@code options.globals}, {@code auxData} (suite-level
- * entries with {@code jwt}, named by a test's {@code input.auxData}) and expected
+ * entries with {@code jwt}, or {@code testdata/auxdata.yaml}, named by a test's {@code input.auxData}) and expected
  * {@code outputs} ({@code [{action, expected: [{src, val}]}]}: each listed output must be among
  * the decision's).
  *
@@ -354,6 +354,15 @@ public final class PolicyTestRunner {
                     for (YamlNode doc : YamlNode.parseAll(f.name(), new StringReader(f.content()))) {
                         YamlNode.Fields fields = doc.fields("resources fixture", "resources", "resourceGroups");
                         readResources(fields.get("resources"), fields.get("resourceGroups"));
+                    }
+                }
+                f = PolicyFiles.readIfExists(testdata.resolve("auxdata" + ext), display + "auxdata" + ext);
+                if (f != null) {
+                    for (YamlNode doc : YamlNode.parseAll(f.name(), new StringReader(f.content()))) {
+                        YamlNode a = doc.fields("auxData fixture", "auxData").get("auxData");
+                        if (a != null) {
+                            auxData.putAll(a.entries("auxData"));
+                        }
                     }
                 }
             }
