@@ -13,7 +13,9 @@ import java.util.Set;
 /**
  * Who asks: the principal's id, roles, attributes and the policy version to apply. Policies see it
  * as {@code request.principal} (alias {@code P}) with fields {@code id}, {@code roles},
- * {@code attr}, {@code policyVersion} and {@code scope} ({@code ""} when not set).
+ * {@code attr}, {@code policyVersion} and {@code scope}, as Cerbos gives them: the version and the
+ * scope as the request set them, {@code ""} when not set (policies are still looked up under the
+ * {@linkplain #DEFAULT_VERSION default} version and the root scope).
  *
  * <p>Attribute values are copied and converted once (whole numbers to {@code Long}, collections to
  * lists...), so a context built once per principal and cached can be reused for many decisions.
@@ -36,13 +38,16 @@ public final class PrincipalContext {
     private final Map<String, Object> auxDataJwt;
     private final Map<String, Object> celView;
 
-    private PrincipalContext(String id, Set<String> roles, Map<String, Object> attr,
-                             String policyVersion) {
-        this(id, roles, attr, policyVersion, "", Map.of());
-    }
+    private final String givenVersion;
 
     private PrincipalContext(String id, Set<String> roles, Map<String, Object> attr,
-                             String policyVersion, String scope, Map<String, Object> auxDataJwt) {
+                             String policyVersion) {
+        this(id, roles, attr, policyVersion, "", "", Map.of());
+    }
+
+    private PrincipalContext(String id, Set<String> roles, Map<String, Object> attr, String policyVersion,
+                             String givenVersion, String scope, Map<String, Object> auxDataJwt) {
+        this.givenVersion = givenVersion;
         this.id = id;
         this.roles = roles;
         this.attr = attr;
@@ -50,7 +55,7 @@ public final class PrincipalContext {
         this.scope = scope;
         this.auxDataJwt = auxDataJwt;
         this.celView = Map.of("id", id, "roles", Collections.unmodifiableList(new ArrayList<>(roles)),
-                "attr", attr, "policyVersion", policyVersion, "scope", scope);
+                "attr", attr, "policyVersion", givenVersion, "scope", scope);
     }
 
     /**
@@ -79,7 +84,7 @@ public final class PrincipalContext {
     /** A copy that selects principal policies of {@code version}. */
     public PrincipalContext withPolicyVersion(String version) {
         Objects.requireNonNull(version, "policyVersion");
-        return new PrincipalContext(id, roles, attr, version.isEmpty() ? DEFAULT_VERSION : version, scope,
+        return new PrincipalContext(id, roles, attr, version.isEmpty() ? DEFAULT_VERSION : version, version, scope,
                 auxDataJwt);
     }
 
@@ -91,7 +96,7 @@ public final class PrincipalContext {
      * @throws IllegalArgumentException when the scope is not a valid dot-separated name
      */
     public PrincipalContext withScope(String scope) {
-        return new PrincipalContext(id, roles, attr, policyVersion, checkScope(scope), auxDataJwt);
+        return new PrincipalContext(id, roles, attr, policyVersion, givenVersion, checkScope(scope), auxDataJwt);
     }
 
     /**
@@ -99,7 +104,7 @@ public final class PrincipalContext {
      * (only the claims hygiene let through should be passed).
      */
     public PrincipalContext withAuxDataJwt(Map<String, ?> claims) {
-        return new PrincipalContext(id, roles, attr, policyVersion, scope, CelValues.attributes(claims));
+        return new PrincipalContext(id, roles, attr, policyVersion, givenVersion, scope, CelValues.attributes(claims));
     }
 
     /** The principal's scope, {@code ""} (root) when none was set. */
@@ -146,6 +151,7 @@ public final class PrincipalContext {
         return attr;
     }
 
+    /** The version policies are looked up under: the one set, else {@link #DEFAULT_VERSION}. */
     public String policyVersion() {
         return policyVersion;
     }

@@ -375,6 +375,7 @@ final class ScopedDecider {
     /** A principal context with other roles (role policies narrowed them); the rest unchanged. */
     static PrincipalContext withRoles(PrincipalContext p, Set<String> roles) {
         return PrincipalContext.of(p.id(), new LinkedHashSet<>(roles), p.attr())
-                .withPolicyVersion(p.policyVersion()).withScope(p.scope()).withAuxDataJwt(p.auxDataJwt());
+                .withPolicyVersion((String) p.celView().get("policyVersion")).withScope(p.scope())
+                .withAuxDataJwt(p.auxDataJwt());
     }
 }

@@ -67,10 +67,17 @@ class ScopedPolicyTest {
 
     @Test
     void decideWhenScopeUnsetThenScopeFieldsAreEmptyStrings() throws Exception {
-        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("R.scope == '' && P.scope == '' && R.policyVersion == 'default'"));
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy(
+                "R.scope == '' && P.scope == '' && R.policyVersion == '' && P.policyVersion == ''"));
         CerbosPolicyEvaluator e = CerbosPolicyEvaluator.load(dir);
         PrincipalContext p = PrincipalContext.of("u", Set.of("user"));
         assertThat(e.decide(p, ResourceContext.of("doc", "1"), "act").isAllowed()).isTrue();
+        // set explicitly, the version is seen as given (and still selects the default policies)
+        assertThat(e.decide(p, ResourceContext.of("doc", "1").withPolicyVersion("default"), "act").isAllowed()).isFalse();
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("R.policyVersion == 'default' && P.policyVersion == 'default'"));
+        e = CerbosPolicyEvaluator.load(dir);
+        assertThat(e.decide(p.withPolicyVersion("default"), ResourceContext.of("doc", "1").withPolicyVersion("default"),
+                "act").isAllowed()).isTrue();
         write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("R.scope == 'a' && P.scope == 'b'"));
         write(dir, "doc_a.yaml", PolicyFixtures.conditionPolicy("R.scope == 'a' && P.scope == 'b'")
                 .replace("  version: default\n", "  version: default\n  scope: a\n"));
