@@ -324,18 +324,19 @@ public final class Portcullis implements AutoCloseable {
     public Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind,
                                    String resourceId, String action, String method, String path)
             throws PortcullisException {
-        return authorize(who, attrs, resourceKind, resourceId, null, null, action, method, path);
+        return authorize(who, attrs, resourceKind, resourceId, null, null, null, action, method, path);
     }
 
     /**
      * As above, for a resource in a Cerbos scope ({@code scope}: from a route's or annotation's
-     * {@code scope}, null for none); the resource resolver's {@link ResourceResolver#scope} wins and
-     * a different requested scope is denied.
+     * {@code scope}, null for none; the resource resolver's {@link ResourceResolver#scope} wins and
+     * a different requested scope is denied), with the policies of {@code policyVersion} (null: the
+     * default version) for the principal and the resource.
      */
     public Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind,
-                                   String resourceId, String scope, String action, String method, String path)
-            throws PortcullisException {
-        return authorize(who, attrs, resourceKind, resourceId, null, scope, action, method, path);
+                                   String resourceId, String scope, String policyVersion, String action,
+                                   String method, String path) throws PortcullisException {
+        return authorize(who, attrs, resourceKind, resourceId, null, scope, policyVersion, action, method, path);
     }
 
     /**
@@ -345,12 +346,12 @@ public final class Portcullis implements AutoCloseable {
     Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind, String resourceId,
                             Map<String, Object> fixedAttributes, String action, String method, String path)
             throws PortcullisException {
-        return authorize(who, attrs, resourceKind, resourceId, fixedAttributes, null, action, method, path);
+        return authorize(who, attrs, resourceKind, resourceId, fixedAttributes, null, null, action, method, path);
     }
 
     Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind, String resourceId,
-                            Map<String, Object> fixedAttributes, String requestedScope, String action, String method,
-                            String path) throws PortcullisException {
+                            Map<String, Object> fixedAttributes, String requestedScope, String policyVersion,
+                            String action, String method, String path) throws PortcullisException {
         long start = System.nanoTime();
         if (policy == null) {
             throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
@@ -395,6 +396,10 @@ public final class Portcullis implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
                     LogText.safe(e.getMessage()), start);
+        }
+        if (policyVersion != null) {
+            principal = principal.withPolicyVersion(policyVersion);
+            resource = resource.withPolicyVersion(policyVersion);
         }
         if (policy.readsAuxData()) {
             // only then: attaching the claims builds a context per request

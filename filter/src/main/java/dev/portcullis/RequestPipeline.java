@@ -137,8 +137,8 @@ final class RequestPipeline {
         switch (match.kind()) {
             case MATCHED:
                 return Outcome.admitted(engine, who, List.of(engine.authorize(who.token, who.attributes,
-                        match.route().resourceKind(), match.resourceId(), match.scope(), match.route().action(),
-                        method, path)));
+                        match.route().resourceKind(), match.resourceId(), match.scope(),
+                        match.route().policyVersion(), match.route().action(), method, path)));
             case UNSAFE_PATH:
                 throw new PortcullisException(Reason.INVALID_REQUEST, "path cannot be normalised safely", null, 0,
                         "The request path is not acceptable");
@@ -173,7 +173,8 @@ final class RequestPipeline {
             // the common case, one permission: no list to build
             Requirement.Check check = checks.get(0);
             return Outcome.admitted(engine, who, List.of(engine.authorize(who.token, who.attributes,
-                    check.resourceKind, check.id, check.scope, check.action, r.method(), r.path())));
+                    check.resourceKind, check.id, check.scope, check.policyVersion, check.action, r.method(),
+                    r.path())));
         }
         List<Authorization> allowed = new ArrayList<>(1);
         PrincipalAttributes attrs = who.attributes;
@@ -188,7 +189,7 @@ final class RequestPipeline {
                             Reason.ACCESS_DENIED, check.where + ": " + check.unresolved, System.nanoTime());
                 }
                 allowed.add(engine.authorize(who.token, attrs, check.resourceKind, check.id, check.scope,
-                        check.action, r.method(), r.path()));
+                        check.policyVersion, check.action, r.method(), r.path()));
             }
         }
         return Outcome.admitted(engine, who, allowed.isEmpty() ? List.of() : List.copyOf(allowed));

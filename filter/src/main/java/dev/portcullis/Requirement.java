@@ -81,8 +81,18 @@ public final class Requirement {
      * one, wins, and a different {@code scope} is denied.
      */
     public static Requirement permission(String resourceKind, String action, String id, String scope, String where) {
+        return permission(resourceKind, action, id, scope, null, where);
+    }
+
+    /**
+     * As above, deciding with the policies of {@code policyVersion} (Cerbos {@code version}; null:
+     * the default version) for both the principal and the resource.
+     */
+    public static Requirement permission(String resourceKind, String action, String id, String scope,
+                                         String policyVersion, String where) {
         return checks(new Check(null, Objects.requireNonNull(resourceKind, "resourceKind"),
-                Objects.requireNonNull(action, "action"), id, null, scope, Objects.requireNonNull(where, "where")));
+                Objects.requireNonNull(action, "action"), id, null, scope, policyVersion,
+                Objects.requireNonNull(where, "where")));
     }
 
     /**
@@ -188,9 +198,17 @@ public final class Requirement {
         final String unresolved;
         final String scope;
         final String where;
+        /** The policy version to decide with, or null for the default. */
+        final String policyVersion;
 
         Check(Set<String> roles, String resourceKind, String action, String id, String unresolved, String scope,
               String where) {
+            this(roles, resourceKind, action, id, unresolved, scope, null, where);
+        }
+
+        Check(Set<String> roles, String resourceKind, String action, String id, String unresolved, String scope,
+              String policyVersion, String where) {
+            this.policyVersion = policyVersion;
             this.roles = roles;
             this.resourceKind = resourceKind;
             this.action = action;

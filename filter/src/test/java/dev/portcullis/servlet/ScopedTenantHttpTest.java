@@ -87,7 +87,12 @@ class ScopedTenantHttpTest {
         Files.writeString(p.resolve("note_acme.yaml"), policy("note", "acme", AUDITOR_READS));
         Files.writeString(p.resolve("note_t1.yaml"), policy("note", "acme.t1", AUDITOR_READS));
         Files.writeString(p.resolve("note_t2.yaml"), policy("note", "acme.t2", AUDITOR_READS));
+        Files.writeString(p.resolve("note_v2.yaml"), policy("note", "", "    - actions: [read]\n"
+                + "      effect: EFFECT_ALLOW\n      roles: [viewer]\n      condition:\n        match:\n"
+                + "          expr: P.policyVersion == 'v2' && R.policyVersion == 'v2'\n").replace("version: default", "version: v2"));
         Files.writeString(dir.resolve("routes.yaml"), String.join("\n", "routes:",
+                "  - {route: 'GET /notes/{id}', resource: note, action: read, id: '{id}'}",
+                "  - {route: 'GET /v2/notes/{id}', resource: note, action: read, id: '{id}', policyVersion: v2}",
                 "  - {route: 'GET /t/{tenant}/docs/{id}', resource: tdoc, action: read, id: '{id}', scope: 'acme.{tenant}'}",
                 "  - {route: 'GET /t/{tenant}/notes/{id}', resource: note, action: read, id: '{id}', scope: 'acme.{tenant}'}",
                 ""));
@@ -174,6 +179,13 @@ class ScopedTenantHttpTest {
         FilterServer app = start();
         assertThat(get(app, "/t/t2/notes/n1").statusCode()).isEqualTo(200);
         assertThat(get(app, "/t/t1/notes/n1").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void readWhenRouteNamesAPolicyVersionThenThosePoliciesDecide() throws Exception {
+        FilterServer app = start();
+        assertThat(get(app, "/v2/notes/n1").statusCode()).isEqualTo(200);
+        assertThat(get(app, "/notes/n1").statusCode()).as("the default version's own-tenant rule").isEqualTo(403);
     }
 
     @Test

@@ -117,7 +117,7 @@ final class AuthorizationFilter implements ContainerRequestFilter {
                             parts.add(Requirement.permission(permission.resource(), permission.action(),
                                     permission.id().resolve(uriInfo),
                                     permission.scope() == null ? null : permission.scope().resolvePath(uriInfo),
-                                    rule.where()));
+                                    permission.policyVersion(), rule.where()));
                         } catch (IdTemplate.MissingParameterException e) {
                             parts.add(Requirement.unresolvedPermission(permission.resource(), permission.action(),
                                     rule.where(), e.getMessage()));

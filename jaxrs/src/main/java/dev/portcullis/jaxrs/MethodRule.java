@@ -135,8 +135,10 @@ final class MethodRule {
         private final String action;
         private final IdTemplate id;
         private final IdTemplate scope;
+        private final String policyVersion;
 
-        private Permission(String resource, String action, IdTemplate id, IdTemplate scope) {
+        private Permission(String resource, String action, IdTemplate id, IdTemplate scope, String policyVersion) {
+            this.policyVersion = policyVersion;
             this.resource = resource;
             this.action = action;
             this.id = id;
@@ -171,7 +173,12 @@ final class MethodRule {
                     throw new IllegalArgumentException("scope \"" + a.scope() + "\" names a query parameter; "
                             + "a scope comes from path parameters only");
                 }
-                return new Permission(resource, action, IdTemplate.parse(a.id()), scope.isEmpty() ? null : scope);
+                String version = a.policyVersion().trim();
+                if (!version.isEmpty() && !version.matches("\\w+")) {
+                    throw new IllegalArgumentException("policyVersion \"" + version + "\" must be letters, digits or '_'");
+                }
+                return new Permission(resource, action, IdTemplate.parse(a.id()), scope.isEmpty() ? null : scope,
+                        version.isEmpty() ? null : version);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("Portcullis: @RequiresPermission on " + where + ": " + e.getMessage(), e);
             }
@@ -187,6 +194,11 @@ final class MethodRule {
 
         IdTemplate id() {
             return id;
+        }
+
+        /** The policy version, or null for the default. */
+        String policyVersion() {
+            return policyVersion;
         }
 
         /** The scope template, or null when the annotation names none. */

@@ -68,4 +68,11 @@ public @interface RequiresPermission {
      * valid scope is refused 403. Empty (the default): the resolver's scope, else the root.
      */
     String scope() default "";
+
+    /**
+     * The version of the policies to decide with (Cerbos {@code version}: letters, digits,
+     * {@code _}), for the principal and the resource; empty (the default): version
+     * {@code default}.
+     */
+    String policyVersion() default "";
 }

@@ -93,6 +93,12 @@ abstract class JaxrsContract {
     }
 
     @Test
+    void permissionWhenAnnotationNamesAPolicyVersionThenThosePoliciesDecide() {
+        assertThat(get("tenants/t1/docs/zz/v2", mint.token("alice")).statusCode()).isEqualTo(200);
+        assertRefused(get("tenants/t1/docs/zz/v2", mint.token("bob")), 403, "access_denied");
+    }
+
+    @Test
     void scopedPermissionWhenPathNamesAnotherTenantThanTheResolverThen403() {
         // a1 is in t1 (users denied); naming t2 in the path must not move it into t2's policies
         assertRefused(get("tenants/t2/docs/a1", mint.token("alice")), 403, "access_denied");

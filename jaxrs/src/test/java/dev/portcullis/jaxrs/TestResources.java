@@ -121,6 +121,13 @@ final class TestResources {
         public String read(@PathParam("docId") String docId) {
             return "tenant document " + docId;
         }
+
+        @GET
+        @Path("{docId}/v2")
+        @RequiresPermission(resource = "tenant_doc", action = "read", id = "{docId}", policyVersion = "v2")
+        public String readV2(@PathParam("docId") String docId) {
+            return "tenant document " + docId + " (v2)";
+        }
     }
 
     /** Copies the allowing decision's rule outputs into a response header, as an application would read them. */

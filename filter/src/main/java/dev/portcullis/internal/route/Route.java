@@ -21,6 +21,8 @@ public final class Route {
     private final String source;
     /** The {@code scope} template, or null when the route names none; set by the table. */
     IdTemplate scopeTemplate;
+    /** The {@code policyVersion}, or null for the default; set by the table. */
+    String policyVersion;
     final String[] segments;
     final boolean[] isParameter;
 
@@ -80,6 +82,11 @@ public final class Route {
         } catch (IdTemplate.MissingParameterException e) {
             return null; // not reached: every placeholder was checked against the path at load
         }
+    }
+
+    /** The policy version the route decides with (Cerbos {@code version}), or null for the default. */
+    public String policyVersion() {
+        return policyVersion;
     }
 
     /** The scope for the given path parameters, or null when the route names none. */

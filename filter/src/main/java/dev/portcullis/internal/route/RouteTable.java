@@ -28,6 +28,7 @@ import java.util.Set;
  *     action: read
  *     id: "{id}"                  # optional: the resource id, an {@link IdTemplate}
  *     scope: "acme.{tenant}"      # optional: the Cerbos scope, same grammar, path parameters only
+ *     policyVersion: v2           # optional: the policies' version; default "default"
  * </pre>
  * The {@code id} follows the one id-template grammar ({@link IdTemplate}, shared with the JAX-RS
  * {@code @RequiresPermission}): literal text and {@code {name}} (or {@code {path:name}})
@@ -150,7 +151,7 @@ public final class RouteTable {
         }
         Map<?, ?> m = (Map<?, ?>) item;
         for (Object key : m.keySet()) {
-            if (!Set.of("route", "resource", "action", "id", "scope").contains(key)) {
+            if (!Set.of("route", "resource", "action", "id", "scope", "policyVersion").contains(key)) {
                 throw new ConfigurationException(setting, where + ": unknown key '" + key + "'");
             }
         }
@@ -202,6 +203,14 @@ public final class RouteTable {
             }
         }
         Route route = new Route(method, template, resource, action, id, idTemplate, where);
+        if (m.get("policyVersion") != null) {
+            String v = m.get("policyVersion").toString();
+            if (!v.matches("\\w+")) {
+                throw new ConfigurationException(setting, where + ": policyVersion must be letters, digits or '_'"
+                        + " (a Cerbos policy version), was '" + v + "'");
+            }
+            route.policyVersion = v;
+        }
         if (m.get("scope") != null && !m.get("scope").toString().isEmpty()) {
             String scope = m.get("scope").toString();
             try {
