@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -136,7 +135,7 @@ public final class PolicyTestRunner {
             String testdataDisplay = file.name().contains("/")
                     ? file.name().substring(0, file.name().lastIndexOf('/') + 1) + "testdata/" : "testdata/";
             fx.readTestdata(testdata, testdataDisplay);
-            Options suiteOptions = Options.read(suite.get("options"), Options.NONE);
+            SuiteOptions suiteOptions = SuiteOptions.read(suite.get("options"), SuiteOptions.NONE);
             fx.readPrincipals(suite.get("principals"), suite.get("principalGroups"));
             fx.readResources(suite.get("resources"), suite.get("resourceGroups"));
             boolean skipSuite = suite.has("skip") && suite.require("skip").bool("skip");
@@ -150,13 +149,13 @@ public final class PolicyTestRunner {
         }
     }
 
-    private void runTest(YamlNode t, Fixtures fx, Options suiteOptions, boolean skipSuite,
+    private void runTest(YamlNode t, Fixtures fx, SuiteOptions suiteOptions, boolean skipSuite,
                          Function<Instant, PolicyEvaluator> evaluators, List<TestReport.CheckResult> out) {
         YamlNode.Fields test = t.fields("test", "name", "description", "skip", "skipReason", "options", "input",
                 "expected");
         String testName = test.text("name");
         boolean skip = skipSuite || test.has("skip") && test.require("skip").bool("skip");
-        Options options = Options.read(test.get("options"), suiteOptions);
+        SuiteOptions options = SuiteOptions.read(test.get("options"), suiteOptions);
         YamlNode.Fields input = test.require("input").fields("input", "principals", "principalGroups",
                 "resources", "resourceGroups", "actions", "auxData");
         Map<String, Object> jwt = fx.auxData(input.get("auxData"));
@@ -239,7 +238,7 @@ public final class PolicyTestRunner {
     }
 
     /** The evaluator with the test's globals and scope search applied (built-in evaluator only). */
-    private static PolicyEvaluator engine(PolicyEvaluator evaluator, Options options) {
+    private static PolicyEvaluator engine(PolicyEvaluator evaluator, SuiteOptions options) {
         if (options.globals == null && options.lenient == null) {
             return evaluator;
         }
@@ -271,64 +270,6 @@ public final class PolicyTestRunner {
             out.put(f.text("action"), list);
         }
         return out;
-    }
-
-    /** Suite or test options. */
-    private static final class Options {
-        static final Options NONE = new Options(null, null, null, null, null);
-        final Instant now;
-        final String defaultVersion;
-        final String defaultScope;
-        final Boolean lenient;
-        final Map<String, Object> globals;
-
-        Options(Instant now, String defaultVersion, String defaultScope, Boolean lenient, Map<String, Object> globals) {
-            this.now = now;
-            this.defaultVersion = defaultVersion;
-            this.defaultScope = defaultScope;
-            this.lenient = lenient;
-            this.globals = globals;
-        }
-
-        static Options read(YamlNode node, Options parent) {
-            if (node == null) {
-                return parent;
-            }
-            YamlNode.Fields o = node.fields("options", "now", "defaultPolicyVersion", "defaultScope",
-                    "lenientScopeSearch", "globals");
-            String defaultScope = parent.defaultScope;
-            if (o.has("defaultScope")) {
-                try {
-                    defaultScope = PrincipalContext.checkScope(o.text("defaultScope"));
-                } catch (IllegalArgumentException e) {
-                    throw o.require("defaultScope").error(e.getMessage());
-                }
-            }
-            Boolean lenient = parent.lenient;
-            if (o.has("lenientScopeSearch")) {
-                lenient = o.require("lenientScopeSearch").bool("lenientScopeSearch");
-            }
-            Map<String, Object> globals = parent.globals;
-            if (o.has("globals")) {
-                Object g = o.require("globals").toJava();
-                if (!(g instanceof Map)) {
-                    throw o.require("globals").error("options.globals must be a mapping");
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> gm = (Map<String, Object>) g;
-                globals = CelValues.attributes(gm);
-            }
-            Instant now = parent.now;
-            if (o.has("now")) {
-                try {
-                    now = java.time.OffsetDateTime.parse(o.text("now")).toInstant();
-                } catch (DateTimeParseException e) {
-                    throw o.require("now").error("options.now must be an RFC 3339 timestamp, was '" + o.text("now") + "'");
-                }
-            }
-            return new Options(now, o.text("defaultPolicyVersion", parent.defaultVersion), defaultScope, lenient,
-                    globals);
-        }
     }
 
     /** Named principals and resources (suite and testdata) and their groups. */
