@@ -1,5 +1,7 @@
 package dev.portcullis;
 
+import dev.portcullis.policy.Decision;
+
 import java.util.List;
 
 /**
@@ -13,12 +15,22 @@ public final class Authorization {
     private final String policy;
     private final String rule;
     private final List<String> derivedRoles;
+    private final List<Decision.Output> outputs;
 
     public Authorization(String decisionId, String policy, String rule, List<String> derivedRoles) {
+        this(decisionId, policy, rule, derivedRoles, List.of());
+    }
+
+    /**
+     * @param outputs the rule outputs evaluated for the decision ({@link Decision#outputs()})
+     */
+    public Authorization(String decisionId, String policy, String rule, List<String> derivedRoles,
+                         List<Decision.Output> outputs) {
         this.decisionId = decisionId;
         this.policy = policy;
         this.rule = rule;
         this.derivedRoles = List.copyOf(derivedRoles);
+        this.outputs = List.copyOf(outputs);
     }
 
     public String decisionId() {
@@ -36,6 +48,16 @@ public final class Authorization {
 
     public List<String> derivedRoles() {
         return derivedRoles;
+    }
+
+    /**
+     * The policy rule outputs of the allowing decision (Cerbos {@code output}), in evaluation
+     * order; empty when no rule has outputs. The servlet filter publishes this authorization as
+     * the request attribute {@value Portcullis#AUTHORIZATION_ATTRIBUTE}, the JAX-RS feature as the
+     * request property of the same name.
+     */
+    public List<Decision.Output> outputs() {
+        return outputs;
     }
 
     @Override

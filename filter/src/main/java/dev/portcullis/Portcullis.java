@@ -17,6 +17,7 @@ import dev.portcullis.internal.LogText;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
+import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.signals.internal.SignalReceiver;
@@ -76,6 +77,11 @@ public final class Portcullis implements AutoCloseable {
     }
     /** Request attribute under which adapters store the {@link VerifiedToken}. */
     public static final String IDENTITY_ATTRIBUTE = "dev.portcullis.identity";
+    /**
+     * Request attribute (servlet) and request property (JAX-RS) holding the {@link Authorization}
+     * of the last allowing permission check, with its policy, rule and rule outputs.
+     */
+    public static final String AUTHORIZATION_ATTRIBUTE = "dev.portcullis.authorization";
     /** Attribute (application scope, and request scope) under which the servlet filter publishes its engine. */
     public static final String ENGINE_ATTRIBUTE = "dev.portcullis.engine";
 
@@ -96,6 +102,8 @@ public final class Portcullis implements AutoCloseable {
     private final SignalReceiver signals;
     private final SignalEndpoints signalEndpoints;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String principalScopeAttribute;
+
 
     private Portcullis(Builder b) {
         this.extractor = b.extractor;
@@ -124,6 +132,7 @@ public final class Portcullis implements AutoCloseable {
             });
         }
         this.senders = b.senders;
+        this.principalScopeAttribute = b.principalScopeAttribute;
     }
 
     public static Builder builder() {
@@ -161,6 +170,7 @@ public final class Portcullis implements AutoCloseable {
                 b.policy(CerbosPolicyEvaluator.fromSettings(settings));
             }
             settings.get(SettingNames.RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
+            settings.get(SettingNames.POLICY_PRINCIPAL_SCOPE_ATTRIBUTE).ifPresent(b::principalScopeAttribute);
             // jdbc, file, none, or the class name of the application's own AttributeSource
             AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
             b.signals = SignalReceiver.fromSettings(settings, clock, TokenSettings.issuers(settings));
@@ -397,7 +407,19 @@ public final class Portcullis implements AutoCloseable {
     public Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind,
                                    String resourceId, String action, String method, String path)
             throws PortcullisException {
-        return authorize(who, attrs, resourceKind, resourceId, null, action, method, path);
+        return authorize(who, attrs, resourceKind, resourceId, null, null, null, action, method, path);
+    }
+
+    /**
+     * As above, for a resource in a Cerbos scope ({@code scope}: from a route's or annotation's
+     * {@code scope}, null for none; the resource resolver's {@link ResourceResolver#scope} wins and
+     * a different requested scope is denied), with the policies of {@code policyVersion} (null: the
+     * default version) for the principal and the resource.
+     */
+    public Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind,
+                                   String resourceId, String scope, String policyVersion, String action,
+                                   String method, String path) throws PortcullisException {
+        return authorize(who, attrs, resourceKind, resourceId, null, scope, policyVersion, action, method, path);
     }
 
     /**
@@ -407,6 +429,12 @@ public final class Portcullis implements AutoCloseable {
     Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind, String resourceId,
                             Map<String, Object> fixedAttributes, String action, String method, String path)
             throws PortcullisException {
+        return authorize(who, attrs, resourceKind, resourceId, fixedAttributes, null, null, action, method, path);
+    }
+
+    Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind, String resourceId,
+                            Map<String, Object> fixedAttributes, String requestedScope, String policyVersion,
+                            String action, String method, String path) throws PortcullisException {
         long start = System.nanoTime();
         if (policy == null) {
             throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
@@ -426,9 +454,41 @@ public final class Portcullis implements AutoCloseable {
             LOG.warn("resource resolver failed for {}:{}: {}", resourceKind, LogText.safe(resourceId), e.toString());
             throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable", e, 5);
         }
-        Decision decision = policy.decide(
-                principals.of(ids.id(who.issuer(), who.subject()), who.issuer(), who.subject(), attrs),
-                ResourceContext.of(resourceKind, resourceId, resourceAttributes), action);
+        ResourceContext resource = ResourceContext.of(resourceKind, resourceId, resourceAttributes);
+        if (fixedAttributes == null || requestedScope != null) {
+            String scope;
+            try {
+                scope = ResourceScopes.scope(fixedAttributes == null ? resources : ResourceResolver.NONE,
+                        resourceKind, resourceId, resourceAttributes, requestedScope);
+            } catch (ResourceScopes.ScopeRefused e) {
+                throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
+                        e.getMessage(), start);
+            } catch (RuntimeException e) {
+                LOG.warn("resource resolver failed for the scope of {}:{}: {}", resourceKind, LogText.safe(resourceId),
+                        e.toString());
+                throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable", e, 5);
+            }
+            if (!scope.isEmpty()) {
+                resource = resource.withScope(scope);
+            }
+        }
+        PrincipalContext principal;
+        try {
+            principal = principals.of(ids.id(who.issuer(), who.subject()), who.issuer(), who.subject(), attrs,
+                    principalScopeAttribute);
+        } catch (IllegalArgumentException e) {
+            throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
+                    LogText.safe(e.getMessage()), start);
+        }
+        if (policyVersion != null) {
+            principal = principal.withPolicyVersion(policyVersion);
+            resource = resource.withPolicyVersion(policyVersion);
+        }
+        if (policy.readsAuxData()) {
+            // only then: attaching the claims builds a context per request
+            principal = principal.withAuxDataJwt(who.claims());
+        }
+        Decision decision = policy.decide(principal, resource, action);
         String id = decisions.newDecisionId();
         List<String> derivedRoles = decision.activeDerivedRoles().isEmpty() ? List.of()
                 : List.copyOf(decision.activeDerivedRoles());
@@ -441,7 +501,7 @@ public final class Portcullis implements AutoCloseable {
                     LogText.safe(resourceId), LogText.safe(err, 1024)));
             throw new PortcullisException(Reason.ACCESS_DENIED, "denied by " + decision, null, 0, null, id);
         }
-        return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles);
+        return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles, decision.outputs());
     }
 
     PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
@@ -578,6 +638,7 @@ public final class Portcullis implements AutoCloseable {
         private PrincipalIds ids;
         private SignalReceiver signals;
         private SenderConstraints senders = SenderConstraints.none();
+        private String principalScopeAttribute;
 
         private Builder() {
         }
@@ -585,6 +646,21 @@ public final class Portcullis implements AutoCloseable {
         /** Sender constraints (DPoP modes, proof checks); default: no DPoP, certificate-bound tokens checked. */
         public Builder senders(SenderConstraints senders) {
             this.senders = Objects.requireNonNull(senders, "senders");
+            return this;
+        }
+
+        /**
+         * The principal attribute (from the attribute store) whose value is the principal's Cerbos
+         * scope, {@code P.scope}, which selects scoped principal and role policies; default none
+         * (every principal in the root scope). Setting:
+         * {@value SettingNames#POLICY_PRINCIPAL_SCOPE_ATTRIBUTE}.
+         */
+        public Builder principalScopeAttribute(String name) {
+            Objects.requireNonNull(name, SettingNames.POLICY_PRINCIPAL_SCOPE_ATTRIBUTE);
+            if (name.isBlank()) {
+                throw new ConfigurationException(SettingNames.POLICY_PRINCIPAL_SCOPE_ATTRIBUTE, "must not be empty");
+            }
+            this.principalScopeAttribute = name;
             return this;
         }
 

@@ -35,6 +35,17 @@ final class PrincipalContexts {
      * {@value #SUBJECT_ATTRIBUTE}; an attribute of the store with either name is replaced.
      */
     PrincipalContext of(String id, String issuer, String subject, PrincipalAttributes attrs) {
+        return of(id, issuer, subject, attrs, null);
+    }
+
+    /**
+     * As above; when {@code scopeAttribute} is set, the principal attribute of that name becomes
+     * the principal's Cerbos scope ({@code P.scope}); without that attribute the principal is in
+     * the root scope.
+     *
+     * @throws IllegalArgumentException when the attribute is not a string holding a valid scope
+     */
+    PrincipalContext of(String id, String issuer, String subject, PrincipalAttributes attrs, String scopeAttribute) {
         int i = spread(System.identityHashCode(attrs)) & (SLOTS - 1);
         Slot slot = slots.getAcquire(i);
         if (slot != null && slot.attributes == attrs && slot.context.id().equals(id)
@@ -45,6 +56,13 @@ final class PrincipalContexts {
         attr.put(ISSUER_ATTRIBUTE, issuer);
         attr.put(SUBJECT_ATTRIBUTE, subject);
         PrincipalContext context = PrincipalContext.of(id, attrs.roles(), attr);
+        if (scopeAttribute != null && attr.get(scopeAttribute) != null) {
+            Object scope = attr.get(scopeAttribute);
+            if (!(scope instanceof String)) {
+                throw new IllegalArgumentException("principal attribute '" + scopeAttribute + "' is not a string scope");
+            }
+            context = context.withScope((String) scope);
+        }
         slots.setRelease(i, new Slot(attrs, context));
         return context;
     }

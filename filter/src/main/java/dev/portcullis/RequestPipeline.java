@@ -143,7 +143,8 @@ final class RequestPipeline {
         switch (match.kind()) {
             case MATCHED:
                 return Outcome.admitted(engine, who, List.of(engine.authorize(who.token, who.attributes,
-                        match.route().resourceKind(), match.resourceId(), match.route().action(), method, path)));
+                        match.route().resourceKind(), match.resourceId(), match.scope(),
+                        match.route().policyVersion(), match.route().action(), method, path)));
             case UNSAFE_PATH:
                 throw new PortcullisException(Reason.INVALID_REQUEST, "path cannot be normalised safely", null, 0,
                         "The request path is not acceptable");
@@ -178,7 +179,8 @@ final class RequestPipeline {
             // the common case, one permission: no list to build
             Requirement.Check check = checks.get(0);
             return Outcome.admitted(engine, who, List.of(engine.authorize(who.token, who.attributes,
-                    check.resourceKind, check.id, check.action, r.method(), r.path())));
+                    check.resourceKind, check.id, check.scope, check.policyVersion, check.action, r.method(),
+                    r.path())));
         }
         List<Authorization> allowed = new ArrayList<>(1);
         PrincipalAttributes attrs = who.attributes;
@@ -192,8 +194,8 @@ final class RequestPipeline {
                     throw engine.deny(who.token, check.resourceKind, null, check.action, r.method(), r.path(), attrs,
                             Reason.ACCESS_DENIED, check.where + ": " + check.unresolved, System.nanoTime());
                 }
-                allowed.add(engine.authorize(who.token, attrs, check.resourceKind, check.id, check.action,
-                        r.method(), r.path()));
+                allowed.add(engine.authorize(who.token, attrs, check.resourceKind, check.id, check.scope,
+                        check.policyVersion, check.action, r.method(), r.path()));
             }
         }
         return Outcome.admitted(engine, who, allowed.isEmpty() ? List.of() : List.copyOf(allowed));

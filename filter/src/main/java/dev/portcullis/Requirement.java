@@ -70,13 +70,32 @@ public final class Requirement {
     /** An active principal holding one of {@code anyOf} (roles from the attribute store, never from the token). */
     public static Requirement roles(Collection<String> anyOf, String where) {
         Set<String> roles = Set.copyOf(new LinkedHashSet<>(anyOf));
-        return checks(new Check(roles, null, null, null, null, Objects.requireNonNull(where, "where")));
+        return checks(new Check(roles, null, null, null, null, null, Objects.requireNonNull(where, "where")));
     }
 
     /** An active principal the policy allows {@code action} on the resource ({@code id} may be null). */
     public static Requirement permission(String resourceKind, String action, String id, String where) {
+        return permission(resourceKind, action, id, null, where);
+    }
+
+    /**
+     * A permission on a resource in a Cerbos scope ({@code scope}, e.g. {@code acme.hr}, filled
+     * from the path by the adapter; null for none). The resource resolver's scope, when it knows
+     * one, wins, and a different {@code scope} is denied.
+     */
+    public static Requirement permission(String resourceKind, String action, String id, String scope, String where) {
+        return permission(resourceKind, action, id, scope, null, where);
+    }
+
+    /**
+     * As above, deciding with the policies of {@code policyVersion} (Cerbos {@code version}; null:
+     * the default version) for both the principal and the resource.
+     */
+    public static Requirement permission(String resourceKind, String action, String id, String scope,
+                                         String policyVersion, String where) {
         return checks(new Check(null, Objects.requireNonNull(resourceKind, "resourceKind"),
-                Objects.requireNonNull(action, "action"), id, null, Objects.requireNonNull(where, "where")));
+                Objects.requireNonNull(action, "action"), id, null, scope, policyVersion,
+                Objects.requireNonNull(where, "where")));
     }
 
     /**
@@ -85,7 +104,7 @@ public final class Requirement {
      */
     public static Requirement unresolvedPermission(String resourceKind, String action, String where, String why) {
         return checks(new Check(null, Objects.requireNonNull(resourceKind, "resourceKind"),
-                Objects.requireNonNull(action, "action"), null, Objects.requireNonNull(why, "why"),
+                Objects.requireNonNull(action, "action"), null, Objects.requireNonNull(why, "why"), null,
                 Objects.requireNonNull(where, "where")));
     }
 
@@ -200,20 +219,32 @@ public final class Requirement {
         final String action;
         final String id;
         final String unresolved;
+        final String scope;
         final String where;
+        /** The policy version to decide with, or null for the default. */
+        final String policyVersion;
 
-        Check(Set<String> roles, String resourceKind, String action, String id, String unresolved, String where) {
+        Check(Set<String> roles, String resourceKind, String action, String id, String unresolved, String scope,
+              String where) {
+            this(roles, resourceKind, action, id, unresolved, scope, null, where);
+        }
+
+        Check(Set<String> roles, String resourceKind, String action, String id, String unresolved, String scope,
+              String policyVersion, String where) {
+            this.policyVersion = policyVersion;
             this.roles = roles;
             this.resourceKind = resourceKind;
             this.action = action;
             this.id = id;
             this.unresolved = unresolved;
+            this.scope = scope;
             this.where = where;
         }
 
         @Override
         public String toString() {
-            return where + (roles != null ? " roles=" + roles : " " + resourceKind + ":" + action + " id=" + id);
+            return where + (roles != null ? " roles=" + roles : " " + resourceKind + ":" + action + " id=" + id
+                    + (scope == null ? "" : " scope=" + scope));
         }
     }
 }

@@ -203,6 +203,14 @@ public final class SettingNames {
     public static final String POLICY_RELOAD = "portcullis.policy.reload";
     /** A condition that fails at run time: {@code strict} (denies) or {@code lenient} (Cerbos's default: not satisfied). Default: {@code strict}. */
     public static final String POLICY_EVALUATION = "portcullis.policy.evaluation";
+    /** YAML or JSON file (path or {@code classpath:...}) of engine globals, {@code G}/{@code globals} in CEL. Default: none. */
+    public static final String POLICY_GLOBALS = "portcullis.policy.globals";
+    /** Search up to the nearest existing scope when no policy has the requested one. Default: {@code false}. */
+    public static final String POLICY_LENIENT_SCOPE_SEARCH = "portcullis.policy.lenient-scope-search";
+    /** Attributes that fail a policy's schemas: {@code reject}, {@code warn} or {@code none}. Default: {@code reject}. */
+    public static final String POLICY_SCHEMA_ENFORCEMENT = "portcullis.policy.schema-enforcement";
+    /** Principal attribute whose value is the principal's policy scope ({@code P.scope}). Default: none. */
+    public static final String POLICY_PRINCIPAL_SCOPE_ATTRIBUTE = "portcullis.policy.principal-scope-attribute";
     /** Class name of the {@code ResourceResolver} loading resource attributes. Default: none. */
     public static final String RESOURCE_RESOLVER = "portcullis.resource-resolver";
     /** Decision log queue size. Default: {@code 10000}. */

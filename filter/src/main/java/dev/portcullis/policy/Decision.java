@@ -1,5 +1,6 @@
 package dev.portcullis.policy;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +29,7 @@ public final class Decision {
     private final String rule;
     private final Set<String> activeDerivedRoles;
     private final String error;
+    private final List<Output> outputs;
 
     /**
      * @param action the action decided
@@ -46,8 +48,82 @@ public final class Decision {
         this.activeDerivedRoles = activeDerivedRoles == null || activeDerivedRoles.isEmpty()
                 ? Set.of() : Set.copyOf(activeDerivedRoles);
         this.error = error;
+        this.outputs = List.of();
         if (error != null && effect == Effect.ALLOW) {
             throw new IllegalArgumentException("a decision with an evaluation error must deny");
+        }
+    }
+
+    private Decision(Decision d, List<Output> outputs) {
+        this.action = d.action;
+        this.effect = d.effect;
+        this.policy = d.policy;
+        this.rule = d.rule;
+        this.activeDerivedRoles = d.activeDerivedRoles;
+        this.error = d.error;
+        this.outputs = outputs;
+    }
+
+    /** A copy carrying {@code outputs} (rule outputs, in evaluation order) instead of this one's. */
+    public Decision withOutputs(List<Output> outputs) {
+        List<Output> copy = outputs == null || outputs.isEmpty() ? List.of() : List.copyOf(outputs);
+        return copy.equals(this.outputs) ? this : new Decision(this, copy);
+    }
+
+    /**
+     * The values of the rule {@code output} expressions evaluated while deciding this action
+     * ({@code output.when.ruleActivated} of a rule that matched, {@code conditionNotMet} of one whose
+     * roles and action matched but whose condition did not), in evaluation order; empty when no
+     * rule has outputs.
+     */
+    public List<Output> outputs() {
+        return outputs;
+    }
+
+    /**
+     * One rule output, as Cerbos reports it: {@code src} names the policy and rule
+     * ({@code resource.document.vdefault#rule-001}), {@code val} is the value of the CEL
+     * expression (String, Long, Double, Boolean, List, Map or null).
+     *
+     * <p>Thread safety: immutable when the value is.
+     */
+    public static final class Output {
+        private final String source;
+        private final Object value;
+
+        /**
+         * @param source policy and rule, {@code policy#rule}
+         * @param value the expression's value
+         */
+        public Output(String source, Object value) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.value = value;
+        }
+
+        /** The policy and rule that produced the output, {@code policy#rule}. */
+        public String source() {
+            return source;
+        }
+
+        /** The output value. */
+        public Object value() {
+            return value;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Output && source.equals(((Output) o).source)
+                    && Objects.equals(value, ((Output) o).value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(source, value);
+        }
+
+        @Override
+        public String toString() {
+            return source + "=" + value;
         }
     }
 
@@ -106,7 +182,7 @@ public final class Decision {
         Decision d = (Decision) o;
         return action.equals(d.action) && effect == d.effect && Objects.equals(policy, d.policy)
                 && rule.equals(d.rule) && activeDerivedRoles.equals(d.activeDerivedRoles)
-                && Objects.equals(error, d.error);
+                && Objects.equals(error, d.error) && outputs.equals(d.outputs);
     }
 
     @Override
@@ -118,6 +194,7 @@ public final class Decision {
     public String toString() {
         return "Decision{" + action + "=" + effect + ", policy=" + policy + ", rule=" + rule
                 + (activeDerivedRoles.isEmpty() ? "" : ", derivedRoles=" + activeDerivedRoles)
-                + (error == null ? "" : ", error=" + error) + '}';
+                + (error == null ? "" : ", error=" + error)
+                + (outputs.isEmpty() ? "" : ", outputs=" + outputs) + '}';
     }
 }

@@ -50,4 +50,12 @@ public interface PolicyEvaluator {
     default Map<String, String> principalPolicies() {
         return Map.of();
     }
+
+    /**
+     * Whether policies read {@code request.auxData} (the verified token's claims); when false the
+     * engine does not attach them to the principal. False by default.
+     */
+    default boolean readsAuxData() {
+        return false;
+    }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * What is asked about: the resource kind, the instance id, its attributes and the policy version
  * to apply. Policies see it as {@code request.resource} (alias {@code R}) with fields
- * {@code kind}, {@code id}, {@code attr} and {@code policyVersion}.
+ * {@code kind}, {@code id}, {@code attr}, {@code policyVersion} and {@code scope}, as Cerbos gives
+ * them: as the request set them, {@code ""} when not set (lookup still uses the default version).
  *
  * <pre>{@code
  * ResourceContext r = ResourceContext.of("document", "42", resolver.resolve("document", "42"));
@@ -22,14 +23,25 @@ public final class ResourceContext {
     private final String id;
     private final Map<String, Object> attr;
     private final String policyVersion;
+    private final String scope;
     private final Map<String, Object> celView;
 
+    private final String givenVersion;
+
     private ResourceContext(String kind, String id, Map<String, Object> attr, String policyVersion) {
+        this(kind, id, attr, policyVersion, "", "");
+    }
+
+    private ResourceContext(String kind, String id, Map<String, Object> attr, String policyVersion,
+                            String givenVersion, String scope) {
+        this.givenVersion = givenVersion;
         this.kind = kind;
         this.id = id;
         this.attr = attr;
         this.policyVersion = policyVersion;
-        this.celView = Map.of("kind", kind, "id", id, "attr", attr, "policyVersion", policyVersion);
+        this.scope = scope;
+        this.celView = Map.of("kind", kind, "id", id, "attr", attr, "policyVersion", givenVersion,
+                "scope", scope);
     }
 
     /**
@@ -54,7 +66,23 @@ public final class ResourceContext {
     public ResourceContext withPolicyVersion(String version) {
         Objects.requireNonNull(version, "policyVersion");
         return new ResourceContext(kind, id, attr,
-                version.isEmpty() ? PrincipalContext.DEFAULT_VERSION : version);
+                version.isEmpty() ? PrincipalContext.DEFAULT_VERSION : version, version, scope);
+    }
+
+    /**
+     * A copy whose resource policies are searched from {@code scope} (a dot-separated chain such
+     * as {@code acme.hr.uk}) up to the root ({@code ""}). Policies see it as {@code R.scope}.
+     *
+     * @throws IllegalArgumentException when the scope is not valid (see
+     *         {@link PrincipalContext#checkScope(String)})
+     */
+    public ResourceContext withScope(String scope) {
+        return new ResourceContext(kind, id, attr, policyVersion, givenVersion, PrincipalContext.checkScope(scope));
+    }
+
+    /** The resource's scope, {@code ""} (root) when none was set. */
+    public String scope() {
+        return scope;
     }
 
     /** A copy with {@code more} attributes added over the present ones. */
@@ -65,7 +93,7 @@ public final class ResourceContext {
         Map<String, Object> merged = new LinkedHashMap<>(attr);
         merged.putAll(CelValues.attributes(more));
         return new ResourceContext(kind, id, java.util.Collections.unmodifiableMap(merged),
-                policyVersion);
+                policyVersion, givenVersion, scope);
     }
 
     public String kind() {
@@ -92,6 +120,6 @@ public final class ResourceContext {
     @Override
     public String toString() {
         return "ResourceContext{kind=" + kind + ", id=" + id + ", attr=" + attr.keySet()
-                + ", policyVersion=" + policyVersion + '}';
+                + ", policyVersion=" + policyVersion + (scope.isEmpty() ? "" : ", scope=" + scope) + '}';
     }
 }

@@ -30,4 +30,19 @@ public interface ResourceResolver {
      * @param id the resource id, possibly null for collection-level actions
      */
     Map<String, Object> resolve(String kind, String id);
+
+    /**
+     * The Cerbos scope of the resource (for example its tenant, {@code acme.hr}), from the
+     * attributes {@link #resolve} returned; null (the default) when the resolver does not know it.
+     * A scope given here is authoritative: when the route or annotation also names a scope and the
+     * two differ, the request is denied (a path cannot move a resource into another tenant's
+     * policies). The value must be a valid scope ({@link PrincipalContext#checkScope(String)}).
+     *
+     * @param kind the resource kind
+     * @param id the resource id, possibly null
+     * @param attributes what {@link #resolve} returned for it
+     */
+    default String scope(String kind, String id, Map<String, Object> attributes) {
+        return null;
+    }
 }

@@ -347,6 +347,11 @@ public class PortcullisFilter implements Filter {
         }
         switch (outcome.kind()) {
             case ADMITTED:
+                if (!outcome.authorizations().isEmpty()) {
+                    // the allowing decision, with its rule outputs, for the application
+                    request.setAttribute(Portcullis.AUTHORIZATION_ATTRIBUTE,
+                            outcome.authorizations().get(outcome.authorizations().size() - 1));
+                }
                 Set<String> roles = outcome.roles();
                 chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
                 return;

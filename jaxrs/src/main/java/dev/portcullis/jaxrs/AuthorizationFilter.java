@@ -30,7 +30,7 @@ import java.util.List;
 @Priority(Priorities.AUTHORIZATION)
 final class AuthorizationFilter implements ContainerRequestFilter {
     /** Request property holding the allowing {@link Authorization} of a permission check. */
-    static final String AUTHORIZATION_PROPERTY = "dev.portcullis.authorization";
+    static final String AUTHORIZATION_PROPERTY = Portcullis.AUTHORIZATION_ATTRIBUTE;
 
     /** Seconds a client is asked to wait when no engine can be found. */
     private static final long NO_ENGINE_RETRY_SECONDS = 30;
@@ -115,7 +115,9 @@ final class AuthorizationFilter implements ContainerRequestFilter {
                     if (permission != null) {
                         try {
                             parts.add(Requirement.permission(permission.resource(), permission.action(),
-                                    permission.id().resolve(uriInfo), rule.where()));
+                                    permission.id().resolve(uriInfo),
+                                    permission.scope() == null ? null : permission.scope().resolvePath(uriInfo),
+                                    permission.policyVersion(), rule.where()));
                         } catch (IdTemplate.MissingParameterException e) {
                             parts.add(Requirement.unresolvedPermission(permission.resource(), permission.action(),
                                     rule.where(), e.getMessage()));

@@ -55,6 +55,29 @@ final class IdTemplate {
         }
     }
 
+    /** Whether a placeholder names a query parameter explicitly ({@code {query:name}}). */
+    boolean namesQueryParameter() {
+        for (dev.portcullis.internal.IdTemplate.Placeholder p : template.placeholders()) {
+            if (p.source() == dev.portcullis.internal.IdTemplate.Source.QUERY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The value for a request from path parameters only (used for scopes).
+     *
+     * @throws MissingParameterException when a placeholder names no path parameter of the request
+     */
+    String resolvePath(UriInfo uri) throws MissingParameterException {
+        try {
+            return template.resolve((source, name) -> uri.getPathParameters(true).getFirst(name));
+        } catch (dev.portcullis.internal.IdTemplate.MissingParameterException e) {
+            throw new MissingParameterException(e.parameter());
+        }
+    }
+
     @Override
     public String toString() {
         return template.toString();

@@ -134,11 +134,15 @@ final class MethodRule {
         private final String resource;
         private final String action;
         private final IdTemplate id;
+        private final IdTemplate scope;
+        private final String policyVersion;
 
-        private Permission(String resource, String action, IdTemplate id) {
+        private Permission(String resource, String action, IdTemplate id, IdTemplate scope, String policyVersion) {
+            this.policyVersion = policyVersion;
             this.resource = resource;
             this.action = action;
             this.id = id;
+            this.scope = scope;
         }
 
         static Permission of(RequiresPermission a, String where) {
@@ -164,7 +168,17 @@ final class MethodRule {
                         + " or \"document:read\")");
             }
             try {
-                return new Permission(resource, action, IdTemplate.parse(a.id()));
+                IdTemplate scope = IdTemplate.parse(a.scope());
+                if (scope.namesQueryParameter()) {
+                    throw new IllegalArgumentException("scope \"" + a.scope() + "\" names a query parameter; "
+                            + "a scope comes from path parameters only");
+                }
+                String version = a.policyVersion().trim();
+                if (!version.isEmpty() && !version.matches("\\w+")) {
+                    throw new IllegalArgumentException("policyVersion \"" + version + "\" must be letters, digits or '_'");
+                }
+                return new Permission(resource, action, IdTemplate.parse(a.id()), scope.isEmpty() ? null : scope,
+                        version.isEmpty() ? null : version);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("Portcullis: @RequiresPermission on " + where + ": " + e.getMessage(), e);
             }
@@ -182,9 +196,19 @@ final class MethodRule {
             return id;
         }
 
+        /** The policy version, or null for the default. */
+        String policyVersion() {
+            return policyVersion;
+        }
+
+        /** The scope template, or null when the annotation names none. */
+        IdTemplate scope() {
+            return scope;
+        }
+
         @Override
         public String toString() {
-            return resource + ":" + action + (id.isEmpty() ? "" : " id=" + id);
+            return resource + ":" + action + (id.isEmpty() ? "" : " id=" + id) + (scope == null ? "" : " scope=" + scope);
         }
     }
 }

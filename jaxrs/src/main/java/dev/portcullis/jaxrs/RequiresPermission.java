@@ -59,4 +59,20 @@ public @interface RequiresPermission {
      * {@code access_denied}. Empty (the default): no id, a kind-level check.
      */
     String id() default "";
+
+    /**
+     * The Cerbos scope of the resource (scoped policies are searched from it up to the root), a
+     * template like {@link #id()} whose placeholders name path parameters only, e.g.
+     * {@code "acme.{tenant}"}. The {@code ResourceResolver}'s scope for the resource, when it has
+     * one, wins, and a request whose scope differs from it is refused 403. A value that is not a
+     * valid scope is refused 403. Empty (the default): the resolver's scope, else the root.
+     */
+    String scope() default "";
+
+    /**
+     * The version of the policies to decide with (Cerbos {@code version}: letters, digits,
+     * {@code _}), for the principal and the resource; empty (the default): version
+     * {@code default}.
+     */
+    String policyVersion() default "";
 }

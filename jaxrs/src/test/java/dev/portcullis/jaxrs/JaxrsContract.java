@@ -25,7 +25,8 @@ abstract class JaxrsContract {
     /** The resource classes every runtime serves. */
     static final List<Class<?>> RESOURCES = List.of(TestResources.OpenResource.class,
             TestResources.ThingResource.class, TestResources.LockedResource.class,
-            TestResources.DocumentResource.class);
+            TestResources.DocumentResource.class, TestResources.TenantResource.class,
+            TestResources.OutputsHeader.class);
 
     static final String LOGOUT_CLIENT = "docs-client";
 
@@ -101,6 +102,34 @@ abstract class JaxrsContract {
 
         assertRefused(get("things/plain", old), 401, "token_revoked");
         assertThat(get("things/plain", mint.token("bob")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void scopedPermissionWhenTenantPolicyAllowsThenOutputsReachTheApplication() {
+        HttpResponse<String> r = get("tenants/t2/docs/b2", mint.token("alice"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Policy-Outputs"))
+                .hasValue("[resource.tenant_doc.vdefault#users-read=alice reads in acme.t2]");
+    }
+
+    @Test
+    void scopedPermissionWhenTheTenantDeniesThen403() {
+        assertRefused(get("tenants/t1/docs/a1", mint.token("alice")), 403, "access_denied");
+        // a document the resolver knows no tenant of: the path's scope decides
+        assertRefused(get("tenants/t1/docs/zz", mint.token("alice")), 403, "access_denied");
+        assertThat(get("tenants/t2/docs/zz", mint.token("alice")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void permissionWhenAnnotationNamesAPolicyVersionThenThosePoliciesDecide() {
+        assertThat(get("tenants/t1/docs/zz/v2", mint.token("alice")).statusCode()).isEqualTo(200);
+        assertRefused(get("tenants/t1/docs/zz/v2", mint.token("bob")), 403, "access_denied");
+    }
+
+    @Test
+    void scopedPermissionWhenPathNamesAnotherTenantThanTheResolverThen403() {
+        // a1 is in t1 (users denied); naming t2 in the path must not move it into t2's policies
+        assertRefused(get("tenants/t2/docs/a1", mint.token("alice")), 403, "access_denied");
     }
 
     @Test

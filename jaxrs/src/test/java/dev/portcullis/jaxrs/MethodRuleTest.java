@@ -53,6 +53,14 @@ class MethodRuleTest {
         public void noAction() {
         }
 
+        @RequiresPermission(resource = "document", action = "read", scope = "acme.{query:tenant}")
+        public void queryScope() {
+        }
+
+        @RequiresPermission(resource = "document", action = "read", scope = "acme.{tenant}")
+        public void pathScope() {
+        }
+
         @RequiresPermission(value = "document:read", action = "read")
         public void twoForms() {
         }
@@ -157,6 +165,14 @@ class MethodRuleTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Portcullis: @RequiresPermission on " + Bare.class.getName() + "#noAction has value"
                         + " \"document\"; expected \"kind:action\", e.g. \"document:read\"");
+    }
+
+    @Test
+    void ofWhenScopeNamesAQueryParameterThenFailsAndPathScopeLoads() throws Exception {
+        assertThatThrownBy(() -> rule(Bare.class, "queryScope"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("names a query parameter; a scope comes from path parameters only");
+        assertThat(rule(Bare.class, "pathScope").permission().scope()).hasToString("acme.{tenant}");
     }
 
     @Test

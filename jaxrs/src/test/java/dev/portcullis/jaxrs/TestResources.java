@@ -111,4 +111,35 @@ final class TestResources {
             return "help";
         }
     }
+
+    /** Scoped policies: the tenant comes from the path ({@code scope = "acme.{tenant}"}). */
+    @Path("/tenants/{tenant}/docs")
+    public static class TenantResource {
+        @GET
+        @Path("{docId}")
+        @RequiresPermission(resource = "tenant_doc", action = "read", id = "{docId}", scope = "acme.{tenant}")
+        public String read(@PathParam("docId") String docId) {
+            return "tenant document " + docId;
+        }
+
+        @GET
+        @Path("{docId}/v2")
+        @RequiresPermission(resource = "tenant_doc", action = "read", id = "{docId}", policyVersion = "v2")
+        public String readV2(@PathParam("docId") String docId) {
+            return "tenant document " + docId + " (v2)";
+        }
+    }
+
+    /** Copies the allowing decision's rule outputs into a response header, as an application would read them. */
+    @jakarta.ws.rs.ext.Provider
+    public static class OutputsHeader implements jakarta.ws.rs.container.ContainerResponseFilter {
+        @Override
+        public void filter(jakarta.ws.rs.container.ContainerRequestContext request,
+                           jakarta.ws.rs.container.ContainerResponseContext response) {
+            Object a = request.getProperty(dev.portcullis.Portcullis.AUTHORIZATION_ATTRIBUTE);
+            if (a instanceof dev.portcullis.Authorization) {
+                response.getHeaders().putSingle("X-Policy-Outputs", ((dev.portcullis.Authorization) a).outputs().toString());
+            }
+        }
+    }
 }

@@ -19,6 +19,10 @@ public final class Route {
     private final String idTemplate;
     private final IdTemplate id;
     private final String source;
+    /** The {@code scope} template, or null when the route names none; set by the table. */
+    IdTemplate scopeTemplate;
+    /** The {@code policyVersion}, or null for the default; set by the table. */
+    String policyVersion;
     final String[] segments;
     final boolean[] isParameter;
 
@@ -80,6 +84,23 @@ public final class Route {
         }
     }
 
+    /** The policy version the route decides with (Cerbos {@code version}), or null for the default. */
+    public String policyVersion() {
+        return policyVersion;
+    }
+
+    /** The scope for the given path parameters, or null when the route names none. */
+    String scope(Map<String, String> parameters) {
+        if (scopeTemplate == null) {
+            return null;
+        }
+        try {
+            return scopeTemplate.resolve((from, name) -> parameters.get(name));
+        } catch (IdTemplate.MissingParameterException e) {
+            return null; // not reached: every placeholder was checked against the path at load
+        }
+    }
+
     /** Literal segments before parameters: a higher score is more specific. */
     int specificity() {
         int score = 0;
@@ -92,6 +113,7 @@ public final class Route {
     @Override
     public String toString() {
         return method + " " + template + " -> " + resourceKind + ":" + action
-                + (idTemplate == null ? "" : " id=" + idTemplate);
+                + (idTemplate == null ? "" : " id=" + idTemplate)
+                + (scopeTemplate == null ? "" : " scope=" + scopeTemplate);
     }
 }

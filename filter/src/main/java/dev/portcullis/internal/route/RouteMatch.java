@@ -25,11 +25,22 @@ public final class RouteMatch {
     private final Kind kind;
     private final Route route;
     private final String resourceId;
+    private final String scope;
 
     RouteMatch(Kind kind, Route route, String resourceId) {
+        this(kind, route, resourceId, null);
+    }
+
+    RouteMatch(Kind kind, Route route, String resourceId, String scope) {
         this.kind = kind;
         this.route = route;
         this.resourceId = resourceId;
+        this.scope = scope;
+    }
+
+    /** The route's {@code scope} filled from the path, or null when the route names none. */
+    public String scope() {
+        return scope;
     }
 
     public Kind kind() {

@@ -27,6 +27,8 @@ import java.util.Set;
  *     resource: document
  *     action: read
  *     id: "{id}"                  # optional: the resource id, an {@link IdTemplate}
+ *     scope: "acme.{tenant}"      # optional: the Cerbos scope, same grammar, path parameters only
+ *     policyVersion: v2           # optional: the policies' version; default "default"
  * </pre>
  * The {@code id} follows the one id-template grammar ({@link IdTemplate}, shared with the JAX-RS
  * {@code @RequiresPermission}): literal text and {@code {name}} (or {@code {path:name}})
@@ -149,7 +151,7 @@ public final class RouteTable {
         }
         Map<?, ?> m = (Map<?, ?>) item;
         for (Object key : m.keySet()) {
-            if (!Set.of("route", "resource", "action", "id").contains(key)) {
+            if (!Set.of("route", "resource", "action", "id", "scope", "policyVersion").contains(key)) {
                 throw new ConfigurationException(setting, where + ": unknown key '" + key + "'");
             }
         }
@@ -200,7 +202,37 @@ public final class RouteTable {
                         + template + "'");
             }
         }
-        return new Route(method, template, resource, action, id, idTemplate, where);
+        Route route = new Route(method, template, resource, action, id, idTemplate, where);
+        if (m.get("policyVersion") != null) {
+            String v = m.get("policyVersion").toString();
+            if (!v.matches("\\w+")) {
+                throw new ConfigurationException(setting, where + ": policyVersion must be letters, digits or '_'"
+                        + " (a Cerbos policy version), was '" + v + "'");
+            }
+            route.policyVersion = v;
+        }
+        if (m.get("scope") != null && !m.get("scope").toString().isEmpty()) {
+            String scope = m.get("scope").toString();
+            try {
+                route.scopeTemplate = IdTemplate.parse(scope);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(setting, where + ": scope: " + e.getMessage(), e);
+            }
+            for (IdTemplate.Placeholder p : route.scopeTemplate.placeholders()) {
+                if (p.source() == IdTemplate.Source.QUERY || !names.contains(p.name())) {
+                    throw new ConfigurationException(setting, where + ": scope " + scope + " names {" + p.name()
+                            + "}, which is not a path parameter of '" + template + "'");
+                }
+            }
+            if (route.scopeTemplate.placeholders().isEmpty()) {
+                try {
+                    dev.portcullis.policy.PrincipalContext.checkScope(scope);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(setting, where + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return route;
     }
 
     private static String string(Map<?, ?> m, String key, String where, String setting) {
@@ -269,7 +301,7 @@ public final class RouteTable {
                 for (Route r : candidates) {
                     Map<String, String> params = tryMatch(r, segments);
                     if (params != null) {
-                        return new RouteMatch(RouteMatch.Kind.MATCHED, r, r.resourceId(params));
+                        return new RouteMatch(RouteMatch.Kind.MATCHED, r, r.resourceId(params), r.scope(params));
                     }
                 }
             }

@@ -70,6 +70,9 @@ final class CelEnv {
                 .addVar("variables", DYN_MAP)
                 .addVar("C", DYN_MAP)
                 .addVar("constants", DYN_MAP)
+                .addVar("G", DYN_MAP)
+                .addVar("globals", DYN_MAP)
+                .addVar("runtime", DYN_MAP)
                 .addFunctionDeclarations(declarations())
                 .build();
         this.runtime = CelRuntimeFactory.standardCelRuntimeBuilder()

@@ -40,8 +40,11 @@ import java.util.TreeSet;
  * {@code except}, {@code isSubset}, {@code timeSince}, {@code inIPAddrRange} and
  * {@code hierarchy} (with {@code ancestorOf}, {@code descendentOf}, {@code immediateChildOf},
  * {@code immediateParentOf}, {@code commonAncestors}, {@code siblingOf}, {@code overlaps},
- * {@code size}, indexing). Refused at load, with file and line: scoped policies, schemas,
- * outputs, role policies, {@code globals}, script conditions.
+ * {@code size}, indexing); scoped policies with {@code scopePermissions}, role policies, rule
+ * outputs ({@link Decision#outputs()}), schemas ({@code _schemas/}), engine globals
+ * ({@code G}/{@code globals}), {@code runtime.effectiveDerivedRoles}, {@code request.auxData.jwt}
+ * (see {@link ScopedDecider}). Refused at load, with file and line: script conditions and any
+ * unknown field.
  *
  * <p>Precedence: a matching principal policy rule decides first; a matching
  * {@code EFFECT_DENY} rule beats any {@code EFFECT_ALLOW}; no match means deny. A condition that
@@ -63,6 +66,12 @@ import java.util.TreeSet;
  *       {@link ReloadingPolicyEvaluator}); default {@code false}; only for directories.</li>
  *   <li>{@value SettingNames#POLICY_EVALUATION}: {@code strict} (default) or {@code lenient}, see
  *       {@link EvaluationMode}.</li>
+ *   <li>{@value SettingNames#POLICY_GLOBALS}: a YAML or JSON file of engine globals
+ *       ({@code G}/{@code globals}); default none.</li>
+ *   <li>{@value SettingNames#POLICY_LENIENT_SCOPE_SEARCH}: use the nearest ancestor scope's
+ *       resource policy when the requested scope has none; default {@code false}.</li>
+ *   <li>{@value SettingNames#POLICY_SCHEMA_ENFORCEMENT}: {@code reject} (default), {@code warn}
+ *       or {@code none}.</li>
  * </ul>
  *
  * <pre>{@code
@@ -80,12 +89,20 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     private final PolicySet set;
     private final String source;
     private final List<PolicyFiles.SourceFile> files;
+    private final PolicyLoader.Options options;
+    private final Map<String, Object> globals;
+    private final Clock clock;
     private final boolean strict;
 
-    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files, boolean strict) {
+    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files,
+                                  PolicyLoader.Options options, Map<String, Object> globals, Clock clock,
+                                  boolean strict) {
+        this.clock = clock;
         this.set = set;
         this.source = source;
         this.files = files;
+        this.options = options;
+        this.globals = globals;
         this.strict = strict;
     }
 
@@ -100,7 +117,31 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
      */
     public CerbosPolicyEvaluator withClock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock)).load(files), source, files, strict);
+        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock), options).load(files), source, files,
+                options, globals, clock, strict);
+    }
+
+    /** The same policy texts compiled again with other engine globals (used by test suites). */
+    public CerbosPolicyEvaluator withGlobals(Map<String, ?> globals) {
+        return new CerbosPolicyEvaluator(set, source, files, options, CelValues.attributes(globals), clock, strict);
+    }
+
+    /** The same policy texts compiled again with lenient scope search on or off (used by test suites). */
+    public CerbosPolicyEvaluator withLenientScopeSearch(boolean lenient) {
+        if (options.lenientScopeSearch == lenient) {
+            return this;
+        }
+        PolicyLoader.Options o = new PolicyLoader.Options();
+        o.lenientScopeSearch = lenient;
+        o.schemaEnforcement = options.schemaEnforcement;
+        o.schemaFiles = options.schemaFiles;
+        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock), o).load(files), source, files, o, globals,
+                clock, strict);
+    }
+
+    /** The engine globals policies see as {@code G} / {@code globals}. */
+    public Map<String, Object> globals() {
+        return globals;
     }
 
     /** Loads every policy under {@code dir} with the system UTC clock. */
@@ -130,7 +171,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
                 "is required when the built-in policy evaluator is used: a directory of Cerbos policies "
                         + "or classpath:location (also settable as " + Settings.environmentName(SettingNames.POLICY_DIR) + ")"));
         boolean reload = settings.getBoolean(SettingNames.POLICY_RELOAD, false);
-        EvaluationMode mode = evaluationMode(settings);
+        java.util.function.UnaryOperator<Builder> engine = EngineSettings.read(settings);
         if (dir.startsWith(CLASSPATH_PREFIX)) {
             String location = dir.substring(CLASSPATH_PREFIX.length());
             if (location.isBlank()) {
@@ -140,15 +181,14 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
                 throw new ConfigurationException(SettingNames.POLICY_RELOAD, "reloading needs a directory, but "
                         + SettingNames.POLICY_DIR + " is a classpath location '" + dir + "'");
             }
-            return builder().classpath(location, Thread.currentThread().getContextClassLoader()).evaluationMode(mode)
-                    .build();
+            return engine.apply(builder().classpath(location, Thread.currentThread().getContextClassLoader())).build();
         }
         Path path = Path.of(dir);
         if (!Files.isDirectory(path)) {
             throw new ConfigurationException(SettingNames.POLICY_DIR, "must be a readable directory, was '" + dir + "'");
         }
-        return reload ? ReloadingPolicyEvaluator.start(path, Clock.systemUTC(), mode)
-                : builder().directory(path).evaluationMode(mode).build();
+        return reload ? ReloadingPolicyEvaluator.start(path, Clock.systemUTC(), engine)
+                : engine.apply(builder().directory(path)).build();
     }
 
     /** {@value SettingNames#POLICY_EVALUATION}: {@code strict} (the default) or {@code lenient}. */
@@ -178,6 +218,8 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             return out;
         }
         Evaluation ev = new Evaluation(principal, resource, strict);
+        ev.globals = globals;
+        ev.allDerivedRoles = set.derivedRoles;
         for (String action : actions) {
             if (action == null) {
                 out.add(Decision.error("null", null, null, "action is null"));
@@ -193,6 +235,11 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     }
 
     @Override
+    public boolean readsAuxData() {
+        return set.readsAuxData;
+    }
+
+    @Override
     public boolean covers(String resourceKind, String action) {
         return set.covers(resourceKind, action);
     }
@@ -203,6 +250,16 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         for (Map.Entry<String, Map<String, PolicySet.PrincipalPolicy>> e : set.principals.entrySet()) {
             for (PolicySet.PrincipalPolicy pp : e.getValue().values()) {
                 out.merge(e.getKey(), pp.file, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            }
+        }
+        if (set.scoped != null) {
+            for (Map.Entry<String, Map<String, Map<String, List<PolicySet.PrincipalPolicy>>>> e
+                    : set.scoped.principalChains.entrySet()) {
+                for (Map<String, List<PolicySet.PrincipalPolicy>> byScope : e.getValue().values()) {
+                    for (List<PolicySet.PrincipalPolicy> chain : byScope.values()) {
+                        out.merge(e.getKey(), chain.get(0).file, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                    }
+                }
             }
         }
         return Collections.unmodifiableMap(out);
@@ -240,6 +297,8 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         private ClassLoader classLoader;
         private Clock clock = Clock.systemUTC();
         private EvaluationMode mode = EvaluationMode.STRICT;
+        private final PolicyLoader.Options options = new PolicyLoader.Options();
+        private Map<String, Object> globals = Map.of();
 
         private Builder() {
         }
@@ -247,6 +306,45 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         /** How conditions that fail at run time are treated; default {@link EvaluationMode#STRICT}. */
         public Builder evaluationMode(EvaluationMode mode) {
             this.mode = Objects.requireNonNull(mode, SettingNames.POLICY_EVALUATION);
+            return this;
+        }
+
+        /**
+         * Engine globals, seen by conditions as {@code G} and {@code globals} (Cerbos
+         * {@code engine.globals}); default none. Setting: {@value SettingNames#POLICY_GLOBALS}.
+         */
+        public Builder globals(Map<String, ?> globals) {
+            this.globals = CelValues.attributes(Objects.requireNonNull(globals, SettingNames.POLICY_GLOBALS));
+            return this;
+        }
+
+        /**
+         * Cerbos's lenient scope search: when no resource policy has the requested scope, use the
+         * nearest ancestor scope that has one; default {@code false} (the request is denied, naming the
+         * missing scope). Setting: {@value SettingNames#POLICY_LENIENT_SCOPE_SEARCH}.
+         */
+        public Builder lenientScopeSearch(boolean lenient) {
+            options.lenientScopeSearch = lenient;
+            return this;
+        }
+
+        /**
+         * What attributes that fail a resource policy's {@code schemas} cause: {@code reject} (default:
+         * every action is denied, the decision names the problems), {@code warn} (logged, decided as
+         * usual) or {@code none} (schemas not checked). Setting:
+         * {@value SettingNames#POLICY_SCHEMA_ENFORCEMENT}.
+         *
+         * @throws ConfigurationException naming the setting for another value
+         */
+        public Builder schemaEnforcement(String enforcement) {
+            Objects.requireNonNull(enforcement, SettingNames.POLICY_SCHEMA_ENFORCEMENT);
+            try {
+                options.schemaEnforcement = ScopedDecider.SchemaEnforcement.valueOf(
+                        enforcement.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(SettingNames.POLICY_SCHEMA_ENFORCEMENT,
+                        "must be reject, warn or none, was '" + enforcement + "'");
+            }
             return this;
         }
 
@@ -291,14 +389,18 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             CelEnv env = new CelEnv(clock);
             if (directory != null) {
                 List<PolicyFiles.SourceFile> files = PolicyFiles.policies(directory, directory.toString());
-                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), directory.toString(), files,
-                        mode == EvaluationMode.STRICT);
+                options.schemaFiles = PolicyFiles.schemas(directory);
+                return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), directory.toString(),
+                        files, options, globals, clock, mode == EvaluationMode.STRICT);
             }
             String display = CLASSPATH_PREFIX + classpath;
             List<PolicyFiles.SourceFile> files = PolicyFiles.withClasspathDirectory(classpath, classLoader,
-                    dir -> PolicyFiles.policies(dir, display));
-            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), display, files,
-                    mode == EvaluationMode.STRICT);
+                    dir -> {
+                        options.schemaFiles = PolicyFiles.schemas(dir);
+                        return PolicyFiles.policies(dir, display);
+                    });
+            return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), display, files, options,
+                    globals, clock, mode == EvaluationMode.STRICT);
         }
     }
 }

@@ -41,6 +41,9 @@ final class Evaluation {
     private Map<Scope, Activation> others;
     private byte[] derived;
     private String[] derivedErrors;
+    /** Engine globals ({@code G}/{@code globals}) and the number of derived roles; set by the evaluator. */
+    Map<String, Object> globals = Map.of();
+    PolicySet.DerivedRole[] allDerivedRoles = new PolicySet.DerivedRole[0];
 
     /** A strict evaluation. */
     Evaluation(PrincipalContext principal, ResourceContext resource) {
@@ -51,6 +54,14 @@ final class Evaluation {
         this.principal = principal;
         this.resource = resource;
         this.strict = strict;
+    }
+
+    /** A fresh evaluation of the same request for another principal context (same globals). */
+    Evaluation withPrincipal(PrincipalContext other) {
+        Evaluation e = new Evaluation(other, resource);
+        e.globals = globals;
+        e.allDerivedRoles = allDerivedRoles;
+        return e;
     }
 
     Activation activation(Scope scope) {
@@ -116,6 +127,17 @@ final class Evaluation {
         return out == null ? Set.of() : out;
     }
 
+    /** {@code runtime.effectiveDerivedRoles}: the derived roles the policy imports that are active. */
+    private java.util.List<String> effectiveDerivedRoles(Scope scope) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (PolicySet.DerivedRole dr : scope.importedDerivedRoles) {
+            if (derivedRole(dr, allDerivedRoles.length) == ACTIVE) {
+                out.add(dr.name);
+            }
+        }
+        return out;
+    }
+
     static boolean intersects(Set<String> have, Set<String> wanted) {
         for (String r : have) {
             if (wanted.contains(r)) {
@@ -127,7 +149,8 @@ final class Evaluation {
 
     private Map<String, Object> request() {
         if (request == null) {
-            request = Map.of("principal", principal.celView(), "resource", resource.celView());
+            request = Map.of("principal", principal.celView(), "resource", resource.celView(),
+                    "auxData", Map.of("jwt", principal.auxDataJwt()));
         }
         return request;
     }
@@ -163,6 +186,11 @@ final class Evaluation {
                 case "C":
                 case "constants":
                     return Optional.of(scope.constants);
+                case "G":
+                case "globals":
+                    return Optional.of(globals);
+                case "runtime":
+                    return Optional.of(Map.of("effectiveDerivedRoles", effectiveDerivedRoles(scope)));
                 default:
                     return Optional.empty();
             }

@@ -87,6 +87,9 @@ public final class PolicyFiles {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isRegularFile).forEach(p -> {
                 Path rel = dir.relativize(p);
+                if (rel.getNameCount() > 1 && rel.getName(0).toString().equals(SCHEMAS_DIR)) {
+                    return;
+                }
                 for (Path segment : rel) {
                     String s = segment.toString();
                     if (s.startsWith(".") || s.equals("testdata") && !segment.equals(rel.getFileName())) {
@@ -109,6 +112,37 @@ public final class PolicyFiles {
                 out.add(new SourceFile(display, p, Files.readString(p, StandardCharsets.UTF_8)));
             } catch (IOException e) {
                 throw new PolicyLoadException(display, 0, "cannot read: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The folder of JSON schemas at the root of a policy directory (Cerbos's {@code _schemas}). */
+    public static final String SCHEMAS_DIR = "_schemas";
+
+    /**
+     * The JSON schema files under {@code dir/_schemas}, keyed by their path relative to that folder
+     * with {@code /} separators (what a {@code cerbos:///path} reference names); empty when absent.
+     */
+    public static java.util.Map<String, String> schemas(Path dir) {
+        Path root = dir.resolve(SCHEMAS_DIR);
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json"))
+                    .forEach(paths::add);
+        } catch (IOException | UncheckedIOException e) {
+            throw new PolicyLoadException(root.toString(), 0, "cannot list schemas: " + e.getMessage(), e);
+        }
+        for (Path p : paths) {
+            try {
+                out.put(root.relativize(p).toString().replace('\\', '/'), Files.readString(p, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new PolicyLoadException(p.toString(), 0, "cannot read: " + e.getMessage(), e);
             }
         }
         return out;

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * Reads Cerbos policy files ({@code apiVersion: api.cerbos.dev/v1}), checks every field, compiles
  * and type-checks every CEL expression once, resolves imports and builds the {@link PolicySet}
- * index. Anything not supported (scopes, schemas, outputs, role policies...) is refused with the
- * file and line, never ignored.
+ * index. Anything not supported (script conditions, unknown fields...) is refused with the file and
+ * line, never ignored.
  *
  * <p>This class reads the documents and sorts them by kind, refusing what is not supported; the
  * kinds are compiled by {@link PolicyScopes} (variables and constants), {@link ConditionCompiler}
@@ -32,13 +32,37 @@ final class PolicyLoader {
     private final Map<String, YamlNode.Fields> derivedRoleSets = new LinkedHashMap<>();
     private final List<Doc> resourceDocs = new ArrayList<>();
     private final List<Doc> principalDocs = new ArrayList<>();
+    private final List<Doc> roleDocs = new ArrayList<>();
     private final Map<String, String> definedIn = new HashMap<>();
+    private final Map<String, String[]> scopePermissionsByScope = new HashMap<>();
+    private final Options options;
 
     PolicyLoader(CelEnv env) {
+        this(env, new Options());
+    }
+
+    PolicyLoader(CelEnv env, Options options) {
+        this.options = options;
         this.scopes = new PolicyScopes(env);
         ConditionCompiler conditions = new ConditionCompiler(env);
         this.derivedRoles = new DerivedRolesCompiler(scopes, conditions);
-        this.rulePolicies = new RulePolicyCompiler(scopes, conditions, derivedRoles);
+        this.rulePolicies = new RulePolicyCompiler(scopes, conditions, derivedRoles, env);
+    }
+
+    /** Engine options that change how policies are loaded and scopes searched. */
+    static final class Options {
+        boolean lenientScopeSearch;
+        ScopedDecider.SchemaEnforcement schemaEnforcement = ScopedDecider.SchemaEnforcement.REJECT;
+        /** The {@code _schemas} folder's files by relative path. */
+        Map<String, String> schemaFiles = Map.of();
+    }
+
+    static final String OVERRIDE_PARENT = "SCOPE_PERMISSIONS_OVERRIDE_PARENT";
+    static final String REQUIRE_PARENTAL_CONSENT = "SCOPE_PERMISSIONS_REQUIRE_PARENTAL_CONSENT_FOR_ALLOWS";
+
+    /** A policy body's {@code scopePermissions}: true for parental consent (checked at read). */
+    static boolean requireParentalConsent(YamlNode.Fields body) {
+        return REQUIRE_PARENTAL_CONSENT.equals(body.text("scopePermissions", OVERRIDE_PARENT));
     }
 
     /** One policy document: its top-level fields and the body of its kind. */
@@ -64,21 +88,86 @@ final class PolicyLoader {
             derivedRoles.compile(e.getKey(), e.getValue());
         }
         Map<String, Map<String, PolicySet.ResourcePolicy>> resources = new HashMap<>();
+        Map<String, Map<String, Map<String, PolicySet.ResourcePolicy>>> scopedResources = new HashMap<>();
+        Map<String, Map<String, Map<String, YamlNode>>> resourceAt = new HashMap<>();
+        boolean always = false;
         for (Doc d : resourceDocs) {
             PolicySet.ResourcePolicy rp = rulePolicies.resource(d);
             String kind = d.body.text("resource");
-            resources.computeIfAbsent(kind, k -> new HashMap<>()).put(d.body.text("version"), rp);
+            String version = d.body.text("version");
+            if (d.body.has("schemas")) {
+                if (!rp.scopeName.isEmpty()) {
+                    throw d.body.require("schemas").error("schemas are taken from the root (unscoped) policy of "
+                            + "a scope chain; remove them from the policy of scope '" + rp.scopeName + "'");
+                }
+                if (!schemaValidatorAvailable()) {
+                    throw d.body.require("schemas").error("schemas need com.networknt:json-schema-validator "
+                            + "on the class path (an optional dependency of Portcullis)");
+                }
+                rp.schemas = Schemas.compile(d.body.require("schemas"), options.schemaFiles);
+            }
+            always |= rp.hasOutputs || rp.schemas != null
+                    && options.schemaEnforcement != ScopedDecider.SchemaEnforcement.NONE;
+            if (rp.scopeName.isEmpty()) {
+                resources.computeIfAbsent(kind, k -> new HashMap<>()).put(version, rp);
+            }
+            scopedResources.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(version, k -> new HashMap<>())
+                    .put(rp.scopeName, rp);
+            resourceAt.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(version, k -> new HashMap<>())
+                    .put(rp.scopeName, d.body.owner());
         }
         Map<String, Map<String, PolicySet.PrincipalPolicy>> principals = new HashMap<>();
+        Map<String, Map<String, Map<String, PolicySet.PrincipalPolicy>>> scopedPrincipals = new HashMap<>();
+        Map<String, Map<String, Map<String, YamlNode>>> principalAt = new HashMap<>();
         for (Doc d : principalDocs) {
             PolicySet.PrincipalPolicy pp = rulePolicies.principal(d);
-            principals.computeIfAbsent(d.body.text("principal"), k -> new HashMap<>())
-                    .put(d.body.text("version"), pp);
+            String id = d.body.text("principal");
+            String version = d.body.text("version");
+            always |= pp.hasOutputs;
+            if (pp.scopeName.isEmpty()) {
+                principals.computeIfAbsent(id, k -> new HashMap<>()).put(version, pp);
+            }
+            scopedPrincipals.computeIfAbsent(id, k -> new HashMap<>()).computeIfAbsent(version, k -> new HashMap<>())
+                    .put(pp.scopeName, pp);
+            principalAt.computeIfAbsent(id, k -> new HashMap<>()).computeIfAbsent(version, k -> new HashMap<>())
+                    .put(pp.scopeName, d.body.owner());
         }
+        Map<String, Map<String, Map<String, RolePolicy>>> roles = new HashMap<>();
+        Map<String, Map<String, Map<String, YamlNode>>> roleAt = new HashMap<>();
+        for (Doc d : roleDocs) {
+            RolePolicy rp = rulePolicies.role(d);
+            String version = d.body.text("version", "default");
+            roles.computeIfAbsent(rp.role, k -> new HashMap<>()).computeIfAbsent(version, k -> new HashMap<>())
+                    .put(rp.scopeName, rp);
+            roleAt.computeIfAbsent(rp.role, k -> new HashMap<>()).computeIfAbsent(version, k -> new HashMap<>())
+                    .put(rp.scopeName, d.body.owner());
+        }
+        ScopeChains.check(scopedResources, resourceAt, p -> p.requireParentalConsent, "resource policy", true);
+        ScopeChains.check(scopedPrincipals, principalAt, p -> p.requireParentalConsent, "principal policy", true);
+        ScopeChains.check(roles, roleAt, p -> p.requireParentalConsent, "role policy", false);
+        boolean scopedAny = ScopeChains.hasScopes(scopedResources) || ScopeChains.hasScopes(scopedPrincipals);
+        ScopedDecider scoped = scopedAny || always || !roles.isEmpty()
+                ? new ScopedDecider(ScopeChains.chains(scopedResources), ScopeChains.chains(scopedPrincipals),
+                        ScopeChains.chains(roles), options.lenientScopeSearch, always, options.schemaEnforcement)
+                : null;
         freeze(resources);
         freeze(principals);
-        return new PolicySet(Collections.unmodifiableMap(resources), Collections.unmodifiableMap(principals),
-                derivedRoles.all(), List.copyOf(names));
+        PolicySet set = new PolicySet(Collections.unmodifiableMap(resources), Collections.unmodifiableMap(principals),
+                derivedRoles.all(), List.copyOf(names), scoped);
+        for (PolicyFiles.SourceFile f : files) {
+            set.readsAuxData |= f.content().contains("auxData");
+        }
+        return set;
+    }
+
+    static boolean schemaValidatorAvailable() {
+        try {
+            Class.forName("com.networknt.schema.SchemaRegistry", false, PolicyLoader.class.getClassLoader());
+            Class.forName("tools.jackson.databind.json.JsonMapper", false, PolicyLoader.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static <T> void freeze(Map<String, Map<String, T>> m) {
@@ -93,38 +182,56 @@ final class PolicyLoader {
         if (!API_VERSION.equals(api)) {
             throw top.require("apiVersion").error("apiVersion must be '" + API_VERSION + "', was '" + api + "'");
         }
-        top.refuse("rolePolicy", "role policies are not implemented by the built-in evaluator");
-        top.refuse("globals", "the 'globals' section is not implemented; use variables");
+        top.refuse("globals", "globals are engine configuration, not part of a policy file: set "
+                + "portcullis.policy.globals (or CerbosPolicyEvaluator.Builder.globals)");
         if (top.has("disabled") && top.require("disabled").bool("disabled")) {
             return;
         }
         int kinds = 0;
         for (String k : List.of("resourcePolicy", "derivedRoles", "principalPolicy", "exportVariables",
-                "exportConstants")) {
+                "exportConstants", "rolePolicy")) {
             if (top.has(k)) {
                 kinds++;
             }
         }
         if (kinds != 1) {
             throw doc.error("a policy file must define exactly one of resourcePolicy, derivedRoles, "
-                    + "principalPolicy, exportVariables, exportConstants (found " + kinds + ")");
+                    + "principalPolicy, rolePolicy, exportVariables, exportConstants (found " + kinds + ")");
         }
         if (top.has("resourcePolicy")) {
             YamlNode.Fields body = top.require("resourcePolicy").fields("resourcePolicy", "resource",
                     "version", "importDerivedRoles", "rules", "variables", "constants", "scope", "schemas",
                     "scopePermissions");
-            refuseScope(body, "resourcePolicy");
-            body.refuse("schemas", "schema validation is not implemented by the built-in evaluator");
-            String key = "resource policy '" + body.text("resource") + "' version '" + body.text("version") + "'";
+            String key = "resource policy '" + body.text("resource") + "' version '" + body.text("version") + "'"
+                    + scopeOf(body, false);
             unique(key, body.owner());
             resourceDocs.add(new Doc(top, body));
         } else if (top.has("principalPolicy")) {
             YamlNode.Fields body = top.require("principalPolicy").fields("principalPolicy", "principal",
                     "version", "rules", "variables", "constants", "scope", "scopePermissions");
-            refuseScope(body, "principalPolicy");
-            String key = "principal policy '" + body.text("principal") + "' version '" + body.text("version") + "'";
+            String key = "principal policy '" + body.text("principal") + "' version '" + body.text("version") + "'"
+                    + scopeOf(body, false);
             unique(key, body.owner());
             principalDocs.add(new Doc(top, body));
+        } else if (top.has("rolePolicy")) {
+            YamlNode.Fields body = top.require("rolePolicy").fields("rolePolicy", "role", "version", "scope",
+                    "parentRoles", "rules", "variables", "constants", "scopePermissions");
+            String role = body.text("role");
+            if (role.isEmpty() || role.matches(".*[!*?\\[\\]{}].*")) {
+                throw body.require("role").error("role policy role must be a name without !*?[]{}, was '" + role + "'");
+            }
+            if (!body.has("scopePermissions")) {
+                throw body.owner().error("role policies must set scopePermissions ("
+                        + OVERRIDE_PARENT + " or " + REQUIRE_PARENTAL_CONSENT + ")");
+            }
+            String key = "role policy '" + role + "' version '" + body.text("version", "default") + "'"
+                    + scopeOf(body, true);
+            unique(key, body.owner());
+            roleDocs.add(new Doc(top, body));
+            if (top.has("variables")) {
+                throw top.require("variables").error("top-level variables are only supported in resource "
+                        + "and principal policies; use rolePolicy.variables");
+            }
         } else if (top.has("derivedRoles")) {
             YamlNode.Fields body = top.require("derivedRoles").fields("derivedRoles", "name", "definitions",
                     "variables", "constants");
@@ -162,12 +269,38 @@ final class PolicyLoader {
         }
     }
 
-    private static void refuseScope(YamlNode.Fields body, String what) {
+    /** Checks {@code scope} and {@code scopePermissions}; returns the text to add to the unique key. */
+    private String scopeOf(YamlNode.Fields body, boolean role) {
         String scope = body.text("scope", "");
         if (!scope.isEmpty()) {
-            throw body.require("scope").error("scoped policies ('scope' in " + what
-                    + ") are not supported by the built-in evaluator");
+            try {
+                if (!dev.portcullis.policy.PrincipalContext.checkScope(scope).equals(scope)) {
+                    throw new IllegalArgumentException("'.' is not a policy scope; leave scope out for the root");
+                }
+            } catch (IllegalArgumentException e) {
+                throw body.require("scope").error(e.getMessage());
+            }
         }
-        body.refuse("scopePermissions", "scoped policies are not supported by the built-in evaluator");
+        if (body.has("scopePermissions")) {
+            String sp = body.text("scopePermissions");
+            if (!sp.equals(OVERRIDE_PARENT) && !sp.equals(REQUIRE_PARENTAL_CONSENT)) {
+                throw body.require("scopePermissions").error("scopePermissions must be " + OVERRIDE_PARENT
+                        + " or " + REQUIRE_PARENTAL_CONSENT + ", was '" + sp + "'");
+            }
+            if (sp.equals(REQUIRE_PARENTAL_CONSENT) && scope.isEmpty()) {
+                throw body.require("scopePermissions").error(REQUIRE_PARENTAL_CONSENT
+                        + " needs a parent scope to consent; it cannot be used by a root (unscoped) policy");
+            }
+        }
+        if (!role) {
+            String sp = body.text("scopePermissions", OVERRIDE_PARENT);
+            String where = body.owner().file() + ":" + body.owner().line();
+            String[] prev = scopePermissionsByScope.putIfAbsent(scope, new String[] {sp, where});
+            if (prev != null && !prev[0].equals(sp)) {
+                throw body.owner().error("all policies of scope '" + scope + "' must use the same scopePermissions: "
+                        + sp + " here, " + prev[0] + " at " + prev[1]);
+            }
+        }
+        return scope.isEmpty() ? "" : " scope '" + scope + "'";
     }
 }

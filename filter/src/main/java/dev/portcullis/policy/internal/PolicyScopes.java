@@ -17,16 +17,13 @@ import java.util.regex.Pattern;
 /**
  * Variables and constants of Cerbos policies: the exported sets ({@code exportVariables},
  * {@code exportConstants}), each policy's {@link Scope} built from its imports and local
- * definitions, the reference checks on CEL text ({@code V.x}, {@code C.x}, no
- * {@code request.auxData}) and the cycle check among variables. Part of {@link PolicyLoader}.
+ * definitions, the reference checks on CEL text ({@code V.x}, {@code C.x}) and the cycle check among variables. Part of {@link PolicyLoader}.
  *
  * <p>Thread safety: not thread-safe; one per load.
  */
 final class PolicyScopes {
     private static final Pattern VAR_REF = Pattern.compile(
             "(?<![A-Za-z0-9_.])(?:V|variables)\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)");
-    private static final Pattern UNSUPPORTED_REF = Pattern.compile(
-            "(?<![A-Za-z0-9_.])request\\s*\\.\\s*auxData\\b");
     private static final Pattern CONST_REF = Pattern.compile(
             "(?<![A-Za-z0-9_.])(?:C|constants)\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -165,9 +162,6 @@ final class PolicyScopes {
     }
 
     static void checkReferences(String expr, YamlNode at, Set<String> vars, Set<String> constants) {
-        if (UNSUPPORTED_REF.matcher(expr).find()) {
-            throw at.error("request.auxData is not supported by the built-in evaluator");
-        }
         Matcher m = VAR_REF.matcher(expr);
         while (m.find()) {
             if (!vars.contains(m.group(1))) {

@@ -28,17 +28,31 @@ final class PolicySet {
     final Map<String, Map<String, PrincipalPolicy>> principals;
     final DerivedRole[] derivedRoles;
     final List<String> files;
+    /** Scoped policies, role policies, outputs and schemas; null when the set uses none of them. */
+    final ScopedDecider scoped;
+    /** Whether some expression mentions {@code auxData}; set by the loader. */
+    boolean readsAuxData;
 
     PolicySet(Map<String, Map<String, ResourcePolicy>> resources,
               Map<String, Map<String, PrincipalPolicy>> principals, DerivedRole[] derivedRoles,
               List<String> files) {
+        this(resources, principals, derivedRoles, files, null);
+    }
+
+    PolicySet(Map<String, Map<String, ResourcePolicy>> resources,
+              Map<String, Map<String, PrincipalPolicy>> principals, DerivedRole[] derivedRoles,
+              List<String> files, ScopedDecider scoped) {
         this.resources = resources;
         this.principals = principals;
         this.derivedRoles = derivedRoles;
         this.files = files;
+        this.scoped = scoped;
     }
 
     Decision decide(Evaluation ev, String action) {
+        if (scoped != null && scoped.applies(ev)) {
+            return scoped.decide(this, ev, action);
+        }
         Map<String, PrincipalPolicy> byVersion = principals.get(ev.principal.id());
         if (byVersion != null) {
             PrincipalPolicy pp = byVersion.get(ev.principal.policyVersion());
@@ -58,6 +72,9 @@ final class PolicySet {
     }
 
     boolean covers(String kind, String action) {
+        if (scoped != null && scoped.covers(kind, action)) {
+            return true;
+        }
         Map<String, ResourcePolicy> versions = resources.get(kind);
         if (versions != null) {
             for (ResourcePolicy rp : versions.values()) {
@@ -116,6 +133,8 @@ final class PolicySet {
         final boolean anyRole;
         final DerivedRole[] derivedRoles;
         final Condition condition;
+        /** The rule's {@code output}, or null; set by the compiler. */
+        RuleOutput output;
 
         Rule(String name, Effect effect, List<String> actions, Set<String> roles,
              DerivedRole[] derivedRoles, Condition condition) {
@@ -206,6 +225,11 @@ final class PolicySet {
         final Map<String, ActionRules> byAction;
         final ActionRules wildcardOnly;
         final boolean hasPatterns;
+        /** Cerbos scope ({@code ""}: root), scope permissions, outputs and schemas; set by the compiler. */
+        String scopeName = "";
+        boolean requireParentalConsent;
+        boolean hasOutputs;
+        Schemas schemas;
 
         ResourcePolicy(String name, String file, Scope scope, List<Rule> rules,
                        Map<String, ActionRules> byAction, ActionRules wildcardOnly, boolean hasPatterns) {
@@ -264,6 +288,8 @@ final class PolicySet {
         final Pattern actionGlob;
         final Effect effect;
         final Condition condition;
+        /** The rule's {@code output}, or null; set by the compiler. */
+        RuleOutput output;
 
         PrincipalRule(String name, String resource, String action, Effect effect, Condition condition) {
             this.name = name;
@@ -282,6 +308,10 @@ final class PolicySet {
         final String file;
         final Scope scope;
         final PrincipalRule[] rules;
+        /** Cerbos scope ({@code ""}: root), scope permissions and outputs; set by the compiler. */
+        String scopeName = "";
+        boolean requireParentalConsent;
+        boolean hasOutputs;
 
         PrincipalPolicy(String name, String file, Scope scope, PrincipalRule[] rules) {
             this.name = name;

@@ -62,6 +62,8 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     private volatile CerbosPolicyEvaluator current;
     private volatile String lastFailure;
 
+    private volatile java.util.function.UnaryOperator<CerbosPolicyEvaluator.Builder> options = b -> b;
+
     private ReloadingPolicyEvaluator(Path dir, Clock clock, CerbosPolicyEvaluator initial, boolean watch) {
         this.dir = dir;
         this.clock = clock;
@@ -114,6 +116,23 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
         return new ReloadingPolicyEvaluator(dir, clock, build(dir, clock, mode), true);
     }
 
+    /**
+     * Loads {@code dir} with engine options (globals, scope search, schema enforcement) applied to
+     * every build, and starts watching it.
+     *
+     * @throws PolicyLoadException when the initial set does not load
+     */
+    public static ReloadingPolicyEvaluator start(Path dir, Clock clock,
+                                                 java.util.function.UnaryOperator<CerbosPolicyEvaluator.Builder> options) {
+        Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(options, "options");
+        ReloadingPolicyEvaluator r = new ReloadingPolicyEvaluator(dir, clock,
+                options.apply(CerbosPolicyEvaluator.builder().directory(dir).clock(clock)).build(), true);
+        r.options = options;
+        return r;
+    }
+
     /** Loads {@code dir} without a watcher thread; call {@link #reload()} to pick up changes. */
     public static ReloadingPolicyEvaluator manual(Path dir, Clock clock) {
         Objects.requireNonNull(dir, SettingNames.POLICY_DIR);
@@ -133,8 +152,10 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     public synchronized boolean reload() {
         CerbosPolicyEvaluator next;
         try {
-            next = build(dir, clock, mode);
-            TestReport report = PolicyTestRunner.builder().clock(clock).evaluationMode(mode).build().run(dir, next);
+            next = options.apply(CerbosPolicyEvaluator.builder().directory(dir).clock(clock).evaluationMode(mode))
+                    .build();
+            TestReport report = PolicyTestRunner.builder().clock(clock).evaluationMode(next.evaluationMode()).build()
+                    .run(dir, next);
             if (report.failed() > 0) {
                 lastFailure = "policy tests failed (" + report.passed() + " passed, " + report.failed()
                         + " failed): " + report.firstFailure().orElse("");
@@ -171,6 +192,11 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     @Override
     public boolean covers(String resourceKind, String action) {
         return current.covers(resourceKind, action);
+    }
+
+    @Override
+    public boolean readsAuxData() {
+        return current.readsAuxData();
     }
 
     @Override

@@ -23,11 +23,19 @@ final class RulePolicyCompiler {
     private final PolicyScopes scopes;
     private final ConditionCompiler conditions;
     private final DerivedRolesCompiler derivedRoles;
+    private final CelEnv env;
 
-    RulePolicyCompiler(PolicyScopes scopes, ConditionCompiler conditions, DerivedRolesCompiler derivedRoles) {
+    RulePolicyCompiler(PolicyScopes scopes, ConditionCompiler conditions, DerivedRolesCompiler derivedRoles,
+                       CelEnv env) {
         this.scopes = scopes;
         this.conditions = conditions;
         this.derivedRoles = derivedRoles;
+        this.env = env;
+    }
+
+    /** Cerbos's policy name: {@code kind.name.vversion}, then {@code /scope} when scoped. */
+    static String policyName(String prefix, String name, String version, String scope) {
+        return prefix + "." + name + ".v" + version + (scope.isEmpty() ? "" : "/" + scope);
     }
 
     /** Compiles one resource policy. */
@@ -35,7 +43,8 @@ final class RulePolicyCompiler {
         YamlNode.Fields body = d.body;
         String kind = body.text("resource");
         String version = body.text("version");
-        String name = "resource." + kind + ".v" + version;
+        String scopeName = body.text("scope", "");
+        String name = policyName("resource", kind, version, scopeName);
         Scope scope = scopes.scope(name, body, d.top.get("variables"));
         Map<String, PolicySet.DerivedRole> imported = new HashMap<>();
         YamlNode imports = body.get("importDerivedRoles");
@@ -67,7 +76,6 @@ final class RulePolicyCompiler {
             YamlNode rn = ruleNodes.get(i);
             YamlNode.Fields f = rn.fields("rule", "actions", "effect", "roles", "derivedRoles", "condition",
                     "name", "output");
-            f.refuse("output", "rule outputs are not implemented by the built-in evaluator");
             String ruleName = f.text("name", String.format(Locale.ROOT, "rule-%03d", i + 1));
             if (!ruleNames.add(ruleName)) {
                 throw rn.error("rule name '" + ruleName + "' is used twice in " + name);
@@ -102,21 +110,33 @@ final class RulePolicyCompiler {
                 }
                 drs.add(role);
             }
-            rules.add(new PolicySet.Rule(ruleName, ConditionCompiler.effect(f.require("effect")), List.copyOf(actions), roles,
-                    drs.toArray(new PolicySet.DerivedRole[0]), conditions.condition(f.get("condition"), scope)));
+            PolicySet.Rule rule = new PolicySet.Rule(ruleName, ConditionCompiler.effect(f.require("effect")),
+                    List.copyOf(actions), roles, drs.toArray(new PolicySet.DerivedRole[0]),
+                    conditions.condition(f.get("condition"), scope));
+            rule.output = RuleOutput.compile(env, f.get("output"), scope);
+            rules.add(rule);
         }
+        scope.importedDerivedRoles = imported.values().toArray(new PolicySet.DerivedRole[0]);
         Map<String, PolicySet.ActionRules> byAction = new HashMap<>();
         for (String a : exact) {
             byAction.put(a, PolicySet.ActionRules.of(rules, a));
         }
-        return new PolicySet.ResourcePolicy(name, body.owner().file(), scope, List.copyOf(rules),
-                Collections.unmodifiableMap(byAction), PolicySet.ActionRules.of(rules, null), hasPatterns);
+        PolicySet.ResourcePolicy rp = new PolicySet.ResourcePolicy(name, body.owner().file(), scope,
+                List.copyOf(rules), Collections.unmodifiableMap(byAction), PolicySet.ActionRules.of(rules, null),
+                hasPatterns);
+        rp.scopeName = scopeName;
+        rp.requireParentalConsent = PolicyLoader.requireParentalConsent(body);
+        for (PolicySet.Rule r : rules) {
+            rp.hasOutputs |= r.output != null;
+        }
+        return rp;
     }
 
     /** Compiles one principal policy. */
     PolicySet.PrincipalPolicy principal(PolicyLoader.Doc d) {
         YamlNode.Fields body = d.body;
-        String name = "principal." + body.text("principal") + ".v" + body.text("version");
+        String scopeName = body.text("scope", "");
+        String name = policyName("principal", body.text("principal"), body.text("version"), scopeName);
         Scope scope = scopes.scope(name, body, d.top.get("variables"));
         List<PolicySet.PrincipalRule> rules = new ArrayList<>();
         Set<String> ruleNames = new HashSet<>();
@@ -137,18 +157,54 @@ final class RulePolicyCompiler {
                 n++;
                 YamlNode.Fields a = an.fields("principal rule action", "action", "effect", "condition", "name",
                         "output");
-                a.refuse("output", "rule outputs are not implemented by the built-in evaluator");
                 String ruleName = a.text("name", String.format(Locale.ROOT, "rule-%03d", n));
                 checkGlobs(an, List.of(a.text("action")));
                 if (!ruleNames.add(ruleName)) {
                     throw an.error("rule name '" + ruleName + "' is used twice in " + name);
                 }
-                rules.add(new PolicySet.PrincipalRule(ruleName, resource, a.text("action"),
-                        ConditionCompiler.effect(a.require("effect")), conditions.condition(a.get("condition"), scope)));
+                PolicySet.PrincipalRule rule = new PolicySet.PrincipalRule(ruleName, resource, a.text("action"),
+                        ConditionCompiler.effect(a.require("effect")), conditions.condition(a.get("condition"), scope));
+                rule.output = RuleOutput.compile(env, a.get("output"), scope);
+                rules.add(rule);
             }
         }
-        return new PolicySet.PrincipalPolicy(name, body.owner().file(), scope,
+        PolicySet.PrincipalPolicy pp = new PolicySet.PrincipalPolicy(name, body.owner().file(), scope,
                 rules.toArray(new PolicySet.PrincipalRule[0]));
+        pp.scopeName = scopeName;
+        pp.requireParentalConsent = PolicyLoader.requireParentalConsent(body);
+        for (PolicySet.PrincipalRule r : rules) {
+            pp.hasOutputs |= r.output != null;
+        }
+        return pp;
+    }
+
+    /** Compiles one role policy. */
+    RolePolicy role(PolicyLoader.Doc d) {
+        YamlNode.Fields body = d.body;
+        String role = body.text("role");
+        String scopeName = body.text("scope", "");
+        String name = policyName("role", role, body.text("version", "default"), scopeName);
+        Scope scope = scopes.scope(name, body, null);
+        List<RolePolicy.Rule> rules = new ArrayList<>();
+        Set<String> ruleNames = new HashSet<>();
+        List<YamlNode> ruleNodes = body.require("rules").list("rules");
+        for (int i = 0; i < ruleNodes.size(); i++) {
+            YamlNode rn = ruleNodes.get(i);
+            YamlNode.Fields f = rn.fields("role policy rule", "resource", "allowActions", "condition", "name",
+                    "output");
+            String ruleName = f.text("name", String.format(Locale.ROOT, "rule-%03d", i + 1));
+            if (!ruleNames.add(ruleName)) {
+                throw rn.error("rule name '" + ruleName + "' is used twice in " + name);
+            }
+            List<String> actions = f.texts("allowActions");
+            if (actions.isEmpty()) {
+                throw rn.error("role policy rule for '" + f.text("resource") + "' needs at least one allowActions entry");
+            }
+            rules.add(new RolePolicy.Rule(ruleName, f.text("resource"), List.copyOf(actions),
+                    conditions.condition(f.get("condition"), scope), RuleOutput.compile(env, f.get("output"), scope)));
+        }
+        return new RolePolicy(name, role, scopeName, Set.copyOf(body.texts("parentRoles")), scope,
+                PolicyLoader.requireParentalConsent(body), rules.toArray(new RolePolicy.Rule[0]));
     }
 
     /** Refuses a malformed action, role or resource glob (Cerbos would never match it). */

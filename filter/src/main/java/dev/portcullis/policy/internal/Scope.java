@@ -18,6 +18,8 @@ final class Scope {
     final Map<String, CelRuntime.Program> variables;
     final Map<String, String> variableSources;
     final Map<String, Object> constants;
+    /** The derived roles the owning policy imports ({@code runtime.effectiveDerivedRoles}); set by the compiler. */
+    PolicySet.DerivedRole[] importedDerivedRoles = new PolicySet.DerivedRole[0];
 
     Scope(String policy, Map<String, CelRuntime.Program> variables, Map<String, String> variableSources,
           Map<String, Object> constants) {

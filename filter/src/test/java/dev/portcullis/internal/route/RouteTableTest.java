@@ -3,6 +3,8 @@ package dev.portcullis.internal.route;
 import dev.portcullis.config.ConfigurationException;
 
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -101,6 +103,23 @@ class RouteTableTest {
         String yaml = "routes:\n  - {route: 'GET /a/{x}', resource: r, action: a, id: '{y}'}\n";
         assertThatThrownBy(() -> RouteTable.parse(yaml, "r.yaml", "portcullis.routes"))
                 .hasMessageContaining("id {y} is not a parameter");
+    }
+
+    @Test
+    void parseWhenScopeOrPolicyVersionThenCheckedAndFilledFromThePath() {
+        RouteTable t = RouteTable.parse("routes:\n  - {route: 'GET /t/{tenant}/d/{id}', resource: r, action: a, id: '{id}',"
+                + " scope: 'acme.{tenant}', policyVersion: v2}\n", "r.yaml", "portcullis.routes");
+        RouteMatch m = t.match("GET", List.of("t", "t1", "d", "7"));
+        assertThat(m.scope()).isEqualTo("acme.t1");
+        assertThat(m.resourceId()).isEqualTo("7");
+        assertThat(m.route().policyVersion()).isEqualTo("v2");
+        assertThatThrownBy(() -> RouteTable.parse("routes:\n  - {route: 'GET /t/{tenant}', resource: r, action: a,"
+                + " scope: 'acme.{other}'}\n", "r.yaml", "portcullis.routes"))
+                .hasMessageContaining("names {other}, which is not a path parameter");
+        assertThatThrownBy(() -> RouteTable.parse("routes:\n  - {route: 'GET /t', resource: r, action: a,"
+                + " scope: 'a..b'}\n", "r.yaml", "portcullis.routes")).hasMessageContaining("a..b");
+        assertThatThrownBy(() -> RouteTable.parse("routes:\n  - {route: 'GET /t', resource: r, action: a,"
+                + " policyVersion: 'v.2'}\n", "r.yaml", "portcullis.routes")).hasMessageContaining("policyVersion must be");
     }
 
     @Test

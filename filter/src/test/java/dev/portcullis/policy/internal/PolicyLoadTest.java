@@ -65,17 +65,20 @@ class PolicyLoadTest {
     }
 
     @Test
-    void loadWhenConditionReadsAuxDataThenRefusedAsUnsupported() {
+    void loadWhenConditionReadsAuxDataJwtThenItSeesThePrincipalsClaims() {
         write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("request.auxData.jwt.iss == 'x'"));
-        assertThat(loadFails().getMessage()).contains("doc.yaml:12: request.auxData is not supported");
-        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("request.resource.attr.iss == 'x'"));
-        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "act")).isTrue();
+        CerbosPolicyEvaluator e = CerbosPolicyEvaluator.load(dir);
+        PrincipalContext p = PrincipalContext.of("u", Set.of("user"));
+        ResourceContext r = ResourceContext.of("doc", "1");
+        assertThat(e.decide(p.withAuxDataJwt(Map.of("iss", "x")), r, "act").isAllowed()).isTrue();
+        assertThat(e.decide(p.withAuxDataJwt(Map.of("iss", "y")), r, "act").isAllowed()).isFalse();
+        assertThat(e.decide(p, r, "act").error()).hasValueSatisfying(m -> assertThat(m).contains("iss"));
     }
 
     @Test
     void loadWhenConditionUsesUndeclaredIdentifierThenRefused() {
-        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("globals.x == 1"));
-        assertThat(loadFails().getMessage()).contains("doc.yaml:12: condition does not compile").contains("globals");
+        write(dir, "doc.yaml", PolicyFixtures.conditionPolicy("nosuch.x == 1"));
+        assertThat(loadFails().getMessage()).contains("doc.yaml:12: condition does not compile").contains("nosuch");
     }
 
     @Test
@@ -93,30 +96,113 @@ class PolicyLoadTest {
     }
 
     @Test
-    void loadWhenScopedPolicyThenRefusedAsUnsupported() {
-        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: acme\n" + GOOD_RULES);
-        assertThat(loadFails().getMessage()).contains("doc.yaml:5: scoped policies");
+    void loadWhenScopedPolicyHasNoParentThenTheGapIsNamed() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        write(dir, "doc_ab.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: a.b\n"
+                + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc_ab.yaml:3").contains("scope 'a.b' has no parent policy of scope 'a'");
+        write(dir, "doc_a.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: a\n" + GOOD_RULES);
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "read")).isTrue();
     }
 
     @Test
-    void loadWhenSchemasThenRefusedAsUnsupported() {
+    void loadWhenParentalConsentIsNotALeafThenRefused() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        write(dir, "doc_a.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: a\n"
+                + "  scopePermissions: SCOPE_PERMISSIONS_REQUIRE_PARENTAL_CONSENT_FOR_ALLOWS\n" + GOOD_RULES);
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "read")).isTrue();
+        write(dir, "doc_ab.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: a.b\n"
+                + "  scopePermissions: SCOPE_PERMISSIONS_REQUIRE_PARENTAL_CONSENT_FOR_ALLOWS\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc_a.yaml").contains("only allowed at the leaves");
+    }
+
+    @Test
+    void loadWhenScopePermissionsMisspelledOrAtRootThenRefused() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                + "  scopePermissions: OVERRIDE\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc.yaml:5: scopePermissions must be SCOPE_PERMISSIONS_OVERRIDE_PARENT");
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                + "  scopePermissions: SCOPE_PERMISSIONS_REQUIRE_PARENTAL_CONSENT_FOR_ALLOWS\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("cannot be used by a root (unscoped) policy");
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                + "  scopePermissions: SCOPE_PERMISSIONS_OVERRIDE_PARENT\n" + GOOD_RULES);
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "read")).isTrue();
+    }
+
+    @Test
+    void loadWhenSchemaFileMissingThenRefused() {
         write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
                 + "  schemas:\n    principalSchema:\n      ref: cerbos:///p.json\n" + GOOD_RULES);
-        assertThat(loadFails().getMessage()).contains("doc.yaml:5: 'schemas' in resourcePolicy is not supported");
+        assertThat(loadFails().getMessage()).contains("doc.yaml:7: schema 'cerbos:///p.json' not found");
+        write(dir, "_schemas/p.json", "{\"type\": \"object\"}");
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "read")).isTrue();
     }
 
     @Test
-    void loadWhenOutputThenRefusedAsUnsupported() {
+    void loadWhenSchemasOnAScopedPolicyThenRefused() {
+        write(dir, "_schemas/p.json", "{\"type\": \"object\"}");
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        write(dir, "doc_a.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  scope: a\n"
+                + "  schemas:\n    principalSchema:\n      ref: cerbos:///p.json\n" + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("doc_a.yaml:7: schemas are taken from the root");
+    }
+
+    @Test
+    void loadWhenSchemaRefersToARemoteSchemaThenItIsNotFetched() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(1);
+            write(dir, "_schemas/p.json", "{\"$ref\": \"http://127.0.0.1:" + server.getLocalPort() + "/x.json\"}");
+            write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n"
+                    + "  schemas:\n    principalSchema:\n      ref: cerbos:///p.json\n" + GOOD_RULES);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> CerbosPolicyEvaluator.load(dir)
+                    .decide(PrincipalContext.of("u", Set.of("user")), ResourceContext.of("doc", "1"), "read"));
+            assertThatThrownBy(server::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+            if (t == null) {
+                return;
+            }
+            assertThat(t).isInstanceOf(PolicyLoadException.class).hasMessageContaining("cerbos:///p.json");
+        }
+    }
+
+    @Test
+    void loadWhenSchemasFolderHoldsJsonThenItIsNotReadAsPolicies() {
+        write(dir, "_schemas/p.json", "{\"type\": \"object\"}");
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        assertThat(CerbosPolicyEvaluator.load(dir).files()).hasSize(1);
+        write(dir, "sub/_schemas/p.json", "{\"type\": \"object\"}");
+        assertThat(loadFails().getMessage()).as("only the top-level _schemas is special").contains("p.json");
+    }
+
+    @Test
+    void loadWhenOutputExpressionDoesNotCompileThenRefused() {
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
+                + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
+                + "      output:\n        when:\n          ruleActivated: P.id +\n");
+        assertThat(loadFails().getMessage()).contains("doc.yaml:11: output expression does not compile");
         write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n  rules:\n"
                 + "    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
                 + "      output:\n        expr: P.id\n");
-        assertThat(loadFails().getMessage()).contains("doc.yaml:9: 'output' in rule is not supported");
+        assertThat(CerbosPolicyEvaluator.load(dir).decide(PrincipalContext.of("u", Set.of("user")),
+                ResourceContext.of("doc", "1"), "read").outputs())
+                .containsExactly(new dev.portcullis.policy.Decision.Output("resource.doc.vdefault#rule-001", "u"));
     }
 
     @Test
-    void loadWhenRolePolicyThenRefusedAsUnsupported() {
-        write(dir, "role.yaml", HEADER + "rolePolicy:\n  role: acme_admin\n  rules: []\n");
-        assertThat(loadFails().getMessage()).contains("role.yaml:2: 'rolePolicy'").contains("not supported");
+    void loadWhenRolePolicyLacksScopePermissionsThenRefused() {
+        String role = HEADER + "rolePolicy:\n  role: acme_admin\n  version: default\n  parentRoles: [admin]\n"
+                + "  rules:\n    - resource: doc\n      allowActions: [read]\n";
+        write(dir, "role.yaml", role);
+        assertThat(loadFails().getMessage()).contains("role.yaml:3: role policies must set scopePermissions");
+        write(dir, "role.yaml", role + "  scopePermissions: SCOPE_PERMISSIONS_OVERRIDE_PARENT\n");
+        write(dir, "doc.yaml", HEADER + "resourcePolicy:\n  resource: doc\n  version: default\n" + GOOD_RULES);
+        assertThat(CerbosPolicyEvaluator.load(dir).covers("doc", "read")).isTrue();
+    }
+
+    @Test
+    void loadWhenGlobalsSectionInAPolicyFileThenRefusedNamingTheSetting() {
+        write(dir, "doc.yaml", HEADER + "globals:\n  x: 1\nresourcePolicy:\n  resource: doc\n  version: default\n"
+                + GOOD_RULES);
+        assertThat(loadFails().getMessage()).contains("portcullis.policy.globals");
     }
 
     @Test

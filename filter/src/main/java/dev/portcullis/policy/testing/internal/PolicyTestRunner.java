@@ -8,6 +8,7 @@ import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.PolicyLoadException;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
+import dev.portcullis.policy.internal.CelValues;
 import dev.portcullis.policy.internal.PolicyFiles;
 import dev.portcullis.policy.internal.YamlNode;
 
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,9 +42,12 @@ import java.util.function.Function;
  * {@code principals} / {@code principalGroups}, {@code resource} / {@code resources} /
  * {@code resourceGroups}, {@code actions: {action: EFFECT_ALLOW|EFFECT_DENY}}). Combinations not
  * listed in {@code expected} are expected to be denied. Shared fixtures come from
- * {@code testdata/principals.yaml} and {@code testdata/resources.yaml} next to the suite. Not
- * supported, and reported as a suite failure: {@code auxData}, scopes, {@code globals},
- * {@code outputs}.
+ * {@code testdata/principals.yaml} and {@code testdata/resources.yaml} next to the suite. Also
+ * supported: {@code scope} on principals and resources, {@code options.defaultScope},
+ * {@code options.lenientScopeSearch}, {@code options.globals}, {@code auxData} (suite-level
+ * entries with {@code jwt}, or {@code testdata/auxdata.yaml}, named by a test's {@code input.auxData}) and expected
+ * {@code outputs} ({@code [{action, expected: [{src, val}]}]}: each listed output must be among
+ * the decision's).
  *
  * <pre>{@code
  * TestReport report = PolicyTestRunner.builder().build().run(Path.of("policies"));
@@ -128,13 +131,15 @@ public final class PolicyTestRunner {
             YamlNode.Fields suite = docs.get(0).fields("test suite", "name", "description", "skip", "skipReason",
                     "options", "principals", "principalGroups", "resources", "resourceGroups", "auxData", "tests");
             name = suite.text("name");
-            suite.refuse("auxData", "auxData is not supported by the built-in evaluator");
             Fixtures fx = new Fixtures();
+            if (suite.has("auxData")) {
+                fx.auxData.putAll(suite.require("auxData").entries("auxData"));
+            }
             Path testdata = file.path().resolveSibling("testdata");
             String testdataDisplay = file.name().contains("/")
                     ? file.name().substring(0, file.name().lastIndexOf('/') + 1) + "testdata/" : "testdata/";
             fx.readTestdata(testdata, testdataDisplay);
-            Options suiteOptions = Options.read(suite.get("options"), Options.NONE);
+            SuiteOptions suiteOptions = SuiteOptions.read(suite.get("options"), SuiteOptions.NONE);
             fx.readPrincipals(suite.get("principals"), suite.get("principalGroups"));
             fx.readResources(suite.get("resources"), suite.get("resourceGroups"));
             boolean skipSuite = suite.has("skip") && suite.require("skip").bool("skip");
@@ -148,16 +153,16 @@ public final class PolicyTestRunner {
         }
     }
 
-    private void runTest(YamlNode t, Fixtures fx, Options suiteOptions, boolean skipSuite,
+    private void runTest(YamlNode t, Fixtures fx, SuiteOptions suiteOptions, boolean skipSuite,
                          Function<Instant, PolicyEvaluator> evaluators, List<TestReport.CheckResult> out) {
         YamlNode.Fields test = t.fields("test", "name", "description", "skip", "skipReason", "options", "input",
                 "expected");
         String testName = test.text("name");
         boolean skip = skipSuite || test.has("skip") && test.require("skip").bool("skip");
-        Options options = Options.read(test.get("options"), suiteOptions);
+        SuiteOptions options = SuiteOptions.read(test.get("options"), suiteOptions);
         YamlNode.Fields input = test.require("input").fields("input", "principals", "principalGroups",
                 "resources", "resourceGroups", "actions", "auxData");
-        input.refuse("auxData", "auxData is not supported by the built-in evaluator");
+        Map<String, Object> jwt = fx.auxData(input.get("auxData"));
         List<String> principals = fx.principalNames(input.get("principals"), input.get("principalGroups"),
                 test.require("input"));
         List<String> resources = fx.resourceNames(input.get("resources"), input.get("resourceGroups"),
@@ -167,12 +172,13 @@ public final class PolicyTestRunner {
             throw test.require("input").error("test '" + testName + "' input needs actions");
         }
         Map<String, Effect> expected = new HashMap<>();
+        Map<String, List<Decision.Output>> outputs = new HashMap<>();
         YamlNode expectedNode = test.get("expected");
         if (expectedNode != null) {
             for (YamlNode e : expectedNode.list("expected")) {
                 YamlNode.Fields ef = e.fields("expected entry", "principal", "principals", "principalGroups",
                         "resource", "resources", "resourceGroups", "actions", "outputs");
-                ef.refuse("outputs", "outputs are not supported by the built-in evaluator");
+                Map<String, List<Decision.Output>> wantOutputs = expectedOutputs(ef.get("outputs"));
                 List<String> ps = new ArrayList<>();
                 if (ef.has("principal")) {
                     ps.add(ef.text("principal"));
@@ -207,59 +213,67 @@ public final class PolicyTestRunner {
                             }
                             expected.put(p + '\u0000' + r + '\u0000' + a.getKey(), eff);
                         }
+                        for (Map.Entry<String, List<Decision.Output>> o : wantOutputs.entrySet()) {
+                            outputs.put(p + '\u0000' + r + '\u0000' + o.getKey(), o.getValue());
+                        }
                     }
                 }
             }
         }
-        PolicyEvaluator evaluator = skip ? null : evaluators.apply(options.now);
+        PolicyEvaluator evaluator = skip ? null : engine(evaluators.apply(options.now), options);
         for (String p : principals) {
-            PrincipalContext pc = fx.principal(p, options.defaultVersion);
+            PrincipalContext pc = fx.principal(p, options.defaultVersion, options.defaultScope);
+            if (!jwt.isEmpty()) {
+                pc = pc.withAuxDataJwt(jwt);
+            }
             for (String r : resources) {
-                ResourceContext rc = fx.resource(r, options.defaultVersion);
+                ResourceContext rc = fx.resource(r, options.defaultVersion, options.defaultScope);
                 List<Decision> ds = skip ? null : evaluator.decide(pc, rc, actions);
                 for (int i = 0; i < actions.size(); i++) {
                     String a = actions.get(i);
-                    Effect want = expected.getOrDefault(p + '\u0000' + r + '\u0000' + a, Effect.DENY);
-                    out.add(new TestReport.CheckResult(testName, p, r, a, want, ds == null ? null : ds.get(i)));
+                    String key = p + '\u0000' + r + '\u0000' + a;
+                    Effect want = expected.getOrDefault(key, Effect.DENY);
+                    Decision d = ds == null ? null : ds.get(i);
+                    out.add(new TestReport.CheckResult(testName, p, r, a, want, d,
+                            d == null ? null : TestOutputs.mismatch(outputs.get(key), d.outputs())));
                 }
             }
         }
     }
 
-    /** Suite or test options. */
-    private static final class Options {
-        static final Options NONE = new Options(null, null);
-        final Instant now;
-        final String defaultVersion;
-
-        Options(Instant now, String defaultVersion) {
-            this.now = now;
-            this.defaultVersion = defaultVersion;
+    /** The evaluator with the test's globals and scope search applied (built-in evaluator only). */
+    private static PolicyEvaluator engine(PolicyEvaluator evaluator, SuiteOptions options) {
+        if (options.globals == null && options.lenient == null) {
+            return evaluator;
         }
-
-        static Options read(YamlNode node, Options parent) {
-            if (node == null) {
-                return parent;
-            }
-            YamlNode.Fields o = node.fields("options", "now", "defaultPolicyVersion", "defaultScope",
-                    "lenientScopeSearch", "globals");
-            if (!o.text("defaultScope", "").isEmpty()) {
-                throw o.require("defaultScope").error("scoped policies are not supported by the built-in evaluator");
-            }
-            if (o.has("lenientScopeSearch") && o.require("lenientScopeSearch").bool("lenientScopeSearch")) {
-                throw o.require("lenientScopeSearch").error("scoped policies are not supported by the built-in evaluator");
-            }
-            o.refuse("globals", "globals are not supported by the built-in evaluator");
-            Instant now = parent.now;
-            if (o.has("now")) {
-                try {
-                    now = java.time.OffsetDateTime.parse(o.text("now")).toInstant();
-                } catch (DateTimeParseException e) {
-                    throw o.require("now").error("options.now must be an RFC 3339 timestamp, was '" + o.text("now") + "'");
-                }
-            }
-            return new Options(now, o.text("defaultPolicyVersion", parent.defaultVersion));
+        if (!(evaluator instanceof CerbosPolicyEvaluator)) {
+            throw new IllegalStateException("options.globals and options.lenientScopeSearch need the built-in "
+                    + "evaluator; " + evaluator.getClass().getName() + " has its own");
         }
+        CerbosPolicyEvaluator c = (CerbosPolicyEvaluator) evaluator;
+        if (options.lenient != null) {
+            c = c.withLenientScopeSearch(options.lenient);
+        }
+        return options.globals == null ? c : c.withGlobals(options.globals);
+    }
+
+    /** {@code outputs: [{action, expected: [{src, val}]}]} of an expected entry, by action. */
+    private static Map<String, List<Decision.Output>> expectedOutputs(YamlNode node) {
+        Map<String, List<Decision.Output>> out = new HashMap<>();
+        if (node == null) {
+            return out;
+        }
+        for (YamlNode o : node.list("outputs")) {
+            YamlNode.Fields f = o.fields("expected output", "action", "expected");
+            List<Decision.Output> list = new ArrayList<>();
+            for (YamlNode e : f.require("expected").list("expected outputs")) {
+                YamlNode.Fields ef = e.fields("expected output value", "src", "val");
+                list.add(new Decision.Output(ef.text("src"),
+                        ef.get("val") == null ? null : CelValues.value(ef.get("val").toJava())));
+            }
+            out.put(f.text("action"), list);
+        }
+        return out;
     }
 
     /** Named principals and resources (suite and testdata) and their groups. */
@@ -268,6 +282,7 @@ public final class PolicyTestRunner {
         private final Map<String, YamlNode> resources = new LinkedHashMap<>();
         private final Map<String, List<String>> principalGroups = new LinkedHashMap<>();
         private final Map<String, List<String>> resourceGroups = new LinkedHashMap<>();
+        final Map<String, YamlNode> auxData = new LinkedHashMap<>();
 
         void readTestdata(Path testdata, String display) {
             for (String ext : EXTENSIONS) {
@@ -284,6 +299,15 @@ public final class PolicyTestRunner {
                     for (YamlNode doc : YamlNode.parseAll(f.name(), new StringReader(f.content()))) {
                         YamlNode.Fields fields = doc.fields("resources fixture", "resources", "resourceGroups");
                         readResources(fields.get("resources"), fields.get("resourceGroups"));
+                    }
+                }
+                f = PolicyFiles.readIfExists(testdata.resolve("auxdata" + ext), display + "auxdata" + ext);
+                if (f != null) {
+                    for (YamlNode doc : YamlNode.parseAll(f.name(), new StringReader(f.content()))) {
+                        YamlNode a = doc.fields("auxData fixture", "auxData").get("auxData");
+                        if (a != null) {
+                            auxData.putAll(a.entries("auxData"));
+                        }
                     }
                 }
             }
@@ -355,12 +379,40 @@ public final class PolicyTestRunner {
             return new ArrayList<>(out);
         }
 
-        PrincipalContext principal(String name, String defaultVersion) {
+        /** The {@code jwt} of the named {@code auxData} entry; empty when none is named. */
+        Map<String, Object> auxData(YamlNode ref) {
+            if (ref == null) {
+                return Map.of();
+            }
+            String name = ref.text("auxData");
+            YamlNode n = auxData.get(name);
+            if (n == null) {
+                throw ref.error("auxData '" + name + "' is not defined");
+            }
+            YamlNode jwt = n.fields("auxData '" + name + "'", "jwt").get("jwt");
+            Object m = jwt == null ? null : jwt.toJava();
+            if (m != null && !(m instanceof Map)) {
+                throw jwt.error("auxData jwt must be a mapping");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> claims = (Map<String, Object>) m;
+            return CelValues.attributes(claims);
+        }
+
+        private static String scope(YamlNode.Fields f, String defaultScope) {
+            if (!f.has("scope")) {
+                return defaultScope == null ? "" : defaultScope;
+            }
+            try {
+                return PrincipalContext.checkScope(f.text("scope", ""));
+            } catch (IllegalArgumentException e) {
+                throw f.require("scope").error(e.getMessage());
+            }
+        }
+
+        PrincipalContext principal(String name, String defaultVersion, String defaultScope) {
             YamlNode n = principals.get(name);
             YamlNode.Fields f = n.fields("principal '" + name + "'", "id", "roles", "attr", "policyVersion", "scope");
-            if (!f.text("scope", "").isEmpty()) {
-                throw f.require("scope").error("scoped principals are not supported by the built-in evaluator");
-            }
             Object attr = f.get("attr") == null ? null : f.get("attr").toJava();
             if (attr != null && !(attr instanceof Map)) {
                 throw f.require("attr").error("attr must be a mapping");
@@ -368,15 +420,13 @@ public final class PolicyTestRunner {
             @SuppressWarnings("unchecked")
             PrincipalContext pc = PrincipalContext.of(f.text("id"), f.texts("roles"), (Map<String, Object>) attr);
             String version = f.text("policyVersion", defaultVersion);
+            pc = pc.withScope(scope(f, defaultScope));
             return version == null ? pc : pc.withPolicyVersion(version);
         }
 
-        ResourceContext resource(String name, String defaultVersion) {
+        ResourceContext resource(String name, String defaultVersion, String defaultScope) {
             YamlNode n = resources.get(name);
             YamlNode.Fields f = n.fields("resource '" + name + "'", "kind", "id", "attr", "policyVersion", "scope");
-            if (!f.text("scope", "").isEmpty()) {
-                throw f.require("scope").error("scoped resources are not supported by the built-in evaluator");
-            }
             Object attr = f.get("attr") == null ? null : f.get("attr").toJava();
             if (attr != null && !(attr instanceof Map)) {
                 throw f.require("attr").error("attr must be a mapping");
@@ -384,6 +434,7 @@ public final class PolicyTestRunner {
             @SuppressWarnings("unchecked")
             ResourceContext rc = ResourceContext.of(f.text("kind"), f.text("id", name), (Map<String, Object>) attr);
             String version = f.text("policyVersion", defaultVersion);
+            rc = rc.withScope(scope(f, defaultScope));
             return version == null ? rc : rc.withPolicyVersion(version);
         }
     }

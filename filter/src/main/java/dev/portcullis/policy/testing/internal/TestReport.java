@@ -216,15 +216,22 @@ public final class TestReport {
         private final String action;
         private final Effect expected;
         private final Decision decision;
+        private final String outputProblem;
 
         CheckResult(String test, String principal, String resource, String action, Effect expected,
                     Decision decision) {
+            this(test, principal, resource, action, expected, decision, null);
+        }
+
+        CheckResult(String test, String principal, String resource, String action, Effect expected,
+                    Decision decision, String outputProblem) {
             this.test = test;
             this.principal = principal;
             this.resource = resource;
             this.action = action;
             this.expected = expected;
             this.decision = decision;
+            this.outputProblem = outputProblem;
         }
 
         public String test() {
@@ -264,7 +271,7 @@ public final class TestReport {
         }
 
         public boolean passed() {
-            return decision != null && decision.effect() == expected;
+            return decision != null && decision.effect() == expected && outputProblem == null;
         }
 
         /** e.g. {@code test "x": principal alice, resource doc, action read: expected EFFECT_ALLOW, got EFFECT_DENY (...)}. */
@@ -279,6 +286,9 @@ public final class TestReport {
             b.append(", got ").append(decision.effect().cerbosName()).append(" (policy ")
                     .append(decision.policy().orElse("none")).append(", rule ").append(decision.rule());
             decision.error().ifPresent(e -> b.append(", error: ").append(e));
+            if (outputProblem != null) {
+                b.append(", outputs: ").append(outputProblem);
+            }
             return b.append(')').toString();
         }
     }

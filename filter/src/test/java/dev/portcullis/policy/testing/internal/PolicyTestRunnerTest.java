@@ -108,13 +108,21 @@ class PolicyTestRunnerTest {
     }
 
     @Test
-    void runWhenSuiteUsesAuxDataThenSuiteFailsClearly() throws Exception {
-        write(dir, "doc.yaml", POLICY);
-        write(dir, "doc_test.yaml", suite("EFFECT_ALLOW").replace("tests:", "auxData:\n  jwt: {}\ntests:"));
+    void runWhenSuiteUsesAuxDataThenTheNamedJwtReachesConditions() throws Exception {
+        write(dir, "doc.yaml", "apiVersion: api.cerbos.dev/v1\nresourcePolicy:\n  resource: doc\n"
+                + "  version: default\n  rules:\n    - actions: [read]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
+                + "      condition:\n        match:\n          expr: request.auxData.jwt.iss == 'idp'\n");
+        String base = suite("EFFECT_ALLOW").replace("tests:", "auxData:\n  token:\n    jwt: {iss: idp}\n"
+                + "  other:\n    jwt: {iss: evil}\ntests:");
+        write(dir, "doc_test.yaml", base.replace("      actions: [read]\n", "      actions: [read]\n      auxData: token\n"));
         TestReport report = PolicyTestRunner.builder().build().run(dir);
-        assertThat(report.failed()).isEqualTo(1);
-        assertThat(report.suites().get(0).error()).hasValueSatisfying(m ->
-                assertThat(m).contains("doc_test.yaml").contains("auxData is not supported"));
+        assertThat(report.failed()).as(report.firstFailure().orElse("")).isZero();
+        assertThat(report.passed()).isEqualTo(2);
+        write(dir, "doc_test.yaml", base.replace("      actions: [read]\n", "      actions: [read]\n      auxData: other\n"));
+        assertThat(PolicyTestRunner.builder().build().run(dir).failed()).isEqualTo(1);
+        write(dir, "doc_test.yaml", base.replace("      actions: [read]\n", "      actions: [read]\n      auxData: nosuch\n"));
+        assertThat(PolicyTestRunner.builder().build().run(dir).suites().get(0).error())
+                .hasValueSatisfying(m -> assertThat(m).contains("auxData 'nosuch' is not defined"));
     }
 
     @Test
