@@ -7,7 +7,8 @@ import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
-import dev.portcullis.policy.internal.PolicyFiles;
+import dev.portcullis.policy.plan.Plan;
+import dev.portcullis.policy.plan.PlanException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,11 +75,13 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     private final PolicySet set;
     private final String source;
     private final List<PolicyFiles.SourceFile> files;
+    private final ResourcePlanner planner;
 
-    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files) {
+    private CerbosPolicyEvaluator(PolicySet set, CelEnv env, String source, List<PolicyFiles.SourceFile> files) {
         this.set = set;
         this.source = source;
         this.files = files;
+        this.planner = new ResourcePlanner(set, env);
     }
 
     /**
@@ -87,7 +90,8 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
      */
     public CerbosPolicyEvaluator withClock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock)).load(files), source, files);
+        CelEnv env = new CelEnv(clock);
+        return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), env, source, files);
     }
 
     /** Loads every policy under {@code dir} with the system UTC clock. */
@@ -162,6 +166,21 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             }
         }
         return out;
+    }
+
+    /**
+     * A query plan by partial evaluation of the compiled rules ({@code ResourcePlanner}): the
+     * principal's roles, derived roles and principal-only expressions are folded, what reads
+     * {@code R.attr} becomes the plan's condition.
+     *
+     * @throws PlanException naming a construct over resource attributes that is not planned
+     */
+    @Override
+    public Plan plan(PrincipalContext principal, String resourceKind, String action, String scope) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(resourceKind, "resourceKind");
+        Objects.requireNonNull(action, "action");
+        return planner.plan(principal, resourceKind, action, scope);
     }
 
     @Override
@@ -256,12 +275,12 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             CelEnv env = new CelEnv(clock);
             if (directory != null) {
                 List<PolicyFiles.SourceFile> files = PolicyFiles.policies(directory, directory.toString());
-                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), directory.toString(), files);
+                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), env, directory.toString(), files);
             }
             String display = CLASSPATH_PREFIX + classpath;
             List<PolicyFiles.SourceFile> files = PolicyFiles.withClasspathDirectory(classpath, classLoader,
                     dir -> PolicyFiles.policies(dir, display));
-            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), display, files);
+            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), env, display, files);
         }
     }
 }
