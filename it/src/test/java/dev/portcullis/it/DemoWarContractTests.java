@@ -348,14 +348,64 @@ abstract class DemoWarContractTests {
 
         Http.Response before = http.send("DELETE", "/api/documents/it-bob-1", bob);
         assertThat(before.status()).as("%s\n%s", before, server.logTail(30)).isEqualTo(200);
+        Http.Response listBefore = http.send("GET", "/api/documents", bob);
+        assertThat(documentIds(listBefore)).as("%s", listBefore).contains("4", "it-bob-2");
 
         Http.Response disable = http.send("POST", "/api/admin/users/bob/disable", devToken("alice"));
         assertThat(disable.status()).as("%s", disable).isEqualTo(200);
 
         Http.Response after = http.send("DELETE", "/api/documents/it-bob-2", bob);
         assertProblem(after, Reason.PRINCIPAL_DISABLED);
+        // a disabled user lists nothing: refused at admission, like any other request
+        assertProblem(http.send("GET", "/api/documents", bob), Reason.PRINCIPAL_DISABLED);
         assertThat(database.status(DEV_ISSUER, "bob")).isEqualTo("DISABLED");
         assertThat(http.send("GET", "/api/documents/it-bob-2", devToken("alice")).status()).isEqualTo(200);
+    }
+
+    /**
+     * GET /api/documents lists what the caller may read through a query plan pushed into the
+     * H2 query: admins see the confidential document 4, the viewer and the editor do not, except
+     * the viewer's own confidential document; a principal with no role sees nothing.
+     */
+    @Test
+    void listWhenCallersDifferThenEachSeesWhatPoliciesLetThemRead() {
+        assumeApi();
+        database.addDocument("it-list-carol-secret", "carol", "Carol's confidential notes");
+        database.addDocument("it-list-dave-secret", "dave", "Dave's confidential notes");
+        database.update("UPDATE demo_document SET confidential = TRUE WHERE id IN (?, ?)",
+                List.of("it-list-carol-secret", "it-list-dave-secret"));
+        database.addPrincipal(DEV_ISSUER, "it-nobody");
+
+        Http.Response alice = http.send("GET", "/api/documents", devToken("alice"));
+        Http.Response carol = http.send("GET", "/api/documents", devToken("carol"));
+        Http.Response dave = http.send("GET", "/api/documents", devToken("dave"));
+        Http.Response nobody = http.send("GET", "/api/documents", devToken("it-nobody"));
+
+        assertThat(alice.status()).as("%s\n%s", alice, server.logTail(30)).isEqualTo(200);
+        assertThat(alice.json()).containsEntry("plan", "ALWAYS_ALLOWED");
+        assertThat(documentIds(alice)).contains("1", "2", "3", "4", "it-list-carol-secret", "it-list-dave-secret");
+        assertThat(carol.json()).containsEntry("plan", "CONDITIONAL");
+        assertThat(documentIds(carol)).contains("1", "2", "3", "it-list-carol-secret")
+                .doesNotContain("4", "it-list-dave-secret");
+        assertThat(documentIds(dave)).contains("1", "2", "3", "it-list-dave-secret")
+                .doesNotContain("4", "it-list-carol-secret");
+        // the list agrees with the per-document decision
+        assertThat(http.send("GET", "/api/documents/4", devToken("carol")).status()).isEqualTo(403);
+        assertThat(http.send("GET", "/api/documents/it-list-carol-secret", devToken("carol")).status()).isEqualTo(200);
+        assertThat(nobody.status()).as("%s", nobody).isEqualTo(200);
+        assertThat(nobody.json()).containsEntry("plan", "ALWAYS_DENIED");
+        assertThat(documentIds(nobody)).isEmpty();
+        assertThat(http.send("GET", "/api/documents", null).status()).isEqualTo(401);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> documentIds(Http.Response r) {
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        List<String> ids = new java.util.ArrayList<>();
+        for (Object d : (List<Object>) r.json().get("documents")) {
+            ids.add((String) ((Map<String, Object>) d).get("id"));
+        }
+        return ids;
     }
 
     @Test
