@@ -20,9 +20,7 @@ CREATE TABLE demo_document (
     id      VARCHAR(64)  NOT NULL PRIMARY KEY,
     owner   VARCHAR(255) NOT NULL,
     title   VARCHAR(255) NOT NULL,
-    body    VARCHAR(4000) NOT NULL,
-    -- confidential documents are for admins and their owner (policies/document.yaml)
-    confidential BOOLEAN NOT NULL DEFAULT FALSE
+    body    VARCHAR(4000) NOT NULL
 );
 
 INSERT INTO demo_document (id, owner, title, body) VALUES
@@ -30,5 +28,3 @@ INSERT INTO demo_document (id, owner, title, body) VALUES
   ('2', 'carol', 'Customer list',    'Acme, Globex, Initech.'),
   ('3', 'dave',  'Style guide',      'Use the Oxford comma.'),
   ('4', 'bob',   'Incident report',  'Nothing to see here.');
-
-UPDATE demo_document SET confidential = TRUE WHERE id = '4';

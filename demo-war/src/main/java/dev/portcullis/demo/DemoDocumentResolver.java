@@ -12,9 +12,7 @@ import java.util.Map;
 
 /**
  * Resource attributes for the demo's policies: a document's {@code owner}, so that the policy's
- * owner condition ({@code R.attr.owner == P.id}) can decide updates, and whether it is
- * {@code confidential} (readable by admins and the owner only). {@link DocumentListResource}
- * maps the same attributes to the same columns for its query plan. Registered with the filter
+ * owner condition ({@code R.attr.owner == P.id}) can decide updates. Registered with the filter
  * init-param {@code portcullis.resource-resolver}.
  */
 public final class DemoDocumentResolver implements ResourceResolver {
@@ -30,10 +28,10 @@ public final class DemoDocumentResolver implements ResourceResolver {
             return Map.of();
         }
         try (Connection c = DriverManager.getConnection(url);
-             PreparedStatement ps = c.prepareStatement("SELECT owner, confidential FROM demo_document WHERE id = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT owner FROM demo_document WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Map.of("owner", rs.getString(1), "confidential", rs.getBoolean(2)) : Map.of();
+                return rs.next() ? Map.of("owner", rs.getString(1)) : Map.of();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("document store failed: " + e.getMessage(), e);

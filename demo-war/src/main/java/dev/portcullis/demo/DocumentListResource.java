@@ -36,7 +36,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class DocumentListResource {
     /** The resource attributes the policies read, and the columns that hold them. */
-    static final Map<String, String> COLUMNS = Map.of("owner", "owner", "confidential", "confidential");
+    static final Map<String, String> COLUMNS = Map.of("owner", "owner");
 
     private final DocumentStore store;
     private final QueryPlans plans;

@@ -33,6 +33,14 @@ class PlanTest {
     }
 
     @Test
+    void planWhenPrincipalHasNoRoleThenOnlyOwnedDocuments() {
+        Plan plan = DEMO.plan(PrincipalContext.of("erin", Set.of()), "document", "read");
+        assertThat(plan.kind()).isEqualTo(Plan.Kind.CONDITIONAL);
+        assertThat(plan.condition()).contains(eq("owner", "erin"));
+        assertThat(SqlWhere.of(plan, Map.of("owner", "owner")).sql()).isEqualTo("(owner IS NOT NULL AND owner = ?)");
+    }
+
+    @Test
     void planWhenNoRuleCanMatchThenAlwaysDenied() {
         Plan plan = DEMO.plan(PrincipalContext.of("carol", Set.of("viewer")), "document", "delete");
         assertThat(plan.kind()).isEqualTo(Plan.Kind.ALWAYS_DENIED);
