@@ -107,7 +107,7 @@ class PlanTest {
         assertThatThrownBy(() -> RECORDS.plan(PrincipalContext.of("a", Set.of("user")), "record", "count"))
                 .isInstanceOf(PlanException.class)
                 .hasMessageContaining("cannot plan function 'size' over the resource")
-                .hasMessageContaining("size(R.attr.tags) > 2");
+                .hasMessageContaining("size(R.attr.tags) > 2").hasMessageContaining("record.yaml:");
     }
 
     @Test
