@@ -77,6 +77,10 @@ final class PartialEvaluator {
         if (e.getKind() == CelExpr.ExprKind.Kind.CONSTANT && PRIMITIVE.contains(e.constant().getKind())) {
             return new PlanParts.Known(constant(e.constant()));
         }
+        PlanParts.Value direct = lookup(e, scope);
+        if (direct != null) {
+            return direct;
+        }
         try {
             return new PlanParts.Known(p.program(planner.env(), e).eval(evaluation.activation(scope)));
         } catch (CelEvaluationException | RuntimeException ex) {
@@ -85,6 +89,49 @@ final class PartialEvaluator {
             }
             return new PlanParts.Failed(Condition.message(ex));
         }
+    }
+
+    /**
+     * {@code P.<field>...} or {@code C.<name>...} read straight from the principal's (or the
+     * scope's) maps, as the CEL runtime would: a missing key or a field of a non-map fails. Null
+     * for any other expression (the CEL program folds it).
+     */
+    private PlanParts.Value lookup(CelExpr e, Scope scope) {
+        java.util.ArrayDeque<String> fields = new java.util.ArrayDeque<>();
+        CelExpr x = e;
+        while (x.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+            if (x.select().testOnly()) {
+                return null;
+            }
+            fields.push(x.select().field());
+            x = x.select().operand();
+        }
+        if (x.getKind() != CelExpr.ExprKind.Kind.IDENT || fields.isEmpty()) {
+            return null;
+        }
+        Object value;
+        switch (x.ident().name()) {
+            case "P":
+                value = evaluation.principal.celView();
+                break;
+            case "C":
+            case "constants":
+                value = scope.constants;
+                break;
+            default:
+                return null;
+        }
+        for (String f : fields) {
+            if (!(value instanceof java.util.Map)) {
+                return null;
+            }
+            Object next = ((java.util.Map<?, ?>) value).get(f);
+            if (next == null) {
+                return new PlanParts.Failed("no such key: " + f);
+            }
+            value = next;
+        }
+        return new PlanParts.Known(value);
     }
 
     private PlanParts.Value select(PlanParts.Parsed p, CelExpr e, Scope scope) {

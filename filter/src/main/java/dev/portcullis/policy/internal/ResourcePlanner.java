@@ -111,7 +111,11 @@ final class ResourcePlanner {
             }
             List<PlanCondition> allow = new ArrayList<>();
             for (PolicySet.Rule r : rules.resourceRules.allows) {
-                allow.add(match(pe, ev, r, rules.resourcePolicy.scope).t);
+                PlanCondition t = match(pe, ev, r, rules.resourcePolicy.scope).t;
+                allow.add(t);
+                if (t == PlanCondition.Literal.TRUE) {
+                    break; // the later allow rules cannot change the answer (decide stops here too)
+                }
             }
             resource = PlanCondition.and(PlanCondition.not(PlanCondition.or(deny.toArray(new PlanCondition[0]))),
                     PlanCondition.or(allow.toArray(new PlanCondition[0])));
