@@ -64,7 +64,7 @@ final class Evaluation {
         if (state != UNKNOWN) {
             return state;
         }
-        if (!role.anyParent && !intersects(principal.roles(), role.parentRoles)) {
+        if (!role.parentsMatch(principal.roles())) {
             state = INACTIVE;
         } else if (role.condition == null) {
             state = ACTIVE;

@@ -76,8 +76,7 @@ final class ResourcePlanner {
             if (pp != null) {
                 prules = new ArrayList<>();
                 for (PolicySet.PrincipalRule r : pp.rules) {
-                    if (PolicySet.Glob.matches(r.resource, r.resourceGlob, kind)
-                            && PolicySet.Glob.matches(r.action, r.actionGlob, action)) {
+                    if (r.appliesTo(kind, action)) {
                         prules.add(r);
                     }
                 }
@@ -129,13 +128,13 @@ final class ResourcePlanner {
     /** A rule's match as {@link PolicySet.Rule#match} computes it: roles, then derived roles, then condition. */
     private PlanParts.Bool match(PartialEvaluator pe, Evaluation ev, PolicySet.Rule r, Scope scope) {
         PlanParts.Bool role;
-        if (r.anyRole || Evaluation.intersects(ev.principal.roles(), r.roles)) {
+        if (r.roleMatches(ev.principal.roles())) {
             role = PlanParts.Bool.TRUE;
         } else {
             PlanCondition t = PlanCondition.Literal.FALSE;
             PlanCondition e = PlanCondition.Literal.FALSE;
             for (PolicySet.DerivedRole dr : r.derivedRoles) {
-                if (!dr.anyParent && !Evaluation.intersects(ev.principal.roles(), dr.parentRoles)) {
+                if (!dr.parentsMatch(ev.principal.roles())) {
                     continue;
                 }
                 PlanParts.Bool d = pe.condition(dr.condition, dr.scope);
