@@ -541,6 +541,43 @@ public final class Portcullis implements AutoCloseable {
         return ids.id(who.issuer(), who.subject());
     }
 
+    /**
+     * A query plan for a list endpoint: which resources of {@code resourceKind} the principal
+     * {@code who} (a token this engine verified, e.g. the request's {@link #IDENTITY_ATTRIBUTE})
+     * may perform {@code action} on, from its fresh attributes and the loaded policies (the
+     * principal {@code decide} sees: id with issuer prefix, roles, attributes with the reserved
+     * {@code iss} and {@code sub}). Push the plan into the query with
+     * {@link dev.portcullis.policy.plan.SqlWhere}; no per-row decision is needed.
+     *
+     * @param scope the resource scope, empty for none
+     * @throws PortcullisException {@code principal_disabled} / {@code principal_unknown} (403),
+     *         {@code attributes_unavailable} (503), {@code access_denied} (403) when the identity
+     *         has no principal id here
+     * @throws dev.portcullis.policy.plan.PlanException when the policies cannot be planned
+     *         (naming the construct) or no policies are configured
+     */
+    public dev.portcullis.policy.plan.Plan plan(VerifiedToken who, String resourceKind, String action, String scope)
+            throws PortcullisException {
+        Objects.requireNonNull(resourceKind, "resourceKind");
+        Objects.requireNonNull(action, "action");
+        PrincipalAttributes attrs = principal(who);
+        if (policy == null) {
+            throw new dev.portcullis.policy.plan.PlanException("no policies configured (" + SettingNames.POLICY_DIR + ")");
+        }
+        String collision = ids.collision(who.issuer(), who.subject());
+        if (collision != null) {
+            throw new PortcullisException(Reason.ACCESS_DENIED, "principal has no id in policies: " + collision);
+        }
+        return policy.plan(principals.of(ids.id(who.issuer(), who.subject()), who.issuer(), who.subject(), attrs),
+                resourceKind, action, scope == null ? "" : scope);
+    }
+
+    /** {@link #plan(VerifiedToken, String, String, String)} with no scope. */
+    public dev.portcullis.policy.plan.Plan plan(VerifiedToken who, String resourceKind, String action)
+            throws PortcullisException {
+        return plan(who, resourceKind, action, "");
+    }
+
     /** The mapping from (issuer, subject) to principal ids in force. */
     public PrincipalIds principalIds() {
         return ids;

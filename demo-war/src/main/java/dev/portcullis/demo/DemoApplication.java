@@ -2,6 +2,7 @@ package dev.portcullis.demo;
 
 import dev.portcullis.Portcullis;
 import dev.portcullis.jaxrs.PortcullisFeature;
+import dev.portcullis.jaxrs.QueryPlans;
 
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.ApplicationPath;
@@ -24,6 +25,7 @@ public class DemoApplication extends ResourceConfig {
         DocumentStore store = new DocumentStore(DemoSettings.get(context, DemoDatabase.URL, null));
         register(new PortcullisFeature(engine));
         register(new DocumentResource(store));
+        register(new DocumentListResource(store, new QueryPlans(engine)));
         register(new AdminResource(engine, store));
     }
 }

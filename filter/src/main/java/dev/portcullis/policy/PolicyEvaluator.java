@@ -1,5 +1,8 @@
 package dev.portcullis.policy;
 
+import dev.portcullis.policy.plan.Plan;
+import dev.portcullis.policy.plan.PlanException;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -57,5 +60,24 @@ public interface PolicyEvaluator {
      */
     default boolean readsAuxData() {
         return false;
+    }
+
+    /**
+     * Which resources of {@code resourceKind} {@code principal} may perform {@code action} on: a
+     * {@link Plan} that admits a resource exactly when {@link #decide} would allow it (Cerbos's
+     * {@code PlanResources}). Resource policies of the default version apply; {@code scope} is
+     * the resource scope (empty for none).
+     *
+     * <p>The default refuses: an evaluator that cannot plan must not guess.
+     *
+     * @throws PlanException naming the construct that cannot be planned (never a wrong plan)
+     */
+    default Plan plan(PrincipalContext principal, String resourceKind, String action, String scope) {
+        throw new PlanException(getClass().getName() + " does not make query plans");
+    }
+
+    /** {@link #plan(PrincipalContext, String, String, String)} with no scope. */
+    default Plan plan(PrincipalContext principal, String resourceKind, String action) {
+        return plan(principal, resourceKind, action, "");
     }
 }

@@ -44,6 +44,9 @@ class PublicApiTest {
             "dev.portcullis.policy.ResourceContext", "dev.portcullis.policy.Decision", "dev.portcullis.policy.Effect",
             "dev.portcullis.policy.ResourceResolver", "dev.portcullis.policy.PolicyLoadException",
             "dev.portcullis.policy.EvaluationMode",
+            // query plans for list endpoints
+            "dev.portcullis.policy.plan.Plan", "dev.portcullis.policy.plan.PlanCondition",
+            "dev.portcullis.policy.plan.PlanException", "dev.portcullis.policy.plan.SqlWhere",
             // policy tests in JUnit, the CLI, the servlet adapter
             "dev.portcullis.policy.testing.PolicyTests", "dev.portcullis.cli.Main",
             "dev.portcullis.servlet.PortcullisFilter", "dev.portcullis.servlet.PortcullisInitializer");

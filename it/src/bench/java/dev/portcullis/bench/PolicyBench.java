@@ -4,6 +4,7 @@ import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
+import dev.portcullis.policy.plan.Plan;
 
 import org.casbin.jcasbin.main.Enforcer;
 import org.casbin.jcasbin.model.Model;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One policy decision with the demo policies: a plain role rule, and a derived role whose CEL
  * condition compares a resource attribute with the principal id; jCasbin {@code enforce} on the
- * equivalent RBAC model as a reference; and a no-op baseline.
+ * equivalent RBAC model as a reference; the query plans for the same two requests (issue 17); and
+ * a no-op baseline.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -59,6 +61,9 @@ public class PolicyBench {
         if (!roleRule().isAllowed() || !celCondition().isAllowed()) {
             throw new IllegalStateException("demo policies do not allow the benchmarked requests");
         }
+        if (planRoleRule().kind() != Plan.Kind.ALWAYS_ALLOWED || planCelCondition().kind() != Plan.Kind.CONDITIONAL) {
+            throw new IllegalStateException("demo policies do not plan as benchmarked: " + planCelCondition());
+        }
         Model model = new Model();
         model.loadModelFromText(CASBIN_MODEL);
         casbin = new Enforcer(model);
@@ -89,6 +94,25 @@ public class PolicyBench {
     @Benchmark
     public Decision celCondition() {
         return policies.decide(owner, ownedDocument, "update");
+    }
+
+    /**
+     * The query plan for document:read of the viewer: the role rule folds it to
+     * {@code ALWAYS_ALLOWED} (compare with {@link #roleRule}).
+     */
+    @Benchmark
+    public Plan planRoleRule() {
+        return policies.plan(viewer, "document", "read");
+    }
+
+    /**
+     * The query plan for document:update of a principal without the editor role: the owner
+     * derived role's condition is partially evaluated to {@code owner == "carol"} (compare with
+     * {@link #celCondition}).
+     */
+    @Benchmark
+    public Plan planCelCondition() {
+        return policies.plan(owner, "document", "update");
     }
 
     @Benchmark

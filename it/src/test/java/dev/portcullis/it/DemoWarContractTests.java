@@ -348,14 +348,63 @@ abstract class DemoWarContractTests {
 
         Http.Response before = http.send("DELETE", "/api/documents/it-bob-1", bob);
         assertThat(before.status()).as("%s\n%s", before, server.logTail(30)).isEqualTo(200);
+        Http.Response listBefore = http.send("GET", "/api/documents", bob);
+        assertThat(documentIds(listBefore)).as("%s", listBefore).contains("1", "4", "it-bob-2");
 
         Http.Response disable = http.send("POST", "/api/admin/users/bob/disable", devToken("alice"));
         assertThat(disable.status()).as("%s", disable).isEqualTo(200);
 
         Http.Response after = http.send("DELETE", "/api/documents/it-bob-2", bob);
         assertProblem(after, Reason.PRINCIPAL_DISABLED);
+        // a disabled user lists nothing: refused at admission, like any other request
+        assertProblem(http.send("GET", "/api/documents", bob), Reason.PRINCIPAL_DISABLED);
         assertThat(database.status(DEV_ISSUER, "bob")).isEqualTo("DISABLED");
         assertThat(http.send("GET", "/api/documents/it-bob-2", devToken("alice")).status()).isEqualTo(200);
+    }
+
+    /**
+     * GET /api/documents lists what the caller may read through a query plan pushed into the
+     * H2 query: alice, carol and dave read every document by role (the plan is unconditional);
+     * a principal with no role reads only what it owns (a conditional plan, owner = its id), and
+     * one that owns nothing lists nothing. The list agrees with the per-document decision.
+     */
+    @Test
+    void listWhenCallersDifferThenEachSeesWhatPoliciesLetThemRead() {
+        assumeApi();
+        database.addPrincipal(DEV_ISSUER, "it-lister");
+        database.addPrincipal(DEV_ISSUER, "it-owns-nothing");
+        database.addDocument("it-list-1", "it-lister", "Lister's first");
+        database.addDocument("it-list-2", "it-lister", "Lister's second");
+
+        Http.Response alice = http.send("GET", "/api/documents", devToken("alice"));
+        Http.Response carol = http.send("GET", "/api/documents", devToken("carol"));
+        Http.Response dave = http.send("GET", "/api/documents", devToken("dave"));
+        Http.Response lister = http.send("GET", "/api/documents", devToken("it-lister"));
+        Http.Response nobody = http.send("GET", "/api/documents", devToken("it-owns-nothing"));
+
+        for (Http.Response byRole : List.of(alice, carol, dave)) {
+            assertThat(byRole.status()).as("%s\n%s", byRole, server.logTail(30)).isEqualTo(200);
+            assertThat(byRole.json()).containsEntry("plan", "ALWAYS_ALLOWED");
+            assertThat(documentIds(byRole)).contains("1", "2", "3", "4", "it-list-1", "it-list-2");
+        }
+        assertThat(lister.json()).as("%s", lister).containsEntry("plan", "CONDITIONAL");
+        assertThat(documentIds(lister)).containsExactly("it-list-1", "it-list-2");
+        assertThat(nobody.json()).as("%s", nobody).containsEntry("plan", "CONDITIONAL");
+        assertThat(documentIds(nobody)).isEmpty();
+        // the list agrees with the per-document decision
+        assertThat(http.send("GET", "/api/documents/it-list-1", devToken("it-lister")).status()).isEqualTo(200);
+        assertProblem(http.send("GET", "/api/documents/1", devToken("it-lister")), Reason.ACCESS_DENIED);
+        assertThat(http.send("GET", "/api/documents", null).status()).isEqualTo(401);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> documentIds(Http.Response r) {
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        List<String> ids = new java.util.ArrayList<>();
+        for (Object d : (List<Object>) r.json().get("documents")) {
+            ids.add((String) ((Map<String, Object>) d).get("id"));
+        }
+        return ids;
     }
 
     @Test

@@ -26,7 +26,8 @@ class JaxrsPublicApiTest {
 
     /** The public API of the JAX-RS module: the feature, the annotation and the unannotated-method mode. */
     static final Set<String> API = Set.of("dev.portcullis.jaxrs.PortcullisFeature",
-            "dev.portcullis.jaxrs.RequiresPermission", "dev.portcullis.jaxrs.Unannotated");
+            "dev.portcullis.jaxrs.RequiresPermission", "dev.portcullis.jaxrs.Unannotated",
+            "dev.portcullis.jaxrs.QueryPlans");
 
     /** None: every other type of this module is package-private. */
     static final Set<String> NOT_YET_MOVED = Set.of();

@@ -162,6 +162,32 @@ final class CelEnv {
         }
     }
 
+    /** The parsed (unchecked) AST of an expression that {@link #compile} accepted (for query plans). */
+    CelAbstractSyntaxTree parse(String expression) throws CompileException {
+        CelValidationResult result = compiler.parse(expression);
+        if (result.hasError()) {
+            throw new CompileException(result.getErrorString());
+        }
+        try {
+            return result.getAst();
+        } catch (dev.cel.common.CelValidationException e) {
+            throw new CompileException(e.getMessage());
+        }
+    }
+
+    /** A program for one sub-expression of a parsed AST (query plans fold principal-only parts). */
+    CelRuntime.Program program(CelAbstractSyntaxTree whole, dev.cel.common.ast.CelExpr part) throws CompileException {
+        CelValidationResult result = compiler.check(CelAbstractSyntaxTree.newParsedAst(part, whole.getSource()));
+        if (result.hasError()) {
+            throw new CompileException(result.getErrorString());
+        }
+        try {
+            return runtime.createProgram(result.getAst());
+        } catch (dev.cel.common.CelValidationException | dev.cel.runtime.CelEvaluationException e) {
+            throw new CompileException(e.getMessage());
+        }
+    }
+
     /** A compile (parse or type-check) failure. */
     static final class CompileException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -8,7 +8,8 @@ import dev.portcullis.policy.EvaluationMode;
 import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
-import dev.portcullis.policy.internal.PolicyFiles;
+import dev.portcullis.policy.plan.Plan;
+import dev.portcullis.policy.plan.PlanException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,8 +94,10 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     private final Map<String, Object> globals;
     private final Clock clock;
     private final boolean strict;
+    private final ResourcePlanner planner;
+    private final CelEnv env;
 
-    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files,
+    private CerbosPolicyEvaluator(PolicySet set, CelEnv env, String source, List<PolicyFiles.SourceFile> files,
                                   PolicyLoader.Options options, Map<String, Object> globals, Clock clock,
                                   boolean strict) {
         this.clock = clock;
@@ -104,6 +107,8 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         this.options = options;
         this.globals = globals;
         this.strict = strict;
+        this.env = env;
+        this.planner = new ResourcePlanner(set, env);
     }
 
     /** How conditions that fail at run time are treated. */
@@ -117,13 +122,14 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
      */
     public CerbosPolicyEvaluator withClock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock), options).load(files), source, files,
+        CelEnv env = new CelEnv(clock);
+        return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), env, source, files,
                 options, globals, clock, strict);
     }
 
     /** The same policy texts compiled again with other engine globals (used by test suites). */
     public CerbosPolicyEvaluator withGlobals(Map<String, ?> globals) {
-        return new CerbosPolicyEvaluator(set, source, files, options, CelValues.attributes(globals), clock, strict);
+        return new CerbosPolicyEvaluator(set, env, source, files, options, CelValues.attributes(globals), clock, strict);
     }
 
     /** The same policy texts compiled again with lenient scope search on or off (used by test suites). */
@@ -135,7 +141,8 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         o.lenientScopeSearch = lenient;
         o.schemaEnforcement = options.schemaEnforcement;
         o.schemaFiles = options.schemaFiles;
-        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock), o).load(files), source, files, o, globals,
+        CelEnv env = new CelEnv(clock);
+        return new CerbosPolicyEvaluator(new PolicyLoader(env, o).load(files), env, source, files, o, globals,
                 clock, strict);
     }
 
@@ -232,6 +239,21 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             }
         }
         return out;
+    }
+
+    /**
+     * A query plan by partial evaluation of the compiled rules ({@code ResourcePlanner}): the
+     * principal's roles, derived roles and principal-only expressions are folded, what reads
+     * {@code R.attr} becomes the plan's condition.
+     *
+     * @throws PlanException naming a construct over resource attributes that is not planned
+     */
+    @Override
+    public Plan plan(PrincipalContext principal, String resourceKind, String action, String scope) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(resourceKind, "resourceKind");
+        Objects.requireNonNull(action, "action");
+        return planner.plan(principal, resourceKind, action, scope);
     }
 
     @Override
@@ -390,7 +412,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             if (directory != null) {
                 List<PolicyFiles.SourceFile> files = PolicyFiles.policies(directory, directory.toString());
                 options.schemaFiles = PolicyFiles.schemas(directory);
-                return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), directory.toString(),
+                return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), env, directory.toString(),
                         files, options, globals, clock, mode == EvaluationMode.STRICT);
             }
             String display = CLASSPATH_PREFIX + classpath;
@@ -399,7 +421,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
                         options.schemaFiles = PolicyFiles.schemas(dir);
                         return PolicyFiles.policies(dir, display);
                     });
-            return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), display, files, options,
+            return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), env, display, files, options,
                     globals, clock, mode == EvaluationMode.STRICT);
         }
     }

@@ -23,8 +23,8 @@ abstract class Condition {
     /** One CEL expression. */
     static final class Expr extends Condition {
         private final CelRuntime.Program program;
-        private final String source;
-        private final String where;
+        final String source;
+        final String where;
 
         Expr(CelRuntime.Program program, String source, String where) {
             this.program = program;
@@ -77,7 +77,7 @@ abstract class Condition {
 
     /** {@code all.of}: true when every member is true. */
     static final class All extends Condition {
-        private final Condition[] of;
+        final Condition[] of;
 
         All(Condition[] of) {
             this.of = of;
@@ -96,7 +96,7 @@ abstract class Condition {
 
     /** {@code any.of}: true when some member is true. */
     static final class Any extends Condition {
-        private final Condition[] of;
+        final Condition[] of;
 
         Any(Condition[] of) {
             this.of = of;
@@ -115,7 +115,7 @@ abstract class Condition {
 
     /** {@code none.of}: true when no member is true. */
     static final class None extends Condition {
-        private final Condition[] of;
+        final Condition[] of;
 
         None(Condition[] of) {
             this.of = of;

@@ -87,7 +87,7 @@ final class Evaluation {
         if (state != UNKNOWN) {
             return state;
         }
-        if (!role.anyParent && !role.parents.matchesAny(principal.roles())) {
+        if (!role.parentsMatch(principal.roles())) {
             state = INACTIVE;
         } else if (role.condition == null) {
             state = ACTIVE;

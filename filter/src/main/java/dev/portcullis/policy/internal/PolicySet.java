@@ -87,8 +87,7 @@ final class PolicySet {
         for (Map<String, PrincipalPolicy> versions2 : principals.values()) {
             for (PrincipalPolicy pp : versions2.values()) {
                 for (PrincipalRule r : pp.rules) {
-                    if (Glob.matches(r.resource, r.resourceGlob, kind)
-                            && Glob.matches(r.action, r.actionGlob, action)) {
+                    if (r.appliesTo(kind, action)) {
                         return true;
                     }
                 }
@@ -120,6 +119,11 @@ final class PolicySet {
             this.condition = condition;
             this.scope = scope;
         }
+
+        /** Whether a principal with {@code roles} has one of the parent roles (decide and plan). */
+        boolean parentsMatch(Set<String> roles) {
+            return anyParent || parents.matchesAny(roles);
+        }
     }
 
     /** One resource policy rule. */
@@ -148,6 +152,11 @@ final class PolicySet {
             this.condition = condition;
         }
 
+        /** Whether a principal with {@code roles} has one of the rule's roles (decide and plan). */
+        boolean roleMatches(Set<String> principalRoles) {
+            return anyRole || roleNames.matchesAny(principalRoles);
+        }
+
         boolean appliesTo(String action) {
             for (String a : actions) {
                 if (Glob.matches(a, null, action)) {
@@ -159,7 +168,7 @@ final class PolicySet {
 
         /** 1 match, 0 no match, -1 error (message left in {@code error[0]}). */
         int match(PolicySet set, Evaluation ev, Scope scope, String[] error) {
-            boolean roleOk = anyRole || roleNames.matchesAny(ev.principal.roles());
+            boolean roleOk = roleMatches(ev.principal.roles());
             String roleError = null;
             if (!roleOk) {
                 for (DerivedRole dr : derivedRoles) {
@@ -300,6 +309,11 @@ final class PolicySet {
             this.effect = effect;
             this.condition = condition;
         }
+
+        /** Whether the rule is for resources of {@code kind} and {@code action} (decide and plan). */
+        boolean appliesTo(String kind, String action) {
+            return Glob.matches(resource, resourceGlob, kind) && Glob.matches(this.action, actionGlob, action);
+        }
     }
 
     /** A compiled {@code principalPolicy}. */
@@ -324,8 +338,7 @@ final class PolicySet {
         Decision decide(PolicySet set, Evaluation ev, String action) {
             PrincipalRule allow = null;
             for (PrincipalRule r : rules) {
-                if (!Glob.matches(r.resource, r.resourceGlob, ev.resource.kind())
-                        || !Glob.matches(r.action, r.actionGlob, action)) {
+                if (!r.appliesTo(ev.resource.kind(), action)) {
                     continue;
                 }
                 if (r.effect == Effect.ALLOW && allow != null) {

@@ -190,6 +190,12 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     }
 
     @Override
+    public dev.portcullis.policy.plan.Plan plan(PrincipalContext principal, String resourceKind, String action,
+                                                String scope) {
+        return current.plan(principal, resourceKind, action, scope);
+    }
+
+    @Override
     public boolean covers(String resourceKind, String action) {
         return current.covers(resourceKind, action);
     }

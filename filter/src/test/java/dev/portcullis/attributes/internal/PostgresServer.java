@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code currentSchema} in {@link #jdbcUrl()}. The tests are skipped, with the reason, only when
  * no PostgreSQL can be had.
  */
-final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
     static final String URL_ENV = "PORTCULLIS_TEST_PG_URL";
     static final String USER_ENV = "PORTCULLIS_TEST_PG_USER";
     static final String PASSWORD_ENV = "PORTCULLIS_TEST_PG_PASSWORD";
@@ -57,20 +57,20 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
     private String jdbcUrl;
 
     /** The JDBC URL of the test schema. */
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return jdbcUrl;
     }
 
-    String user() {
+    public String user() {
         return user;
     }
 
-    String password() {
+    public String password() {
         return password;
     }
 
     /** A new connection to the test schema. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, user, password);
     }
 

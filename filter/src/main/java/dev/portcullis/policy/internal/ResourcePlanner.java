@@ -1,0 +1,301 @@
+package dev.portcullis.policy.internal;
+
+import dev.cel.common.ast.CelExpr;
+import dev.portcullis.policy.Effect;
+import dev.portcullis.policy.PrincipalContext;
+import dev.portcullis.policy.ResourceContext;
+import dev.portcullis.policy.plan.Plan;
+import dev.portcullis.policy.plan.PlanCondition;
+import dev.portcullis.policy.plan.PlanException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Query plans over a compiled {@link PolicySet}: the rules that apply to a resource kind and
+ * action ({@link #rules}, the one place that gathers them) are partially evaluated with the
+ * principal known ({@link PartialEvaluator}) and combined with the precedence {@code decide}
+ * applies:
+ * <pre>
+ *   plan = NOT principalDeny AND (principalAllow OR (NOT resourceDeny AND resourceAllow))
+ * </pre>
+ * where a deny rule counts when its condition holds or fails to evaluate (fail closed) and an
+ * allow rule only when it holds; a rule's roles, derived roles (their conditions planned too) and
+ * condition combine as in {@link PolicySet.Rule#match}. Errors are planned exactly: each residual
+ * carries when it would fail ({@link PlanParts.Bool}), so a plan admits a resource exactly when
+ * {@code decide} allows it.
+ *
+ * <p>Thread safety: safe for concurrent use; parsed expressions are cached.
+ */
+final class ResourcePlanner {
+    private final PolicySet set;
+    private final CelEnv env;
+    private final Map<Condition.Expr, PlanParts.Parsed> conditions = new ConcurrentHashMap<>();
+    private final Map<Scope, Map<String, PlanParts.Parsed>> variables = new ConcurrentHashMap<>();
+
+    ResourcePlanner(PolicySet set, CelEnv env) {
+        this.set = set;
+        this.env = env;
+    }
+
+    CelEnv env() {
+        return env;
+    }
+
+    /** The rules that can decide {@code action} on {@code kind} for {@code principal}. */
+    static final class Rules {
+        final PolicySet.PrincipalPolicy principalPolicy;
+        final List<PolicySet.PrincipalRule> principalRules;
+        final PolicySet.ResourcePolicy resourcePolicy;
+        final PolicySet.ActionRules resourceRules;
+
+        Rules(PolicySet.PrincipalPolicy principalPolicy, List<PolicySet.PrincipalRule> principalRules,
+              PolicySet.ResourcePolicy resourcePolicy, PolicySet.ActionRules resourceRules) {
+            this.principalPolicy = principalPolicy;
+            this.principalRules = principalRules;
+            this.resourcePolicy = resourcePolicy;
+            this.resourceRules = resourceRules;
+        }
+    }
+
+    /**
+     * The one place that gathers the rules for a plan. Scoped policies are not in this build:
+     * a non-empty {@code scope} is refused; when scopes arrive, this method walks the scope chain.
+     */
+    Rules rules(PrincipalContext principal, String kind, String action, String scope) {
+        if (scope != null && !scope.isEmpty()) {
+            throw new PlanException("scope '" + scope + "': scoped policies are not supported by this evaluator");
+        }
+        PolicySet.PrincipalPolicy pp = null;
+        List<PolicySet.PrincipalRule> prules = List.of();
+        Map<String, PolicySet.PrincipalPolicy> byVersion = set.principals.get(principal.id());
+        if (byVersion != null) {
+            pp = byVersion.get(principal.policyVersion());
+            if (pp != null) {
+                prules = new ArrayList<>();
+                for (PolicySet.PrincipalRule r : pp.rules) {
+                    if (r.appliesTo(kind, action)) {
+                        prules.add(r);
+                    }
+                }
+            }
+        }
+        Map<String, PolicySet.ResourcePolicy> versions = set.resources.get(kind);
+        PolicySet.ResourcePolicy rp = versions == null ? null : versions.get(PrincipalContext.DEFAULT_VERSION);
+        return new Rules(pp, prules, rp, rp == null ? PolicySet.ActionRules.NONE : rp.rulesFor(action));
+    }
+
+    Plan plan(PrincipalContext principal, String kind, String action, String scope) {
+        Rules rules = rules(principal, kind, action, scope);
+        Evaluation ev = new Evaluation(principal, ResourceContext.of(kind, null, null));
+        PartialEvaluator pe = new PartialEvaluator(this, ev);
+        List<PlanCondition> ppDeny = new ArrayList<>();
+        List<PlanCondition> ppAllow = new ArrayList<>();
+        for (PolicySet.PrincipalRule r : rules.principalRules) {
+            PlanParts.Bool m = pe.condition(r.condition, rules.principalPolicy.scope);
+            if (r.effect == Effect.DENY) {
+                ppDeny.add(PlanCondition.or(m.t, m.e));
+            } else {
+                ppAllow.add(m.t);
+            }
+        }
+        PlanCondition resource = PlanCondition.Literal.FALSE;
+        if (rules.resourcePolicy != null) {
+            List<PlanCondition> deny = new ArrayList<>();
+            for (PolicySet.Rule r : rules.resourceRules.denies) {
+                PlanParts.Bool m = match(pe, ev, r, rules.resourcePolicy.scope);
+                deny.add(PlanCondition.or(m.t, m.e));
+            }
+            List<PlanCondition> allow = new ArrayList<>();
+            for (PolicySet.Rule r : rules.resourceRules.allows) {
+                PlanCondition t = match(pe, ev, r, rules.resourcePolicy.scope).t;
+                allow.add(t);
+                if (t == PlanCondition.Literal.TRUE) {
+                    break; // the later allow rules cannot change the answer (decide stops here too)
+                }
+            }
+            resource = PlanCondition.and(PlanCondition.not(PlanCondition.or(deny.toArray(new PlanCondition[0]))),
+                    PlanCondition.or(allow.toArray(new PlanCondition[0])));
+        }
+        PlanCondition all = PlanCondition.and(
+                PlanCondition.not(PlanCondition.or(ppDeny.toArray(new PlanCondition[0]))),
+                PlanCondition.or(PlanCondition.or(ppAllow.toArray(new PlanCondition[0])), resource));
+        return Plan.of(kind, action, all);
+    }
+
+    /** A rule's match as {@link PolicySet.Rule#match} computes it: roles, then derived roles, then condition. */
+    private PlanParts.Bool match(PartialEvaluator pe, Evaluation ev, PolicySet.Rule r, Scope scope) {
+        PlanParts.Bool role;
+        if (r.roleMatches(ev.principal.roles())) {
+            role = PlanParts.Bool.TRUE;
+        } else {
+            PlanCondition t = PlanCondition.Literal.FALSE;
+            PlanCondition e = PlanCondition.Literal.FALSE;
+            for (PolicySet.DerivedRole dr : r.derivedRoles) {
+                if (!dr.parentsMatch(ev.principal.roles())) {
+                    continue;
+                }
+                PlanParts.Bool d = pe.condition(dr.condition, dr.scope);
+                t = PlanCondition.or(t, d.t);
+                e = PlanCondition.or(e, d.e);
+            }
+            // an active derived role wins over one that failed (the loop goes on past failures)
+            role = new PlanParts.Bool(t, PlanCondition.and(PlanCondition.not(t), e));
+        }
+        PlanParts.Bool cond = pe.condition(r.condition, scope);
+        return new PlanParts.Bool(PlanCondition.and(role.t, cond.t),
+                PlanCondition.or(role.e, PlanCondition.and(role.t, cond.e)));
+    }
+
+    PlanParts.Parsed parsed(Condition.Expr c) {
+        return conditions.computeIfAbsent(c, x -> parse(x.source, x.where));
+    }
+
+    PlanParts.Parsed variable(Scope scope, String name) {
+        String source = scope.variableSources.get(name);
+        if (source == null) {
+            throw new PlanException("variable '" + name + "' is not defined in " + scope.policy);
+        }
+        return variables.computeIfAbsent(scope, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(name, n -> parse(source, "variable '" + n + "' of " + scope.policy));
+    }
+
+    private PlanParts.Parsed parse(String source, String where) {
+        try {
+            return new PlanParts.Parsed(env.parse(source), source, where);
+        } catch (CelEnv.CompileException e) {
+            throw new PlanException(where + ": '" + source + "' does not parse: " + ConditionCompiler.oneLine(e.getMessage()));
+        }
+    }
+
+    /** Whether {@code e} reads the resource's attributes or id (directly or through a variable). */
+    boolean readsResource(PlanParts.Parsed p, CelExpr e, Scope scope) {
+        Boolean known = p.readsResource.get(e.id());
+        if (known != null) {
+            return known;
+        }
+        boolean r = computeReads(p, e, scope);
+        p.readsResource.put(e.id(), r);
+        return r;
+    }
+
+    private boolean computeReads(PlanParts.Parsed p, CelExpr e, Scope scope) {
+        switch (e.getKind()) {
+            case CONSTANT:
+                return false;
+            case IDENT: {
+                String n = e.ident().name();
+                if (n.equals("R") || n.equals("request")) {
+                    return true;
+                }
+                if (n.equals("V") || n.equals("variables")) {
+                    for (String v : scope.variableSources.keySet()) {
+                        PlanParts.Parsed vp = variable(scope, v);
+                        if (readsResource(vp, vp.ast.getExpr(), scope)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+            case SELECT: {
+                List<String> path = resourcePath(e);
+                if (path != null) {
+                    return !(path.get(0).equals("kind") || path.get(0).equals("policyVersion"));
+                }
+                if (principalPath(e)) {
+                    return false;
+                }
+                String v = variableName(e);
+                if (v != null) {
+                    PlanParts.Parsed vp = variable(scope, v);
+                    return readsResource(vp, vp.ast.getExpr(), scope);
+                }
+                return readsResource(p, e.select().operand(), scope);
+            }
+            case CALL: {
+                CelExpr.CelCall c = e.call();
+                if (c.target().isPresent() && readsResource(p, c.target().get(), scope)) {
+                    return true;
+                }
+                for (CelExpr a : c.args()) {
+                    if (readsResource(p, a, scope)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case LIST:
+                for (CelExpr a : e.list().elements()) {
+                    if (readsResource(p, a, scope)) {
+                        return true;
+                    }
+                }
+                return false;
+            case MAP:
+                for (CelExpr.CelMap.Entry en : e.map().entries()) {
+                    if (readsResource(p, en.key(), scope) || readsResource(p, en.value(), scope)) {
+                        return true;
+                    }
+                }
+                return false;
+            case COMPREHENSION: {
+                CelExpr.CelComprehension c = e.comprehension();
+                return readsResource(p, c.iterRange(), scope) || readsResource(p, c.accuInit(), scope)
+                        || readsResource(p, c.loopCondition(), scope) || readsResource(p, c.loopStep(), scope)
+                        || readsResource(p, c.result(), scope);
+            }
+            default:
+                return true;
+        }
+    }
+
+    /**
+     * The fields after {@code R} or {@code request.resource} when {@code e} is such a select
+     * chain (e.g. {@code [attr]} for {@code R.attr}), else null.
+     */
+    static List<String> resourcePath(CelExpr e) {
+        List<String> fields = new ArrayList<>();
+        CelExpr x = e;
+        while (x.getKind() == CelExpr.ExprKind.Kind.SELECT && !x.select().testOnly()) {
+            fields.add(0, x.select().field());
+            x = x.select().operand();
+        }
+        if (x.getKind() != CelExpr.ExprKind.Kind.IDENT) {
+            return null;
+        }
+        String root = x.ident().name();
+        if (root.equals("request") && !fields.isEmpty() && fields.get(0).equals("resource")) {
+            fields.remove(0);
+        } else if (!root.equals("R")) {
+            return null;
+        }
+        return fields.isEmpty() ? null : fields;
+    }
+
+    private static boolean principalPath(CelExpr e) {
+        CelExpr x = e;
+        String first = null;
+        while (x.getKind() == CelExpr.ExprKind.Kind.SELECT) {
+            first = x.select().field();
+            x = x.select().operand();
+        }
+        return x.getKind() == CelExpr.ExprKind.Kind.IDENT && x.ident().name().equals("request")
+                && "principal".equals(first);
+    }
+
+    /** {@code x} when {@code e} is {@code V.x} or {@code variables.x}, else null. */
+    static String variableName(CelExpr e) {
+        if (e.getKind() != CelExpr.ExprKind.Kind.SELECT || e.select().testOnly()) {
+            return null;
+        }
+        CelExpr op = e.select().operand();
+        if (op.getKind() == CelExpr.ExprKind.Kind.IDENT
+                && (op.ident().name().equals("V") || op.ident().name().equals("variables"))) {
+            return e.select().field();
+        }
+        return null;
+    }
+}
