@@ -35,7 +35,11 @@ public final class Outcome {
         ADMITTED,
         /** Answer with {@link #refusal()}. */
         REFUSED,
-        /** The engine performed the request (revocation): answer {@code 204 No Content}, {@code Cache-Control: no-store}. */
+        /**
+         * The engine performed the request: answer {@link #handledStatus()} with
+         * {@code Cache-Control: no-store} and, when {@link #handledBody()} is not null, that JSON
+         * body (revocation: 204 without a body; health: 200 or 503 with one).
+         */
         HANDLED
     }
 
@@ -45,9 +49,18 @@ public final class Outcome {
     private final List<Authorization> authorizations;
     private final Refusal refusal;
     private final String decisionId;
+    private final int handledStatus;
+    private final String handledBody;
 
     private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
                     Refusal refusal, String decisionId) {
+        this(kind, engine, identity, authorizations, refusal, decisionId, 0, null);
+    }
+
+    private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
+                    Refusal refusal, String decisionId, int handledStatus, String handledBody) {
+        this.handledStatus = handledStatus;
+        this.handledBody = handledBody;
         this.kind = kind;
         this.engine = engine;
         this.identity = identity;
@@ -62,7 +75,11 @@ public final class Outcome {
     }
 
     static Outcome handled(Portcullis engine, Identification identity) {
-        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null);
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, 204, null);
+    }
+
+    static Outcome handled(Portcullis engine, Identification identity, int status, String jsonBody) {
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, status, jsonBody);
     }
 
     /**
@@ -102,6 +119,16 @@ public final class Outcome {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The status to answer a {@link Kind#HANDLED} outcome with (0 otherwise). */
+    public int handledStatus() {
+        return handledStatus;
+    }
+
+    /** The {@code application/json} body of a {@link Kind#HANDLED} outcome, or null for none. */
+    public String handledBody() {
+        return handledBody;
     }
 
     /** Whether the request goes on to the application. */

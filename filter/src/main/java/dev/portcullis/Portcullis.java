@@ -14,6 +14,10 @@ import dev.portcullis.internal.Extensions;
 import dev.portcullis.internal.hygiene.ClaimHygiene;
 import dev.portcullis.internal.hygiene.HygieneResult;
 import dev.portcullis.internal.LogText;
+import dev.portcullis.internal.metrics.EngineMetrics;
+import dev.portcullis.internal.metrics.MeteredParts;
+import dev.portcullis.policy.internal.ReloadingPolicyEvaluator;
+import dev.portcullis.token.internal.IssuerKeyStatus;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
@@ -31,11 +35,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The container-neutral Portcullis engine: one instance per application, shared by the servlet
@@ -86,6 +92,7 @@ public final class Portcullis implements AutoCloseable {
     private final DecisionLog decisions;
     private final Clock clock;
     private final PrincipalIds ids;
+    private final EngineMetrics metrics;
     private final PrincipalContexts principals = new PrincipalContexts();
     private final RevocationEndpoint revocations = new RevocationEndpoint(this);
     private final RequestPipeline pipeline = new RequestPipeline(this);
@@ -99,9 +106,11 @@ public final class Portcullis implements AutoCloseable {
         this.attributes = b.attributes;
         this.policy = b.policy;
         this.resources = b.resources;
-        this.decisions = b.decisions != null ? b.decisions : DecisionLog.start(DecisionLog.DEFAULT_CAPACITY);
+        this.decisions = b.decisions != null ? b.decisions : b.decisionLog(DecisionLog.builder()).start();
         this.clock = b.clock;
         this.ids = b.ids;
+        this.metrics = EngineMetrics.create(b.metricsRegistry,
+                new MeteredParts(tokens, validator, attributes, policy, decisions, hygiene));
     }
 
     public static Builder builder() {
@@ -118,8 +127,19 @@ public final class Portcullis implements AutoCloseable {
     }
 
     public static Portcullis fromSettings(Settings settings, Clock clock) {
+        return fromSettings(settings, clock, b -> { });
+    }
+
+    /**
+     * As {@link #fromSettings(Settings, Clock)}, with what settings cannot carry: {@code extras}
+     * may set the builder's {@link Builder#metrics meter registry} and
+     * {@link Builder#decisionListener decision listener} (the servlet filter passes its servlet
+     * context's); every other part comes from the settings.
+     */
+    public static Portcullis fromSettings(Settings settings, Clock clock, Consumer<Builder> extras) {
         Objects.requireNonNull(settings, "settings");
         Builder b = builder().clock(clock);
+        extras.accept(b);
         BearerTokenExtractor extractor = TokenSettings.extractor(settings);
         b.extractor(extractor);
         TokenCache tokenCache = TokenCache.fromSettings(settings, clock, extractor.maxTokenBytes()).orElse(null);
@@ -133,7 +153,7 @@ public final class Portcullis implements AutoCloseable {
         if (capacity < 1) {
             throw new ConfigurationException(SettingNames.DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
         }
-        DecisionLog.Builder decisionLog = DecisionLog.builder(settings).capacity(capacity);
+        DecisionLog.Builder decisionLog = b.decisionLog(DecisionLog.builder(settings).capacity(capacity));
         try {
             if (settings.get(SettingNames.POLICY_DIR).isPresent()) {
                 b.policy(CerbosPolicyEvaluator.fromSettings(settings));
@@ -198,15 +218,28 @@ public final class Portcullis implements AutoCloseable {
             return null;
         }
         if (tokens == null) {
-            return verify(token);
+            return counted(token);
         }
         VerifiedToken cached = tokens.get(token);
         if (cached != null) {
             return cached;
         }
         long generation = tokens.generation();
-        VerifiedToken verified = verify(token);
+        VerifiedToken verified = counted(token);
         tokens.put(token, verified, generation);
+        return verified;
+    }
+
+    /** {@link #verify}, counted in the metrics by algorithm (verified) or reason (refused). */
+    private VerifiedToken counted(String token) throws PortcullisException {
+        VerifiedToken verified;
+        try {
+            verified = verify(token);
+        } catch (PortcullisException e) {
+            metrics.tokenVerification(null, e.reason().code());
+            throw e;
+        }
+        metrics.tokenVerification(verified.algorithm(), null);
         return verified;
     }
 
@@ -374,6 +407,8 @@ public final class Portcullis implements AutoCloseable {
                         String path, PrincipalAttributes attrs, String effect, String reason, String policyName,
                         String rule, List<String> derivedRoles, long start) {
         java.time.Instant now = clock.instant();
+        long nanos = System.nanoTime() - start;
+        metrics.decision(effect.toLowerCase(java.util.Locale.ROOT), reason, kind, action, nanos);
         decisions.record(DecisionRecord.builder(now, decisionId)
                 .request(method, path)
                 .principal(who.issuer(), who.subject(), who.tokenId())
@@ -382,7 +417,7 @@ public final class Portcullis implements AutoCloseable {
                 .rule(policyName, rule, derivedRoles)
                 .attributes(attrs == null ? null : attrs.version().orElse(null),
                         attrs == null ? 0 : Duration.between(attrs.loadedAt(), now).toMillis())
-                .latencyMicros((System.nanoTime() - start) / 1000)
+                .latencyMicros(nanos / 1000)
                 .build());
     }
 
@@ -417,6 +452,34 @@ public final class Portcullis implements AutoCloseable {
             attributes.revoke(issuer, subject);
         }
         LOG.info("revoked {} @ {}", LogText.safe(subject), LogText.safe(issuer));
+    }
+
+    /**
+     * The engine's state: each issuer's keys (remote keys that are missing or expired are fetched
+     * first, as a request would, at most once per refresh interval), the attribute store (down
+     * from a failed load until one answers), the cluster link, the policy set's version and load
+     * time. See {@link Health} for how they make the overall status.
+     */
+    public Health health() {
+        Map<String, Health.KeyState> keys = new LinkedHashMap<>();
+        for (IssuerKeyStatus status : validator.keyStatus(true)) {
+            keys.put(status.issuer(), Health.KeyState.valueOf(status.state().name()));
+        }
+        Health.Part store = attributes == null ? Health.Part.NONE
+                : attributes.storeFailing() ? Health.Part.DOWN : Health.Part.UP;
+        Health.Part cluster = attributes == null || !attributes.clustered() ? Health.Part.NONE
+                : attributes.clusterConnected() ? Health.Part.UP : Health.Part.DOWN;
+        CerbosPolicyEvaluator set = policy instanceof ReloadingPolicyEvaluator
+                ? ((ReloadingPolicyEvaluator) policy).current()
+                : policy instanceof CerbosPolicyEvaluator ? (CerbosPolicyEvaluator) policy : null;
+        boolean reloadFailing = policy instanceof ReloadingPolicyEvaluator
+                && ((ReloadingPolicyEvaluator) policy).lastFailure().isPresent();
+        return new Health(keys, store, cluster, set == null ? null : set.version(),
+                set == null ? null : set.loadedAt(), reloadFailing);
+    }
+
+    EngineMetrics metrics() {
+        return metrics;
     }
 
     /** The revocation endpoint's engine half: authorizes and performs revocation requests. */
@@ -456,7 +519,7 @@ public final class Portcullis implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeAll(decisions, resources, attributes, policy, validator);
+            closeAll(metrics, decisions, resources, attributes, policy, validator);
         }
     }
 
@@ -488,8 +551,39 @@ public final class Portcullis implements AutoCloseable {
         private DecisionLog decisions;
         private Clock clock = Clock.systemUTC();
         private PrincipalIds ids;
+        private Object metricsRegistry;
+        private Consumer<String> decisionListener;
 
         private Builder() {
+        }
+
+        /**
+         * The Micrometer {@code MeterRegistry} the engine's meters go to (README, "Metrics").
+         * Without one, and with Micrometer on the class path, Micrometer's global registry;
+         * without Micrometer, no metrics. Typed {@code Object} so that this class never needs
+         * Micrometer.
+         *
+         * @throws IllegalArgumentException when {@code registry} is not a {@code MeterRegistry}
+         *         (or Micrometer is not on the class path)
+         */
+        public Builder metrics(Object registry) {
+            this.metricsRegistry = EngineMetrics.checkRegistry(Objects.requireNonNull(registry, "registry"));
+            return this;
+        }
+
+        /**
+         * Also hands every decision-log line (JSON, as written to the {@code portcullis.decision}
+         * logger) to {@code listener}, on the decision log's writer thread; its failures are
+         * logged and ignored. For an application's own view of recent decisions (the demo's
+         * console); the logger still receives every line.
+         */
+        public Builder decisionListener(Consumer<String> listener) {
+            this.decisionListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        DecisionLog.Builder decisionLog(DecisionLog.Builder log) {
+            return decisionListener == null ? log : log.listener(decisionListener);
         }
 
         public Builder extractor(BearerTokenExtractor extractor) {

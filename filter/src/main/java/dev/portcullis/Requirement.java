@@ -29,11 +29,12 @@ import java.util.Set;
  */
 public final class Requirement {
     /** What kind of requirement this is. */
-    enum Kind { PERMIT_ALL, DENY_ALL, AUTHENTICATED, CHECKS, ROUTE, REVOCATION }
+    enum Kind { PERMIT_ALL, DENY_ALL, AUTHENTICATED, CHECKS, ROUTE, REVOCATION, HEALTH }
 
     private static final Requirement PERMIT_ALL = new Requirement(Kind.PERMIT_ALL, null, null, null, List.of());
     private static final Requirement AUTHENTICATED = new Requirement(Kind.AUTHENTICATED, null, null, null, List.of());
     private static final Requirement REVOCATION = new Requirement(Kind.REVOCATION, null, null, null, List.of());
+    private static final Requirement HEALTH = new Requirement(Kind.HEALTH, null, null, null, List.of());
 
     private final Kind kind;
     private final String where;
@@ -104,7 +105,17 @@ public final class Requirement {
         return REVOCATION;
     }
 
-    /** All of {@code parts} (see the precedence rules above); route and revocation do not combine. */
+    /**
+     * The health endpoint: the engine answers with {@link Portcullis#health()} itself
+     * ({@link Outcome.Kind#HANDLED}, 200 or 503, JSON): the overall status for anyone, the details
+     * when the caller's token is valid and the policy allows action {@code health} on resource
+     * kind {@code portcullis}. A missing or bad token is not refused (a load balancer has none).
+     */
+    public static Requirement health() {
+        return HEALTH;
+    }
+
+    /** All of {@code parts} (see the precedence rules above); route, revocation and health do not combine. */
     public static Requirement allOf(List<Requirement> parts) {
         boolean allPermit = true;
         List<Check> checks = new ArrayList<>();
@@ -114,6 +125,7 @@ public final class Requirement {
                     return part;
                 case ROUTE:
                 case REVOCATION:
+                case HEALTH:
                     throw new IllegalArgumentException(part.kind + " cannot be combined");
                 case CHECKS:
                     checks.addAll(part.checks);

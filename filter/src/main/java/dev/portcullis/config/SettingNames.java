@@ -77,6 +77,8 @@ public final class SettingNames {
     public static final String ROUTES = "portcullis.routes";
     /** Path of the revocation endpoint, authorized as {@code revoke} on {@code portcullis}. Default: none (off). */
     public static final String ADMIN_REVOKE_PATH = "portcullis.admin.revoke-path";
+    /** Path of the health endpoint (status for anyone, details for action {@code health} on {@code portcullis}). Default: none (off). */
+    public static final String ADMIN_HEALTH_PATH = "portcullis.admin.health-path";
     /** {@code enforce}, {@code report} or {@code off} for authorization claims. Default: {@code enforce}. */
     public static final String HYGIENE_AUTHORIZATION = "portcullis.hygiene.authorization";
     /** {@code enforce}, {@code report} or {@code off} for personal-data claims. Default: {@code enforce}. */

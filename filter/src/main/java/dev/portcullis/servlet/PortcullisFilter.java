@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Servlet filter that admits only requests with a valid identity-only bearer token (RFC 6750),
@@ -129,6 +130,23 @@ public class PortcullisFilter implements Filter {
      */
     public static final String ADMIN_REVOKE_PATH_PARAM = SettingNames.ADMIN_REVOKE_PATH;
     /**
+     * Path of the optional health endpoint ({@code GET <path>}: {@link Portcullis#health()} as
+     * JSON, 200 or 503): the overall status for anyone, the details for callers the policy allows
+     * action {@code health} on resource kind {@code portcullis}; default none (off).
+     */
+    public static final String ADMIN_HEALTH_PATH_PARAM = SettingNames.ADMIN_HEALTH_PATH;
+    /**
+     * Servlet context attribute the application may set (before the filter starts, e.g. in a
+     * {@code ServletContextListener}) to the Micrometer {@code MeterRegistry} the engine's meters
+     * go to; without it, Micrometer's global registry (README, "Metrics").
+     */
+    public static final String METRICS_REGISTRY_ATTRIBUTE = "dev.portcullis.metrics.registry";
+    /**
+     * Servlet context attribute the application may set to a {@code java.util.function.Consumer<String>}
+     * that also receives every decision-log line ({@link Portcullis.Builder#decisionListener}).
+     */
+    public static final String DECISION_LISTENER_ATTRIBUTE = "dev.portcullis.decision-listener";
+    /**
      * Request attribute set, on a refused INCLUDE dispatch, to the refusal's reason code (such as
      * {@code access_denied}): an include cannot change the including response's status or
      * headers, so the target is not run and nothing is written; the including page may look here.
@@ -144,6 +162,9 @@ public class PortcullisFilter implements Filter {
     private String realm;
     private RouteTable routes;
     private String revokePath;
+    private String healthPath;
+    private Object metricsRegistry;
+    private Consumer<String> decisionListener;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
@@ -166,6 +187,8 @@ public class PortcullisFilter implements Filter {
         }
         Map<String, String> file = readConfigFile(context, config.getInitParameter(CONFIG_PARAM));
         Portcullis built = null;
+        metricsRegistry = context.getAttribute(METRICS_REGISTRY_ATTRIBUTE);
+        decisionListener = listener(context.getAttribute(DECISION_LISTENER_ATTRIBUTE));
         try {
             Settings settings = resolveWebInfPaths(context, Settings.fromSystem(params, file));
             built = createEngine(settings);
@@ -191,6 +214,13 @@ public class PortcullisFilter implements Filter {
         this.realm = settings.get(REALM_PARAM, "portcullis");
         this.routes = settings.get(ROUTES_PARAM).map(location -> loadRoutes(context, location)).orElse(RouteTable.empty());
         this.revokePath = settings.get(ADMIN_REVOKE_PATH_PARAM).orElse(null);
+        this.healthPath = settings.get(ADMIN_HEALTH_PATH_PARAM).orElse(null);
+        if (healthPath != null && !healthPath.startsWith("/")) {
+            throw new ConfigurationException(ADMIN_HEALTH_PATH_PARAM, "must start with /, was '" + healthPath + "'");
+        }
+        if (healthPath != null && healthPath.equals(revokePath)) {
+            throw new ConfigurationException(ADMIN_HEALTH_PATH_PARAM, "is also " + ADMIN_REVOKE_PATH_PARAM);
+        }
         List<String> uncovered = new ArrayList<>();
         for (Route route : routes.routes()) {
             if (!engine.covers(route.resourceKind(), route.action())) {
@@ -222,7 +252,30 @@ public class PortcullisFilter implements Filter {
      * owns what this returns and closes it in {@link #destroy()}.
      */
     protected Portcullis createEngine(Settings settings) {
-        return Portcullis.fromSettings(settings);
+        return Portcullis.fromSettings(settings, java.time.Clock.systemUTC(), b -> {
+            if (metricsRegistry != null) {
+                try {
+                    b.metrics(metricsRegistry);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(METRICS_REGISTRY_ATTRIBUTE, e.getMessage(), e);
+                }
+            }
+            if (decisionListener != null) {
+                b.decisionListener(decisionListener);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Consumer<String> listener(Object attribute) throws ServletException {
+        if (attribute == null) {
+            return null;
+        }
+        if (!(attribute instanceof Consumer)) {
+            throw new ServletException("Portcullis configuration error: context attribute " + DECISION_LISTENER_ATTRIBUTE
+                    + " must be a java.util.function.Consumer<String>, was " + attribute.getClass().getName());
+        }
+        return (Consumer<String>) attribute;
     }
 
     private static RouteTable loadRoutes(ServletContext context, String location) {
@@ -326,6 +379,7 @@ public class PortcullisFilter implements Filter {
                     .query(request.getQueryString())
                     .parameters(name -> values(request, name))
                     .requirement(revokePath != null && revokePath.equals(path) ? Requirement.revocation()
+                            : healthPath != null && healthPath.equals(path) ? Requirement.health()
                             : Requirement.route(routes.match(method, dispatched.segments()), routes.unmatched()))
                     .realm(realm)
                     .build());
@@ -338,9 +392,16 @@ public class PortcullisFilter implements Filter {
                 chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
                 return;
             case HANDLED:
-                // the revocation endpoint: done
-                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                // the revocation endpoint (204) or the health endpoint (200/503 with JSON): done
+                response.setStatus(outcome.handledStatus());
                 response.setHeader("Cache-Control", "no-store");
+                if (outcome.handledBody() != null) {
+                    byte[] body = outcome.handledBody().getBytes(StandardCharsets.UTF_8);
+                    response.setContentType("application/json");
+                    response.setCharacterEncoding("UTF-8");
+                    response.setContentLength(body.length);
+                    response.getOutputStream().write(body);
+                }
                 return;
             case REFUSED:
             default:

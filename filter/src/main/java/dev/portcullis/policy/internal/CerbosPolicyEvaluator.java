@@ -74,11 +74,47 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     private final PolicySet set;
     private final String source;
     private final List<PolicyFiles.SourceFile> files;
+    private final java.time.Instant loadedAt;
+    private final String version;
 
-    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files) {
+    private CerbosPolicyEvaluator(PolicySet set, String source, List<PolicyFiles.SourceFile> files,
+                                  java.time.Instant loadedAt) {
         this.set = set;
         this.source = source;
         this.files = files;
+        this.loadedAt = loadedAt;
+        this.version = version(files);
+    }
+
+    /**
+     * The set's version: the first 12 hex digits of SHA-256 over the files' names and texts in
+     * name order, so two nodes (or two loads) with the same policies report the same version.
+     */
+    private static String version(List<PolicyFiles.SourceFile> files) {
+        List<PolicyFiles.SourceFile> sorted = new java.util.ArrayList<>(files);
+        sorted.sort(java.util.Comparator.comparing(PolicyFiles.SourceFile::name));
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (PolicyFiles.SourceFile f : sorted) {
+                sha.update(f.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(f.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    /** The set's version (a digest of its files: equal texts, equal version). */
+    public String version() {
+        return version;
+    }
+
+    /** When this set was loaded (by the builder's clock). */
+    public java.time.Instant loadedAt() {
+        return loadedAt;
     }
 
     /**
@@ -87,7 +123,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
      */
     public CerbosPolicyEvaluator withClock(Clock clock) {
         Objects.requireNonNull(clock, "clock");
-        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock)).load(files), source, files);
+        return new CerbosPolicyEvaluator(new PolicyLoader(new CelEnv(clock)).load(files), source, files, loadedAt);
     }
 
     /** Loads every policy under {@code dir} with the system UTC clock. */
@@ -256,12 +292,13 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
             CelEnv env = new CelEnv(clock);
             if (directory != null) {
                 List<PolicyFiles.SourceFile> files = PolicyFiles.policies(directory, directory.toString());
-                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), directory.toString(), files);
+                return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), directory.toString(), files,
+                        clock.instant());
             }
             String display = CLASSPATH_PREFIX + classpath;
             List<PolicyFiles.SourceFile> files = PolicyFiles.withClasspathDirectory(classpath, classLoader,
                     dir -> PolicyFiles.policies(dir, display));
-            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), display, files);
+            return new CerbosPolicyEvaluator(new PolicyLoader(env).load(files), display, files, clock.instant());
         }
     }
 }
