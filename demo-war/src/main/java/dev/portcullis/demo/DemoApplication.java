@@ -25,5 +25,6 @@ public class DemoApplication extends ResourceConfig {
         register(new PortcullisFeature(engine));
         register(new DocumentResource(store));
         register(new AdminResource(engine, store));
+        register(new DecisionHeader());
     }
 }
