@@ -10,10 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The demo console's two feeds (public in the demo, so that the page and a curl can read them; a
- * real application would protect or not expose them):
- * {@code GET /metrics}, Portcullis' meters in the Prometheus text format, and
- * {@code GET /console/decisions}, the last decision-log lines as a JSON array, newest first.
+ * The demo console's page and its two feeds (public in the demo, so that the page and a curl can
+ * read them; a real application would protect or not expose them): {@code GET /console/} (the
+ * page; its scripts and styles are static files beside it), {@code GET /metrics}, Portcullis'
+ * meters in the Prometheus text format, and {@code GET /console/decisions}, the last decision-log
+ * lines as a JSON array, newest first.
  */
 public final class ConsoleServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -27,6 +28,20 @@ public final class ConsoleServlet extends HttpServlet {
                     .getAttribute(DemoConsole.REGISTRY);
             resp.setContentType("text/plain; version=0.0.4; charset=utf-8");
             resp.getOutputStream().write(registry.scrape().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if ("/console".equals(path)) {
+            resp.sendRedirect(req.getContextPath() + "/console/");
+            return;
+        }
+        if ("/console/".equals(path)) {
+            // served here, not as a welcome file: the container would dispatch /console/ as
+            // /console/index.html, a path the filter cannot relate to the raw one (400)
+            resp.setContentType("text/html");
+            resp.setCharacterEncoding("UTF-8");
+            try (java.io.InputStream in = getServletContext().getResourceAsStream("/console/index.html")) {
+                in.transferTo(resp.getOutputStream());
+            }
             return;
         }
         if ("/console/decisions".equals(path)) {
