@@ -153,7 +153,7 @@ class MetricsTest {
                 .count()).isEqualTo(3);
         assertThat(registry.get("portcullis.token.verifications").tags("result", "refused", "alg", "none", "reason",
                 "bad_signature").counter().count()).isEqualTo(1);
-        assertThat(registry.get("portcullis.token.cache").tag("result", "hit").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.token.cache").tag("result", "hit").functionCounter().count()).isEqualTo(2);
         assertThat(registry.get("portcullis.jwks.fetches").tag("issuer", Tokens.ISSUER).functionCounter().count())
                 .isEqualTo(1);
         assertThat(registry.get("portcullis.jwks.failures").tag("issuer", Tokens.ISSUER).functionCounter().count())

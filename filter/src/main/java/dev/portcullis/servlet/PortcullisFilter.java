@@ -85,8 +85,12 @@ import java.util.function.Consumer;
  *       {@value #MAX_TOKEN_BYTES_PARAM} (default 4096),
  *       {@value #PUBLIC_PATHS_PARAM} (default none: exact paths such as {@code /health}, or
  *       prefixes such as {@code /static/*}),
- *       {@value #REALM_PARAM} (default {@code portcullis}).</li>
+ *       {@value #REALM_PARAM} (default {@code portcullis}),
+ *       {@value #ADMIN_HEALTH_PATH_PARAM} (default none: the health endpoint is off).</li>
  * </ul>
+ * Servlet context attributes the application may set before the filter starts:
+ * {@value #METRICS_REGISTRY_ATTRIBUTE} (a Micrometer {@code MeterRegistry}) and
+ * {@value #DECISION_LISTENER_ATTRIBUTE} (a {@code Consumer<String>} of decision-log lines).
  * The README lists every setting with its default. A bad value fails {@link #init} with a
  * {@link ServletException} naming the setting, so the application does not start unprotected.
  *

@@ -70,7 +70,7 @@ class DemoConsoleBrowserIT {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1100", "--no-first-run", "--disable-extensions",
+                "--window-size=1400,1500", "--no-first-run", "--disable-extensions",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -154,11 +154,11 @@ class DemoConsoleBrowserIT {
         assertThat(text(answer(9), "effect")).isEqualTo("ALLOW");
 
         // the live panel shows the engine's decision log, newest first, with the refusal of bob
-        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector("#decisions tr.decision")).stream()
-                .anyMatch(row -> text(row, "subject").equals("bob") && text(row, "reason").equals("principal_disabled")));
-        WebElement newest = browser.findElement(By.cssSelector("#decisions tr.decision"));
-        assertThat(text(newest, "subject")).isEqualTo("bob");
-        assertThat(text(newest, "action")).isEqualTo("read");
+        // (it is redrawn every second: read it in one script, not element by element)
+        new WebDriverWait(browser, WAIT).until(d -> livePanel().stream().anyMatch(row ->
+                row.startsWith("bob|DELETE ") && row.contains("/api/documents/4|") && row.endsWith("|principal_disabled")));
+        new WebDriverWait(browser, WAIT).until(d -> livePanel().stream().findFirst()
+                .filter(newest -> newest.matches("bob\\|GET \\S*/api/documents/4\\|read\\|—")).isPresent());
 
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Path target = ItPaths.target().resolve("console.png");
@@ -224,6 +224,15 @@ class DemoConsoleBrowserIT {
             var rows = d.findElements(By.cssSelector("#answers tr.answer[data-n='" + n + "']"));
             return rows.isEmpty() ? null : rows.get(0);
         });
+    }
+
+    /** The live panel's rows as {@code subject|request|action|reason}, newest first. */
+    @SuppressWarnings("unchecked")
+    private java.util.List<String> livePanel() {
+        return (java.util.List<String>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#decisions tr.decision')).map(function (r) {"
+                        + " return ['subject', 'request', 'action', 'reason'].map(function (c) {"
+                        + " return r.querySelector('td.' + c).textContent.trim(); }).join('|'); });");
     }
 
     private static String text(WebElement row, String cell) {
