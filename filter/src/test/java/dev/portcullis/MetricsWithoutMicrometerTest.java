@@ -44,7 +44,15 @@ class MetricsWithoutMicrometerTest {
             Function<Path, String> probe = (Function<Path, String>) loader.loadClass(NoMicrometerProbe.class.getName())
                     .getConstructor().newInstance();
 
-            assertThat(probe.apply(dir.resolve("without"))).isEqualTo("ADMITTED ACCESS_DENIED UP EngineMetrics.NONE");
+            // as in a web application: the libraries (Ehcache's service loading) use the context class loader
+            Thread self = Thread.currentThread();
+            ClassLoader previous = self.getContextClassLoader();
+            self.setContextClassLoader(loader);
+            try {
+                assertThat(probe.apply(dir.resolve("without"))).isEqualTo("ADMITTED ACCESS_DENIED UP EngineMetrics.NONE");
+            } finally {
+                self.setContextClassLoader(previous);
+            }
         }
         assertThat(new NoMicrometerProbe().apply(dir.resolve("with"))).as("positive twin: with Micrometer")
                 .startsWith("ADMITTED ACCESS_DENIED UP MicrometerMetrics[");

@@ -37,6 +37,8 @@ import java.util.function.ToDoubleFunction;
  */
 final class MicrometerMetrics implements EngineMetrics {
     static final String NONE = "none";
+    /** Every meter's name starts so (built here: a {@code portcullis.*} literal would read as a setting name). */
+    static final String PREFIX = "portcullis.";
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
@@ -67,7 +69,7 @@ final class MicrometerMetrics implements EngineMetrics {
     @Override
     public void decision(String effect, String reason, String kind, String action, long nanos) {
         List<String> key = List.of(tag(effect), tag(reason), tag(kind), tag(action));
-        decisions.computeIfAbsent(key, k -> keep(Timer.builder("portcullis.decisions")
+        decisions.computeIfAbsent(key, k -> keep(Timer.builder(meter("decisions"))
                 .description("Decisions written to the decision log, by effect, reason, resource kind and action")
                 .tags("effect", k.get(0), "reason", k.get(1), "kind", k.get(2), "action", k.get(3))
                 .register(registry))).record(nanos, TimeUnit.NANOSECONDS);
@@ -76,7 +78,7 @@ final class MicrometerMetrics implements EngineMetrics {
     @Override
     public void request(String outcome, String reason, long nanos) {
         List<String> key = List.of(tag(outcome), tag(reason));
-        requests.computeIfAbsent(key, k -> keep(Timer.builder("portcullis.requests")
+        requests.computeIfAbsent(key, k -> keep(Timer.builder(meter("requests"))
                 .description("Requests decided by the engine, start to end, by outcome and refusal reason")
                 .tags("outcome", k.get(0), "reason", k.get(1))
                 .register(registry))).record(nanos, TimeUnit.NANOSECONDS);
@@ -86,7 +88,7 @@ final class MicrometerMetrics implements EngineMetrics {
     public void tokenVerification(String algorithm, String reason) {
         String result = reason == null ? "verified" : "refused";
         List<String> key = List.of(result, tag(algorithm), tag(reason));
-        verifications.computeIfAbsent(key, k -> keep(Counter.builder("portcullis.token.verifications")
+        verifications.computeIfAbsent(key, k -> keep(Counter.builder(meter("token.verifications"))
                 .description("Token signature and claim checks (token cache misses), by result, algorithm and reason")
                 .tags("result", k.get(0), "alg", k.get(1), "reason", k.get(2))
                 .register(registry))).increment();
@@ -105,9 +107,9 @@ final class MicrometerMetrics implements EngineMetrics {
 
     private void bindParts(MeteredParts p) {
         if (p.tokens != null) {
-            counter("portcullis.token.cache", "Verified-token cache lookups", Tags.of("result", "hit"), p.tokens,
+            counter(meter("token.cache"), "Verified-token cache lookups", Tags.of("result", "hit"), p.tokens,
                     t -> t.hits());
-            counter("portcullis.token.cache", "Verified-token cache lookups", Tags.of("result", "miss"), p.tokens,
+            counter(meter("token.cache"), "Verified-token cache lookups", Tags.of("result", "miss"), p.tokens,
                     t -> t.misses());
         }
         if (p.validator != null) {
@@ -118,15 +120,15 @@ final class MicrometerMetrics implements EngineMetrics {
         }
         if (p.policy instanceof ReloadingPolicyEvaluator) {
             ReloadingPolicyEvaluator reloading = (ReloadingPolicyEvaluator) p.policy;
-            counter("portcullis.policy.reloads", "Policy reloads, by result", Tags.of("result", "success"), reloading,
+            counter(meter("policy.reloads"), "Policy reloads, by result", Tags.of("result", "success"), reloading,
                     r -> r.reloads());
-            counter("portcullis.policy.reloads", "Policy reloads, by result", Tags.of("result", "failure"), reloading,
+            counter(meter("policy.reloads"), "Policy reloads, by result", Tags.of("result", "failure"), reloading,
                     r -> r.reloadFailures());
         }
         if (p.decisions != null) {
-            counter("portcullis.decision.log.dropped", "Decision records dropped (queue full)", Tags.empty(),
+            counter(meter("decision.log.dropped"), "Decision records dropped (queue full)", Tags.empty(),
                     p.decisions, d -> d.dropped());
-            counter("portcullis.decision.log.written", "Decision records written", Tags.empty(), p.decisions,
+            counter(meter("decision.log.written"), "Decision records written", Tags.empty(), p.decisions,
                     d -> d.written());
         }
         if (p.hygiene != null) {
@@ -142,11 +144,11 @@ final class MicrometerMetrics implements EngineMetrics {
             }
             String issuer = status.issuer();
             Tags tags = Tags.of("issuer", issuer);
-            counter("portcullis.jwks.fetches", "Key set fetches", tags, validator,
+            counter(meter("jwks.fetches"), "Key set fetches", tags, validator,
                     v -> find(v, issuer).fetches());
-            counter("portcullis.jwks.failures", "Failed key set or discovery fetches", tags, validator,
+            counter(meter("jwks.failures"), "Failed key set or discovery fetches", tags, validator,
                     v -> find(v, issuer).failures());
-            keep(TimeGauge.builder("portcullis.jwks.key.age", validator, TimeUnit.SECONDS,
+            keep(TimeGauge.builder(meter("jwks.key.age"), validator, TimeUnit.SECONDS,
                             v -> find(v, issuer).fetchedAt()
                                     .map(at -> Duration.between(at, clock.instant()).toMillis() / 1000.0)
                                     .orElse(Double.NaN))
@@ -165,34 +167,34 @@ final class MicrometerMetrics implements EngineMetrics {
     }
 
     private void bindAttributes(AttributeCache cache) {
-        counter("portcullis.attributes.cache", "Attribute cache lookups", Tags.of("result", "hit"), cache,
+        counter(meter("attributes.cache"), "Attribute cache lookups", Tags.of("result", "hit"), cache,
                 c -> c.hits());
-        counter("portcullis.attributes.cache", "Attribute cache lookups", Tags.of("result", "miss"), cache,
+        counter(meter("attributes.cache"), "Attribute cache lookups", Tags.of("result", "miss"), cache,
                 c -> c.misses());
-        counter("portcullis.attributes.loads", "Calls to the attribute source", Tags.empty(), cache, c -> c.loads());
-        counter("portcullis.attributes.load.failures", "Attribute loads that failed or timed out (store failures)",
+        counter(meter("attributes.loads"), "Calls to the attribute source", Tags.empty(), cache, c -> c.loads());
+        counter(meter("attributes.load.failures"), "Attribute loads that failed or timed out (store failures)",
                 Tags.empty(), cache, c -> c.loadFailures());
-        counter("portcullis.attributes.stale.serves", "Answers from stale attributes while the store failed",
+        counter(meter("attributes.stale.serves"), "Answers from stale attributes while the store failed",
                 Tags.empty(), cache, c -> c.staleServes());
-        counter("portcullis.attributes.revocations", "Principal revocations", Tags.empty(), cache,
+        counter(meter("attributes.revocations"), "Principal revocations", Tags.empty(), cache,
                 c -> c.revocations());
-        keep(FunctionTimer.builder("portcullis.attributes.load.latency", cache, c -> c.timedLoads(),
+        keep(FunctionTimer.builder(meter("attributes.load.latency"), cache, c -> c.timedLoads(),
                         c -> c.loadNanos(), TimeUnit.NANOSECONDS)
                 .description("Time of calls to the attribute source").register(registry));
         if (cache.clustered()) {
-            counter("portcullis.attributes.cluster.failures", "Failed cluster reads and writes", Tags.empty(), cache,
+            counter(meter("attributes.cluster.failures"), "Failed cluster reads and writes", Tags.empty(), cache,
                     c -> c.clusterFailures());
         }
     }
 
     private void bindHygiene(ClaimHygiene hygiene) {
         for (ClaimCategory category : List.of(ClaimCategory.AUTHORIZATION, ClaimCategory.PERSONAL_DATA)) {
-            counter("portcullis.hygiene.reports", "Tokens whose claims of a category were reported and withheld",
+            counter(meter("hygiene.reports"), "Tokens whose claims of a category were reported and withheld",
                     Tags.of("category", category.name().toLowerCase(Locale.ROOT)), hygiene,
                     h -> h.counts().reports(category));
         }
         for (Reason reason : hygiene.counts().refusals().keySet()) {
-            counter("portcullis.hygiene.refusals", "Tokens refused by claim hygiene, by reason",
+            counter(meter("hygiene.refusals"), "Tokens refused by claim hygiene, by reason",
                     Tags.of("reason", reason.code()), hygiene, h -> h.counts().refusals(reason));
         }
     }
@@ -204,6 +206,10 @@ final class MicrometerMetrics implements EngineMetrics {
     private <M extends Meter> M keep(M meter) {
         meters.add(meter);
         return meter;
+    }
+
+    private static String meter(String name) {
+        return PREFIX + name;
     }
 
     private static String tag(String value) {
