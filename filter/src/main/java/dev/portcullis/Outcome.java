@@ -36,9 +36,10 @@ public final class Outcome {
         /** Answer with {@link #refusal()}. */
         REFUSED,
         /**
-         * The engine performed the request (revocation, signal push, back-channel logout): answer
-         * {@link #handledStatus()} with {@link #handledBody()} (JSON) if not null,
-         * {@code Retry-After} if {@link #handledRetryAfter()} is positive, {@code Cache-Control: no-store}.
+         * The engine performed the request (revocation, health, signal push, back-channel logout):
+         * answer {@link #handledStatus()} with {@link #handledBody()} (JSON) if not null,
+         * {@code Retry-After} if {@link #handledRetryAfter()} is positive, {@code Cache-Control: no-store}
+         * (revocation: 204 without a body; health: 200 or 503 with one).
          */
         HANDLED
     }
@@ -77,7 +78,11 @@ public final class Outcome {
     }
 
     static Outcome handled(Portcullis engine, Identification identity) {
-        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null);
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, 204, null, 0);
+    }
+
+    static Outcome handled(Portcullis engine, Identification identity, int status, String jsonBody) {
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, status, jsonBody, 0);
     }
 
     static Outcome handled(Portcullis engine, int status, String jsonBody, long retryAfter) {

@@ -14,6 +14,10 @@ import dev.portcullis.internal.Extensions;
 import dev.portcullis.internal.hygiene.ClaimHygiene;
 import dev.portcullis.internal.hygiene.HygieneResult;
 import dev.portcullis.internal.LogText;
+import dev.portcullis.internal.metrics.EngineMetrics;
+import dev.portcullis.internal.metrics.MeteredParts;
+import dev.portcullis.policy.internal.ReloadingPolicyEvaluator;
+import dev.portcullis.token.internal.IssuerKeyStatus;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
 import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
@@ -35,11 +39,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The container-neutral Portcullis engine: one instance per application, shared by the servlet
@@ -96,6 +102,7 @@ public final class Portcullis implements AutoCloseable {
     private final Clock clock;
     private final PrincipalIds ids;
     private final SenderConstraints senders;
+    private final EngineMetrics metrics;
     private final PrincipalContexts principals = new PrincipalContexts();
     private final RevocationEndpoint revocations = new RevocationEndpoint(this);
     private final RequestPipeline pipeline = new RequestPipeline(this);
@@ -113,7 +120,7 @@ public final class Portcullis implements AutoCloseable {
         this.attributes = b.attributes;
         this.policy = b.policy;
         this.resources = b.resources;
-        this.decisions = b.decisions != null ? b.decisions : DecisionLog.start(DecisionLog.DEFAULT_CAPACITY);
+        this.decisions = b.decisions != null ? b.decisions : b.decisionLog(DecisionLog.builder()).start();
         this.clock = b.clock;
         this.ids = b.ids;
         this.signals = b.signals;
@@ -133,6 +140,8 @@ public final class Portcullis implements AutoCloseable {
         }
         this.senders = b.senders;
         this.principalScopeAttribute = b.principalScopeAttribute;
+        this.metrics = EngineMetrics.create(b.metricsRegistry,
+                new MeteredParts(tokens, validator, attributes, policy, decisions, hygiene));
     }
 
     public static Builder builder() {
@@ -149,8 +158,19 @@ public final class Portcullis implements AutoCloseable {
     }
 
     public static Portcullis fromSettings(Settings settings, Clock clock) {
+        return fromSettings(settings, clock, b -> { });
+    }
+
+    /**
+     * As {@link #fromSettings(Settings, Clock)}, with what settings cannot carry: {@code extras}
+     * may set the builder's {@link Builder#metrics meter registry} and
+     * {@link Builder#decisionListener decision listener} (the servlet filter passes its servlet
+     * context's); every other part comes from the settings.
+     */
+    public static Portcullis fromSettings(Settings settings, Clock clock, Consumer<Builder> extras) {
         Objects.requireNonNull(settings, "settings");
         Builder b = builder().clock(clock);
+        extras.accept(b);
         BearerTokenExtractor extractor = TokenSettings.extractor(settings);
         b.extractor(extractor);
         TokenCache tokenCache = TokenCache.fromSettings(settings, clock, extractor.maxTokenBytes()).orElse(null);
@@ -164,7 +184,7 @@ public final class Portcullis implements AutoCloseable {
         if (capacity < 1) {
             throw new ConfigurationException(SettingNames.DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
         }
-        DecisionLog.Builder decisionLog = DecisionLog.builder(settings).capacity(capacity);
+        DecisionLog.Builder decisionLog = b.decisionLog(DecisionLog.builder(settings).capacity(capacity));
         try {
             if (settings.get(SettingNames.POLICY_DIR).isPresent()) {
                 b.policy(CerbosPolicyEvaluator.fromSettings(settings));
@@ -275,14 +295,14 @@ public final class Portcullis implements AutoCloseable {
     /** The token verified, through the verified-token cache. */
     private VerifiedToken verified(String token) throws PortcullisException {
         if (tokens == null) {
-            return notRevoked(verify(token));
+            return notRevoked(counted(token));
         }
         VerifiedToken cached = tokens.get(token);
         if (cached != null) {
             return notRevoked(cached);
         }
         long generation = tokens.generation();
-        VerifiedToken verified = verify(token);
+        VerifiedToken verified = counted(token);
         tokens.put(token, verified, generation);
         return notRevoked(verified);
     }
@@ -293,6 +313,19 @@ public final class Portcullis implements AutoCloseable {
             signals.checkNotRevoked(token);
         }
         return token;
+    }
+
+    /** {@link #verify}, counted in the metrics by algorithm (verified) or reason (refused). */
+    private VerifiedToken counted(String token) throws PortcullisException {
+        VerifiedToken verified;
+        try {
+            verified = verify(token);
+        } catch (PortcullisException e) {
+            metrics.tokenVerification(null, e.reason().code());
+            throw e;
+        }
+        metrics.tokenVerification(verified.algorithm(), null);
+        return verified;
     }
 
     private VerifiedToken verify(String token) throws PortcullisException {
@@ -517,6 +550,8 @@ public final class Portcullis implements AutoCloseable {
                         String path, PrincipalAttributes attrs, String effect, String reason, String policyName,
                         String rule, List<String> derivedRoles, long start) {
         java.time.Instant now = clock.instant();
+        long nanos = System.nanoTime() - start;
+        metrics.decision(effect.toLowerCase(java.util.Locale.ROOT), reason, kind, action, nanos);
         decisions.record(DecisionRecord.builder(now, decisionId)
                 .request(method, path)
                 .principal(who.issuer(), who.subject(), who.tokenId())
@@ -525,7 +560,7 @@ public final class Portcullis implements AutoCloseable {
                 .rule(policyName, rule, derivedRoles)
                 .attributes(attrs == null ? null : attrs.version().orElse(null),
                         attrs == null ? 0 : Duration.between(attrs.loadedAt(), now).toMillis())
-                .latencyMicros((System.nanoTime() - start) / 1000)
+                .latencyMicros(nanos / 1000)
                 .build());
     }
 
@@ -599,6 +634,34 @@ public final class Portcullis implements AutoCloseable {
         LOG.info("revoked {} @ {}", LogText.safe(subject), LogText.safe(issuer));
     }
 
+    /**
+     * The engine's state: each issuer's keys (remote keys that are missing or expired are fetched
+     * first, as a request would, at most once per refresh interval), the attribute store (down
+     * from a failed load until one answers), the cluster link, the policy set's version and load
+     * time. See {@link Health} for how they make the overall status.
+     */
+    public Health health() {
+        Map<String, Health.KeyState> keys = new LinkedHashMap<>();
+        for (IssuerKeyStatus status : validator.keyStatus(true)) {
+            keys.put(status.issuer(), Health.KeyState.valueOf(status.state().name()));
+        }
+        Health.Part store = attributes == null ? Health.Part.NONE
+                : attributes.storeFailing() ? Health.Part.DOWN : Health.Part.UP;
+        Health.Part cluster = attributes == null || !attributes.clustered() ? Health.Part.NONE
+                : attributes.clusterConnected() ? Health.Part.UP : Health.Part.DOWN;
+        CerbosPolicyEvaluator set = policy instanceof ReloadingPolicyEvaluator
+                ? ((ReloadingPolicyEvaluator) policy).current()
+                : policy instanceof CerbosPolicyEvaluator ? (CerbosPolicyEvaluator) policy : null;
+        boolean reloadFailing = policy instanceof ReloadingPolicyEvaluator
+                && ((ReloadingPolicyEvaluator) policy).lastFailure().isPresent();
+        return new Health(keys, store, cluster, set == null ? null : set.version(),
+                set == null ? null : set.loadedAt(), reloadFailing);
+    }
+
+    EngineMetrics metrics() {
+        return metrics;
+    }
+
     /** The revocation endpoint's engine half: authorizes and performs revocation requests. */
     RevocationEndpoint revocations() {
         return revocations;
@@ -641,7 +704,7 @@ public final class Portcullis implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            closeAll(signals, decisions, resources, attributes, policy, validator, senders);
+            closeAll(signals, metrics, decisions, resources, attributes, policy, validator, senders);
         }
     }
 
@@ -676,6 +739,8 @@ public final class Portcullis implements AutoCloseable {
         private SignalReceiver signals;
         private SenderConstraints senders = SenderConstraints.none();
         private String principalScopeAttribute;
+        private Object metricsRegistry;
+        private Consumer<String> decisionListener;
 
         private Builder() {
         }
@@ -683,6 +748,20 @@ public final class Portcullis implements AutoCloseable {
         /** Sender constraints (DPoP modes, proof checks); default: no DPoP, certificate-bound tokens checked. */
         public Builder senders(SenderConstraints senders) {
             this.senders = Objects.requireNonNull(senders, "senders");
+            return this;
+        }
+
+        /**
+         * The Micrometer {@code MeterRegistry} the engine's meters go to (README, "Metrics").
+         * Without one, and with Micrometer on the class path, Micrometer's global registry;
+         * without Micrometer, no metrics. Typed {@code Object} so that this class never needs
+         * Micrometer.
+         *
+         * @throws IllegalArgumentException when {@code registry} is not a {@code MeterRegistry}
+         *         (or Micrometer is not on the class path)
+         */
+        public Builder metrics(Object registry) {
+            this.metricsRegistry = EngineMetrics.checkRegistry(Objects.requireNonNull(registry, "registry"));
             return this;
         }
 
@@ -699,6 +778,21 @@ public final class Portcullis implements AutoCloseable {
             }
             this.principalScopeAttribute = name;
             return this;
+        }
+
+        /**
+         * Also hands every decision-log line (JSON, as written to the {@code portcullis.decision}
+         * logger) to {@code listener}, on the decision log's writer thread; its failures are
+         * logged and ignored. For an application's own view of recent decisions (the demo's
+         * console); the logger still receives every line.
+         */
+        public Builder decisionListener(Consumer<String> listener) {
+            this.decisionListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        DecisionLog.Builder decisionLog(DecisionLog.Builder log) {
+            return decisionListener == null ? log : log.listener(decisionListener);
         }
 
         public Builder extractor(BearerTokenExtractor extractor) {

@@ -8,6 +8,8 @@ import dev.portcullis.token.VerifiedToken;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one composition of the engine's steps for a request (docs/architecture.md, "One request"):
@@ -19,6 +21,9 @@ import java.util.List;
  * <p>Thread safety: stateless over the engine; thread-safe.
  */
 final class RequestPipeline {
+    /** The policy action that lets a caller see the health endpoint's details. */
+    static final String HEALTH_ACTION = "health";
+
     private final Portcullis engine;
 
     RequestPipeline(Portcullis engine) {
@@ -26,11 +31,18 @@ final class RequestPipeline {
     }
 
     Outcome decide(AccessRequest request) {
+        long start = System.nanoTime();
+        Outcome outcome;
         try {
-            return run(request);
+            outcome = run(request);
         } catch (RuntimeException e) {
-            return Outcome.internalError(engine, request.method(), request.path(), e);
+            outcome = Outcome.internalError(engine, request.method(), request.path(), e);
         }
+        Reason reason = outcome.reason();
+        engine.metrics().request(outcome.kind().name().toLowerCase(Locale.ROOT),
+                reason != null ? reason.code() : outcome.isRefused() ? "internal_error" : null,
+                System.nanoTime() - start);
+        return outcome;
     }
 
     private Outcome run(AccessRequest r) {
@@ -54,6 +66,9 @@ final class RequestPipeline {
         }
         long start = System.nanoTime();
         Outcome.Identification who = identify(r);
+        if (requirement.kind() == Requirement.Kind.HEALTH) {
+            return health(r, who);
+        }
         if (requirement.kind() == Requirement.Kind.PERMIT_ALL) {
             // a bad token, or a disabled or unknown principal, is ignored: no principal
             return Outcome.admitted(engine, who, List.of());
@@ -166,6 +181,27 @@ final class RequestPipeline {
         engine.revocations().revoke(who.token, who.attributes, r.method(),
                 post ? parameter(r, "subject") : List.of(), post ? parameter(r, "issuer") : List.of(), r.path());
         return Outcome.handled(engine, who);
+    }
+
+    /**
+     * The health endpoint: the summary for anyone; the details for a valid caller the policy
+     * allows action {@value #HEALTH_ACTION} on kind {@value RevocationEndpoint#RESOURCE_KIND} (a
+     * denial is recorded like any other, and answered with the summary).
+     */
+    private Outcome health(AccessRequest r, Outcome.Identification who) {
+        boolean details = false;
+        if (who.token != null && who.failure == null
+                && engine.covers(RevocationEndpoint.RESOURCE_KIND, HEALTH_ACTION)) {
+            try {
+                engine.authorize(who.token, who.attributes, RevocationEndpoint.RESOURCE_KIND, HEALTH_ACTION, Map.of(),
+                        HEALTH_ACTION, r.method(), r.path());
+                details = true;
+            } catch (PortcullisException e) {
+                // not allowed the details (or they could not be decided): the summary
+            }
+        }
+        Health health = engine.health();
+        return Outcome.handled(engine, who, health.httpStatus(), health.toJson(details));
     }
 
     private static List<String> parameter(AccessRequest r, String name) {

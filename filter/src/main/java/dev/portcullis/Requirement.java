@@ -29,7 +29,7 @@ import java.util.Set;
  */
 public final class Requirement {
     /** What kind of requirement this is. */
-    enum Kind { PERMIT_ALL, DENY_ALL, AUTHENTICATED, CHECKS, ROUTE, REVOCATION, SIGNAL_PUSH, BACKCHANNEL_LOGOUT }
+    enum Kind { PERMIT_ALL, DENY_ALL, AUTHENTICATED, CHECKS, ROUTE, REVOCATION, SIGNAL_PUSH, BACKCHANNEL_LOGOUT, HEALTH }
 
     private static final Requirement PERMIT_ALL = new Requirement(Kind.PERMIT_ALL, null, null, null, List.of());
     private static final Requirement AUTHENTICATED = new Requirement(Kind.AUTHENTICATED, null, null, null, List.of());
@@ -37,6 +37,7 @@ public final class Requirement {
     private static final Requirement SIGNAL_PUSH = new Requirement(Kind.SIGNAL_PUSH, null, null, null, List.of());
     private static final Requirement BACKCHANNEL_LOGOUT = new Requirement(Kind.BACKCHANNEL_LOGOUT, null, null, null,
             List.of());
+    private static final Requirement HEALTH = new Requirement(Kind.HEALTH, null, null, null, List.of());
 
     private final Kind kind;
     private final String where;
@@ -144,7 +145,17 @@ public final class Requirement {
         return BACKCHANNEL_LOGOUT;
     }
 
-    /** All of {@code parts} (see the precedence rules above); route and revocation do not combine. */
+    /**
+     * The health endpoint: the engine answers with {@link Portcullis#health()} itself
+     * ({@link Outcome.Kind#HANDLED}, 200 or 503, JSON): the overall status for anyone, the details
+     * when the caller's token is valid and the policy allows action {@code health} on resource
+     * kind {@code portcullis}. A missing or bad token is not refused (a load balancer has none).
+     */
+    public static Requirement health() {
+        return HEALTH;
+    }
+
+    /** All of {@code parts} (see the precedence rules above); route, revocation, health and the signal endpoints do not combine. */
     public static Requirement allOf(List<Requirement> parts) {
         boolean allPermit = true;
         List<Check> checks = new ArrayList<>();
@@ -156,6 +167,7 @@ public final class Requirement {
                 case REVOCATION:
                 case SIGNAL_PUSH:
                 case BACKCHANNEL_LOGOUT:
+                case HEALTH:
                     throw new IllegalArgumentException(part.kind + " cannot be combined");
                 case CHECKS:
                     checks.addAll(part.checks);

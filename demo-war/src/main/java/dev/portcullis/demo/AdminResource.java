@@ -17,7 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-/** Administration: disabling a user takes effect on his very next request. */
+/** Administration: disabling (or enabling again) a user takes effect on his very next request. */
 @Path("/admin/users/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
@@ -33,19 +33,32 @@ public class AdminResource {
     @Path("/disable")
     @RequiresPermission(resource = "user", action = "disable", id = "{id}")
     public Response disable(@PathParam("id") String id, @Context SecurityContext security) throws SQLException {
+        return setStatus(id, "DISABLED", security);
+    }
+
+    @POST
+    @Path("/enable")
+    @RequiresPermission(resource = "user", action = "enable", id = "{id}")
+    public Response enable(@PathParam("id") String id, @Context SecurityContext security) throws SQLException {
+        return setStatus(id, "ACTIVE", security);
+    }
+
+    private Response setStatus(String id, String status, SecurityContext security) throws SQLException {
         String issuer = ((BearerPrincipal) security.getUserPrincipal()).issuer();
         try (Connection c = store.connect();
              PreparedStatement ps = c.prepareStatement(
-                     "UPDATE portcullis_principal SET status = 'DISABLED', version = version + 1"
+                     "UPDATE portcullis_principal SET status = ?, version = version + 1"
                              + " WHERE issuer = ? AND subject = ?")) {
-            ps.setString(1, issuer);
-            ps.setString(2, id);
+            ps.setString(1, status);
+            ps.setString(2, issuer);
+            ps.setString(3, id);
             if (ps.executeUpdate() == 0) {
                 return Response.status(404).build();
             }
         }
-        // The store says DISABLED; revoke makes the very next request read it, not the cache.
+        // The store has the new status; revoke makes the very next request read it, not the cache.
         portcullis.revoke(issuer, id);
-        return Response.ok("{\"disabled\":\"" + id + "\"}\n").build();
+        String key = "ACTIVE".equals(status) ? "enabled" : "disabled";
+        return Response.ok("{\"" + key + "\":\"" + id + "\"}\n").build();
     }
 }

@@ -27,5 +27,6 @@ public class DemoApplication extends ResourceConfig {
         register(new DocumentResource(store));
         register(new DocumentListResource(store, new QueryPlans(engine)));
         register(new AdminResource(engine, store));
+        register(new DecisionHeader());
     }
 }

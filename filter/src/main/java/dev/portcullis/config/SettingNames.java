@@ -127,6 +127,8 @@ public final class SettingNames {
     public static final String BACKCHANNEL_LOGOUT_PATH = "portcullis.backchannel-logout.path";
     /** The {@code aud} logout tokens must carry (this application's client id at the provider). Default: none (required with the path). */
     public static final String BACKCHANNEL_LOGOUT_AUDIENCE = "portcullis.backchannel-logout.audience";
+    /** Path of the health endpoint (status for anyone, details for action {@code health} on {@code portcullis}). Default: none (off). */
+    public static final String ADMIN_HEALTH_PATH = "portcullis.admin.health-path";
     /** {@code enforce}, {@code report} or {@code off} for authorization claims. Default: {@code enforce}. */
     public static final String HYGIENE_AUTHORIZATION = "portcullis.hygiene.authorization";
     /** {@code enforce}, {@code report} or {@code off} for personal-data claims. Default: {@code enforce}. */

@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Servlet filter that admits only requests with a valid identity-only bearer token (RFC 6750),
@@ -85,8 +86,12 @@ import java.util.Set;
  *       {@value #MAX_TOKEN_BYTES_PARAM} (default 4096),
  *       {@value #PUBLIC_PATHS_PARAM} (default none: exact paths such as {@code /health}, or
  *       prefixes such as {@code /static/*}),
- *       {@value #REALM_PARAM} (default {@code portcullis}).</li>
+ *       {@value #REALM_PARAM} (default {@code portcullis}),
+ *       {@value #ADMIN_HEALTH_PATH_PARAM} (default none: the health endpoint is off).</li>
  * </ul>
+ * Servlet context attributes the application may set before the filter starts:
+ * {@value #METRICS_REGISTRY_ATTRIBUTE} (a Micrometer {@code MeterRegistry}) and
+ * {@value #DECISION_LISTENER_ATTRIBUTE} (a {@code Consumer<String>} of decision-log lines).
  * The README lists every setting with its default. A bad value fails {@link #init} with a
  * {@link ServletException} naming the setting, so the application does not start unprotected.
  *
@@ -130,6 +135,23 @@ public class PortcullisFilter implements Filter {
      */
     public static final String ADMIN_REVOKE_PATH_PARAM = SettingNames.ADMIN_REVOKE_PATH;
     /**
+     * Path of the optional health endpoint ({@code GET <path>}: {@link Portcullis#health()} as
+     * JSON, 200 or 503): the overall status for anyone, the details for callers the policy allows
+     * action {@code health} on resource kind {@code portcullis}; default none (off).
+     */
+    public static final String ADMIN_HEALTH_PATH_PARAM = SettingNames.ADMIN_HEALTH_PATH;
+    /**
+     * Servlet context attribute the application may set (before the filter starts, e.g. in a
+     * {@code ServletContextListener}) to the Micrometer {@code MeterRegistry} the engine's meters
+     * go to; without it, Micrometer's global registry (README, "Metrics").
+     */
+    public static final String METRICS_REGISTRY_ATTRIBUTE = "dev.portcullis.metrics.registry";
+    /**
+     * Servlet context attribute the application may set to a {@code java.util.function.Consumer<String>}
+     * that also receives every decision-log line ({@link Portcullis.Builder#decisionListener}).
+     */
+    public static final String DECISION_LISTENER_ATTRIBUTE = "dev.portcullis.decision-listener";
+    /**
      * Request attribute set, on a refused INCLUDE dispatch, to the refusal's reason code (such as
      * {@code access_denied}): an include cannot change the including response's status or
      * headers, so the target is not run and nothing is written; the including page may look here.
@@ -149,6 +171,9 @@ public class PortcullisFilter implements Filter {
     private String revokePath;
     private String pushPath;
     private String logoutPath;
+    private String healthPath;
+    private Object metricsRegistry;
+    private Consumer<String> decisionListener;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
@@ -171,6 +196,8 @@ public class PortcullisFilter implements Filter {
         }
         Map<String, String> file = readConfigFile(context, config.getInitParameter(CONFIG_PARAM));
         Portcullis built = null;
+        metricsRegistry = context.getAttribute(METRICS_REGISTRY_ATTRIBUTE);
+        decisionListener = listener(context.getAttribute(DECISION_LISTENER_ATTRIBUTE));
         try {
             Settings settings = resolveWebInfPaths(context, Settings.fromSystem(params, file));
             built = createEngine(settings);
@@ -198,6 +225,13 @@ public class PortcullisFilter implements Filter {
         this.revokePath = settings.get(ADMIN_REVOKE_PATH_PARAM).orElse(null);
         this.pushPath = settings.get(SettingNames.SIGNALS_PUSH_PATH).orElse(null);
         this.logoutPath = settings.get(SettingNames.BACKCHANNEL_LOGOUT_PATH).orElse(null);
+        this.healthPath = settings.get(ADMIN_HEALTH_PATH_PARAM).orElse(null);
+        if (healthPath != null && !healthPath.startsWith("/")) {
+            throw new ConfigurationException(ADMIN_HEALTH_PATH_PARAM, "must start with /, was '" + healthPath + "'");
+        }
+        if (healthPath != null && healthPath.equals(revokePath)) {
+            throw new ConfigurationException(ADMIN_HEALTH_PATH_PARAM, "is also " + ADMIN_REVOKE_PATH_PARAM);
+        }
         List<String> uncovered = new ArrayList<>();
         for (Route route : routes.routes()) {
             if (!engine.covers(route.resourceKind(), route.action())) {
@@ -229,7 +263,30 @@ public class PortcullisFilter implements Filter {
      * owns what this returns and closes it in {@link #destroy()}.
      */
     protected Portcullis createEngine(Settings settings) {
-        return Portcullis.fromSettings(settings);
+        return Portcullis.fromSettings(settings, java.time.Clock.systemUTC(), b -> {
+            if (metricsRegistry != null) {
+                try {
+                    b.metrics(metricsRegistry);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigurationException(METRICS_REGISTRY_ATTRIBUTE, e.getMessage(), e);
+                }
+            }
+            if (decisionListener != null) {
+                b.decisionListener(decisionListener);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Consumer<String> listener(Object attribute) throws ServletException {
+        if (attribute == null) {
+            return null;
+        }
+        if (!(attribute instanceof Consumer)) {
+            throw new ServletException("Portcullis configuration error: context attribute " + DECISION_LISTENER_ATTRIBUTE
+                    + " must be a java.util.function.Consumer<String>, was " + attribute.getClass().getName());
+        }
+        return (Consumer<String>) attribute;
     }
 
     private static RouteTable loadRoutes(ServletContext context, String location) {
@@ -338,6 +395,7 @@ public class PortcullisFilter implements Filter {
                     .query(request.getQueryString())
                     .parameters(name -> values(request, name))
                     .requirement(own != null ? own : revokePath != null && revokePath.equals(path) ? Requirement.revocation()
+                            : healthPath != null && healthPath.equals(path) ? Requirement.health()
                             : Requirement.route(routes.match(method, dispatched.segments()), routes.unmatched()))
                     .body(own == null ? null : request.getContentType(), own == null ? null : request::getInputStream)
                     .realm(realm)
@@ -356,7 +414,7 @@ public class PortcullisFilter implements Filter {
                 chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
                 return;
             case HANDLED:
-                // the engine's own endpoints (revocation, signals, back-channel logout): done
+                // the engine's own endpoints (revocation, health, signals, back-channel logout): done
                 writeHandled(response, outcome);
                 return;
             case REFUSED:
@@ -377,6 +435,7 @@ public class PortcullisFilter implements Filter {
         if (outcome.handledBody() != null) {
             byte[] body = outcome.handledBody().getBytes(StandardCharsets.UTF_8);
             response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
             response.setContentLength(body.length);
             response.getOutputStream().write(body);
         }

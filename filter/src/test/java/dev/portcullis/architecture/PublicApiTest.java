@@ -28,7 +28,7 @@ class PublicApiTest {
     static final Set<String> API = Set.of(
             // the engine, its request and outcome
             "dev.portcullis.Portcullis", "dev.portcullis.AccessRequest", "dev.portcullis.Requirement",
-            "dev.portcullis.Outcome", "dev.portcullis.Refusal", "dev.portcullis.Reason",
+            "dev.portcullis.Outcome", "dev.portcullis.Health", "dev.portcullis.Refusal", "dev.portcullis.Reason",
             "dev.portcullis.PortcullisException", "dev.portcullis.Authorization", "dev.portcullis.BearerPrincipal",
             // settings
             "dev.portcullis.config.Settings", "dev.portcullis.config.SettingNames",

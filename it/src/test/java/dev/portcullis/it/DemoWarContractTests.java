@@ -138,6 +138,25 @@ abstract class DemoWarContractTests {
     }
 
     @Test
+    void consoleFeedsWhenAskedThenPublishedOnThisContainer() {
+        String carol = devToken("carol");
+        assertThat(http.send("GET", "/api/documents/1", carol).status()).isEqualTo(200);
+
+        Http.Response page = http.send("GET", "/console/", null);
+        assertThat(page.status()).as("%s", page).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Portcullis demo console</title>");
+        Http.Response metrics = http.send("GET", "/metrics", null);
+        assertThat(metrics.status()).as("%s", metrics).isEqualTo(200);
+        assertThat(metrics.body()).contains("portcullis_decisions_seconds_count{action=\"read\",effect=\"allow\","
+                + "kind=\"document\",reason=\"none\"}").doesNotContain("carol");
+        Http.Response health = http.send("GET", "/portcullis/health", null);
+        assertThat(health.status()).as("%s", health).isEqualTo(200);
+        assertThat(health.json()).isEqualTo(java.util.Map.of("status", "UP"));
+        assertThat(http.send("GET", "/portcullis/health", devToken("alice")).json())
+                .as("the details for an admin").containsEntry("attribute_store", "UP").containsKey("policy");
+    }
+
+    @Test
     void devTokenWhenTtlOutOfRangeThenBadRequest() {
         Http.Response r = http.send("POST", "/dev/token?sub=alice&ttl=3601", null);
 

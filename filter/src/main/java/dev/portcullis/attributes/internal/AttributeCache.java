@@ -331,6 +331,26 @@ public final class AttributeCache implements AutoCloseable {
         return counters.revocations();
     }
 
+    /** Calls to the source that ended (answered or failed), for the load-latency metric. */
+    public long timedLoads() {
+        return counters.timedLoads();
+    }
+
+    /** Total time of those calls, in nanoseconds. */
+    public long loadNanos() {
+        return counters.loadNanos();
+    }
+
+    /** Whether the last load that ended failed or timed out: the store is taken to be down until one answers. */
+    public boolean storeFailing() {
+        return counters.storeFailing();
+    }
+
+    /** Whether this node is connected to the cluster (false for a node-local cache). */
+    public boolean clusterConnected() {
+        return entries.link() != null && entries.link().online();
+    }
+
     /** Closes the Ehcache manager, stops the loader threads and closes the source. */
     @Override
     public void close() {

@@ -16,6 +16,10 @@ final class Counters {
     private final LongAdder loadFailures = new LongAdder();
     private final LongAdder staleServes = new LongAdder();
     private final LongAdder revocations = new LongAdder();
+    private final LongAdder timedLoads = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
+    /** Whether the last load that ended failed (the store is taken to be down until one succeeds). */
+    private volatile boolean storeFailing;
 
     /** A get answered from a fresh entry. */
     void hit() {
@@ -35,6 +39,18 @@ final class Counters {
     /** A load that failed or timed out (once per load, not per waiter). */
     void loadFailure() {
         loadFailures.increment();
+        storeFailing = true;
+    }
+
+    /** A load that answered (active, disabled or unknown): the store is up. */
+    void loadSuccess() {
+        storeFailing = false;
+    }
+
+    /** How long one call to the source took, answered or failed (for the load-latency metric). */
+    void loadTime(long nanos) {
+        timedLoads.increment();
+        loadNanos.add(nanos);
     }
 
     /** A get answered from an entry past its TTL because the load failed. */
@@ -69,5 +85,17 @@ final class Counters {
 
     long revocations() {
         return revocations.sum();
+    }
+
+    long timedLoads() {
+        return timedLoads.sum();
+    }
+
+    long loadNanos() {
+        return loadNanos.sum();
+    }
+
+    boolean storeFailing() {
+        return storeFailing;
     }
 }

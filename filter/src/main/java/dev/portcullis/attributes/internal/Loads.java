@@ -143,6 +143,7 @@ final class Loads {
     private void finished(PrincipalKey key, Flight flight, Throwable error) {
         inFlight.remove(key, flight);
         if (error == null) {
+            counters.loadSuccess();
             return;
         }
         counters.loadFailure();

@@ -123,7 +123,12 @@ final class Lookup {
                     link.failed("reading revocations", e); // and load as a node cut off from the cluster
                 }
             }
-            result = source.load(key.issuer(), key.subject());
+            long loadStart = System.nanoTime(); // latency for metrics only, never for freshness
+            try {
+                result = source.load(key.issuer(), key.subject());
+            } finally {
+                counters.loadTime(System.nanoTime() - loadStart);
+            }
             if (result == null) {
                 throw new AttributeSourceException("the source answered null");
             }

@@ -92,7 +92,13 @@ public final class DecisionLog implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(b.capacity);
         this.overflow = b.overflow;
         this.blockTimeoutNanos = b.blockTimeout.toNanos();
-        this.sink = b.sink;
+        this.sink = b.listener == null ? b.sink : b.sink.andThen(line -> {
+            try {
+                b.listener.accept(line);
+            } catch (RuntimeException e) {
+                LOG.warn("decision log listener failed: {}", e.toString());
+            }
+        });
         this.warnings = b.warnings;
         this.ticker = b.ticker;
         this.warnIntervalNanos = b.warnInterval.toNanos();
@@ -261,6 +267,7 @@ public final class DecisionLog implements AutoCloseable {
         private Duration blockTimeout = DEFAULT_BLOCK_TIMEOUT;
         private Consumer<String> sink = line -> DECISIONS.info(line);
         private Consumer<String> warnings = line -> LOG.warn(line);
+        private Consumer<String> listener;
         private LongSupplier ticker = System::nanoTime;
         private Duration warnInterval = WARN_INTERVAL;
 
@@ -294,6 +301,15 @@ public final class DecisionLog implements AutoCloseable {
         /** Where lines go (default the {@value DecisionLog#LOGGER_NAME} SLF4J logger at INFO). */
         public Builder sink(Consumer<String> sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Also hands each line, after the sink, to {@code listener} (on the writer thread; its
+         * failures are logged, never passed on): an application's own view of recent decisions.
+         */
+        public Builder listener(Consumer<String> listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -96,10 +96,12 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
     private final boolean strict;
     private final ResourcePlanner planner;
     private final CelEnv env;
+    private final java.time.Instant loadedAt;
+    private final String version;
 
     private CerbosPolicyEvaluator(PolicySet set, CelEnv env, String source, List<PolicyFiles.SourceFile> files,
                                   PolicyLoader.Options options, Map<String, Object> globals, Clock clock,
-                                  boolean strict) {
+                                  boolean strict, java.time.Instant loadedAt) {
         this.clock = clock;
         this.set = set;
         this.source = source;
@@ -109,11 +111,44 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         this.strict = strict;
         this.env = env;
         this.planner = new ResourcePlanner(set, env);
+        this.loadedAt = loadedAt;
+        this.version = version(files);
     }
 
     /** How conditions that fail at run time are treated. */
     public EvaluationMode evaluationMode() {
         return strict ? EvaluationMode.STRICT : EvaluationMode.LENIENT;
+    }
+
+    /**
+     * The set's version: the first 12 hex digits of SHA-256 over the files' names and texts in
+     * name order, so two nodes (or two loads) with the same policies report the same version.
+     */
+    private static String version(List<PolicyFiles.SourceFile> files) {
+        List<PolicyFiles.SourceFile> sorted = new java.util.ArrayList<>(files);
+        sorted.sort(java.util.Comparator.comparing(PolicyFiles.SourceFile::name));
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (PolicyFiles.SourceFile f : sorted) {
+                sha.update(f.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(f.content().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    /** The set's version (a digest of its files: equal texts, equal version). */
+    public String version() {
+        return version;
+    }
+
+    /** When this set was loaded (by the builder's clock). */
+    public java.time.Instant loadedAt() {
+        return loadedAt;
     }
 
     /**
@@ -124,12 +159,13 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         Objects.requireNonNull(clock, "clock");
         CelEnv env = new CelEnv(clock);
         return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), env, source, files,
-                options, globals, clock, strict);
+                options, globals, clock, strict, loadedAt);
     }
 
     /** The same policy texts compiled again with other engine globals (used by test suites). */
     public CerbosPolicyEvaluator withGlobals(Map<String, ?> globals) {
-        return new CerbosPolicyEvaluator(set, env, source, files, options, CelValues.attributes(globals), clock, strict);
+        return new CerbosPolicyEvaluator(set, env, source, files, options, CelValues.attributes(globals), clock, strict,
+                loadedAt);
     }
 
     /** The same policy texts compiled again with lenient scope search on or off (used by test suites). */
@@ -143,7 +179,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         o.schemaFiles = options.schemaFiles;
         CelEnv env = new CelEnv(clock);
         return new CerbosPolicyEvaluator(new PolicyLoader(env, o).load(files), env, source, files, o, globals,
-                clock, strict);
+                clock, strict, loadedAt);
     }
 
     /** The engine globals policies see as {@code G} / {@code globals}. */
@@ -413,7 +449,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
                 List<PolicyFiles.SourceFile> files = PolicyFiles.policies(directory, directory.toString());
                 options.schemaFiles = PolicyFiles.schemas(directory);
                 return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), env, directory.toString(),
-                        files, options, globals, clock, mode == EvaluationMode.STRICT);
+                        files, options, globals, clock, mode == EvaluationMode.STRICT, clock.instant());
             }
             String display = CLASSPATH_PREFIX + classpath;
             List<PolicyFiles.SourceFile> files = PolicyFiles.withClasspathDirectory(classpath, classLoader,
@@ -422,7 +458,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
                         return PolicyFiles.policies(dir, display);
                     });
             return new CerbosPolicyEvaluator(new PolicyLoader(env, options).load(files), env, display, files, options,
-                    globals, clock, mode == EvaluationMode.STRICT);
+                    globals, clock, mode == EvaluationMode.STRICT, clock.instant());
         }
     }
 }

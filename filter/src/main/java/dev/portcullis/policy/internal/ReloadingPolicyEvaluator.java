@@ -61,6 +61,8 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     private final Thread thread;
     private volatile CerbosPolicyEvaluator current;
     private volatile String lastFailure;
+    private final java.util.concurrent.atomic.LongAdder reloads = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder reloadFailures = new java.util.concurrent.atomic.LongAdder();
 
     private volatile java.util.function.UnaryOperator<CerbosPolicyEvaluator.Builder> options = b -> b;
 
@@ -160,14 +162,17 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
                 lastFailure = "policy tests failed (" + report.passed() + " passed, " + report.failed()
                         + " failed): " + report.firstFailure().orElse("");
                 LOG.warn("Policies under {} not reloaded, keeping the previous set: {}", dir, lastFailure);
+                reloadFailures.increment();
                 return false;
             }
         } catch (PolicyLoadException | UncheckedIOException e) {
             lastFailure = e.getMessage();
             LOG.warn("Policies under {} not reloaded, keeping the previous set: {}", dir, lastFailure);
+            reloadFailures.increment();
             return false;
         }
         current = next;
+        reloads.increment();
         lastFailure = null;
         LOG.info("Policies under {} reloaded: {} files", dir, next.files().size());
         return true;
@@ -176,6 +181,16 @@ public final class ReloadingPolicyEvaluator implements PolicyEvaluator, AutoClos
     /** The set in use now. */
     public CerbosPolicyEvaluator current() {
         return current;
+    }
+
+    /** Reloads that put a new set in use. */
+    public long reloads() {
+        return reloads.sum();
+    }
+
+    /** Reloads refused (the set did not load or its tests failed); the previous set stayed in use. */
+    public long reloadFailures() {
+        return reloadFailures.sum();
     }
 
     /** Why the last reload was refused, if it was. */

@@ -60,6 +60,16 @@ final class IssuerKeys {
         return v != null && v.signature.keys() instanceof RemoteJwks ? ((RemoteJwks) v.signature.keys()).fetchCount() : 0;
     }
 
+    /** Each issuer's key status, in configuration order (with {@code refresh}, missing or expired keys are fetched first). */
+    List<IssuerKeyStatus> status(boolean refresh) {
+        List<IssuerKeyStatus> out = new java.util.ArrayList<>(configs.size());
+        for (IssuerConfig config : configs) {
+            KeySet keys = byIssuer.get(config.issuer()).signature.keys();
+            out.add(keys instanceof RemoteJwks ? ((RemoteJwks) keys).status(refresh) : IssuerKeyStatus.local(config.issuer()));
+        }
+        return out;
+    }
+
     private static KeySet keySet(IssuerConfig config, HttpFetcher fetcher, TokenValidator.Builder b) {
         Consumer<Set<String>> removed = kids -> b.keysRemovedListener.accept(config.issuer(), kids);
         switch (config.keySource()) {

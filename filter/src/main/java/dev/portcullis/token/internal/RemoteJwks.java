@@ -77,6 +77,7 @@ final class RemoteJwks implements KeySet {
     private final Consumer<Set<String>> onKeysRemoved;
     private final ReentrantLock fetchLock = new ReentrantLock();
     private final AtomicLong fetches = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
 
     private volatile Snapshot snapshot;
     private volatile URI jwksUri;
@@ -103,6 +104,30 @@ final class RemoteJwks implements KeySet {
     /** Number of HTTP fetches of the key set made so far (for tests and metrics). */
     long fetchCount() {
         return fetches.get();
+    }
+
+    /**
+     * The keys' state now; with {@code refresh}, after {@link #current()} had its chance to fetch
+     * them (so a health check on an idle engine sees whether keys can be had, at most once per
+     * refresh interval). Metrics read it without refreshing: a scrape never waits for the network.
+     */
+    IssuerKeyStatus status(boolean refresh) {
+        if (refresh) {
+            try {
+                current();
+            } catch (PortcullisException e) {
+                // reported as UNAVAILABLE below
+            }
+        }
+        Snapshot s = snapshot;
+        Instant now = clock.instant();
+        IssuerKeyStatus.State state;
+        if (s == null || (now.isAfter(s.fetchedAt.plus(staleIfError)) && now.isAfter(s.expiresAt))) {
+            state = IssuerKeyStatus.State.UNAVAILABLE;
+        } else {
+            state = now.isBefore(s.expiresAt) ? IssuerKeyStatus.State.FRESH : IssuerKeyStatus.State.STALE;
+        }
+        return new IssuerKeyStatus(issuer, state, s == null ? null : s.fetchedAt, fetches.get(), failures.get());
     }
 
     @Override
@@ -196,6 +221,7 @@ final class RemoteJwks implements KeySet {
             }
             LOG.debug("issuer {}: {} keys from {}, cached for {}", issuer, keys.size(), target, ttl);
         } catch (IOException | JoseException | RuntimeException e) {
+            failures.incrementAndGet();
             if (discovery) {
                 jwksUri = null; // rediscover next time: the document may have moved the keys
             }

@@ -104,6 +104,15 @@ public final class TokenValidator implements AutoCloseable {
     }
 
     /**
+     * Each configured issuer's key status, in configuration order; with {@code refresh}, remote
+     * keys that are missing or expired are fetched first (single-flight, at most once per refresh
+     * interval), as a request would.
+     */
+    public List<IssuerKeyStatus> keyStatus(boolean refresh) {
+        return issuers.status(refresh);
+    }
+
+    /**
      * Verifies a token whose syntax and size the {@link BearerTokenExtractor} has already checked.
      *
      * @return the proven identity, with every claim (claim hygiene runs after this)

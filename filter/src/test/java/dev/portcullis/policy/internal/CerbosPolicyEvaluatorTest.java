@@ -270,7 +270,7 @@ class CerbosPolicyEvaluatorTest {
     @Test
     void loadClasspathWhenDemoThenDecidesLikeTheDemo() {
         CerbosPolicyEvaluator e = CerbosPolicyEvaluator.loadClasspath("policies/demo");
-        assertThat(e.resourceKinds()).containsExactly("document", "user");
+        assertThat(e.resourceKinds()).containsExactly("document", "portcullis", "user");
         PrincipalContext carol = PrincipalContext.of("carol", Set.of("viewer"));
         ResourceContext ownDoc = ResourceContext.of("document", "1", Map.of("owner", "carol"));
         ResourceContext otherDoc = ResourceContext.of("document", "2", Map.of("owner", "erin"));

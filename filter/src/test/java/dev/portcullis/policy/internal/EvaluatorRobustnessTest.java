@@ -58,7 +58,8 @@ class EvaluatorRobustnessTest {
             CerbosPolicyEvaluator e = CerbosPolicyEvaluator.builder().classpath("app/policies", loader).build();
             assertThat(e.source()).isEqualTo("classpath:app/policies");
             assertThat(e.files()).containsExactly("classpath:app/policies/derived_roles_owner.yaml",
-                    "classpath:app/policies/document.yaml", "classpath:app/policies/user.yaml");
+                    "classpath:app/policies/document.yaml", "classpath:app/policies/portcullis.yaml",
+                    "classpath:app/policies/user.yaml");
             assertThat(e.decide(PrincipalContext.of("alice", Set.of("admin")), ResourceContext.of("user", "erin"),
                     "disable").isAllowed()).isTrue();
             assertThat(e.decide(PrincipalContext.of("dave", Set.of("editor")), ResourceContext.of("user", "erin"),

@@ -1,0 +1,254 @@
+package dev.portcullis;
+
+import dev.portcullis.config.Settings;
+import dev.portcullis.internal.EngineParts;
+import dev.portcullis.testing.JwksServer;
+import dev.portcullis.testing.TestKeys;
+import dev.portcullis.testing.Tokens;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The engine's Micrometer meters (README, "Metrics"): each event is counted under the tags the
+ * README names, the parts' own counters are bound (not copied), no tag ever carries a subject,
+ * token, path or resource id, the README lists exactly the meters there are, and closing the
+ * engine removes them.
+ */
+class MetricsTest {
+    private static final String POLICY = String.join("\n",
+            "apiVersion: api.cerbos.dev/v1",
+            "resourcePolicy:",
+            "  resource: document",
+            "  version: default",
+            "  rules:",
+            "    - name: read",
+            "      actions: ['read']",
+            "      effect: EFFECT_ALLOW",
+            "      roles: ['user']",
+            "");
+    private static final String PRINCIPALS = String.join("\n",
+            "principals:",
+            "  - {issuer: '" + Tokens.ISSUER + "', subject: alice, status: ACTIVE, roles: [user]}",
+            "  - {issuer: '" + Tokens.ISSUER + "', subject: carol, status: DISABLED, roles: [user]}",
+            "");
+    /** The tag keys each meter may have: a closed set, none of them per request. */
+    private static final Map<String, Set<String>> TAG_KEYS = Map.ofEntries(
+            Map.entry("portcullis.decisions", Set.of("effect", "reason", "kind", "action")),
+            Map.entry("portcullis.requests", Set.of("outcome", "reason")),
+            Map.entry("portcullis.token.verifications", Set.of("result", "alg", "reason")),
+            Map.entry("portcullis.token.cache", Set.of("result")),
+            Map.entry("portcullis.jwks.fetches", Set.of("issuer")),
+            Map.entry("portcullis.jwks.failures", Set.of("issuer")),
+            Map.entry("portcullis.jwks.key.age", Set.of("issuer")),
+            Map.entry("portcullis.attributes.cache", Set.of("result")),
+            Map.entry("portcullis.attributes.loads", Set.of()),
+            Map.entry("portcullis.attributes.load.failures", Set.of()),
+            Map.entry("portcullis.attributes.load.latency", Set.of()),
+            Map.entry("portcullis.attributes.stale.serves", Set.of()),
+            Map.entry("portcullis.attributes.revocations", Set.of()),
+            Map.entry("portcullis.policy.reloads", Set.of("result")),
+            Map.entry("portcullis.decision.log.dropped", Set.of()),
+            Map.entry("portcullis.decision.log.written", Set.of()),
+            Map.entry("portcullis.hygiene.reports", Set.of("category")),
+            Map.entry("portcullis.hygiene.refusals", Set.of("reason")));
+    /** Only with a clustered cache (ClusteredAttributeCacheIT's setup); listed in the README too. */
+    private static final String CLUSTER_ONLY = "portcullis.attributes.cluster.failures";
+
+    @TempDir
+    Path dir;
+    private JwksServer idp;
+    private MeterRegistry registry;
+    private Portcullis engine;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        idp = JwksServer.serving(TestKeys.rsa());
+        registry = new SimpleMeterRegistry();
+        Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(dir.resolve("policies/policy.yaml"), POLICY);
+        Files.writeString(dir.resolve("principals.yaml"), PRINCIPALS);
+        Map<String, String> m = new HashMap<>(Map.of(
+                "portcullis.issuer", Tokens.ISSUER, "portcullis.audience", Tokens.AUDIENCE,
+                "portcullis.jwks-uri", idp.jwksUri().toString(),
+                "portcullis.policy.dir", dir.resolve("policies").toString(),
+                "portcullis.policy.reload", "true",
+                "portcullis.attributes.source", "file",
+                "portcullis.attributes.file", dir.resolve("principals.yaml").toString(),
+                "portcullis.hygiene.personal-data", "report"));
+        engine = Portcullis.fromSettings(Settings.of(m), Clock.systemUTC(), b -> b.metrics(registry));
+    }
+
+    @AfterEach
+    void tearDown() {
+        engine.close();
+        idp.close();
+    }
+
+    private static List<String> bearer(String subject) {
+        return List.of("Bearer " + Tokens.signedWith(TestKeys.rsa()).subject(subject).sign());
+    }
+
+    private Outcome decide(String method, String path, List<String> authorization, String action) {
+        return engine.decide(AccessRequest.builder(method, path).authorization(authorization)
+                .requirement(Requirement.permission("document", action, "42", "Documents#" + action)).build());
+    }
+
+    private void exercise() throws InterruptedException {
+        List<String> alice = bearer("alice");
+        assertThat(decide("GET", "/docs/42", alice, "read").isAdmitted()).isTrue();
+        assertThat(decide("GET", "/docs/42", alice, "read").isAdmitted()).as("token cache hit").isTrue();
+        assertThat(decide("PUT", "/docs/42", alice, "update").reason()).isEqualTo(Reason.ACCESS_DENIED);
+        assertThat(decide("GET", "/docs/42", bearer("carol"), "read").reason()).isEqualTo(Reason.PRINCIPAL_DISABLED);
+        String forged = Tokens.signedWith(TestKeys.otherRsa()).kid(TestKeys.RSA_KID).subject("mallory").sign();
+        assertThat(decide("GET", "/docs/42", List.of("Bearer " + forged), "read").reason())
+                .isEqualTo(Reason.BAD_SIGNATURE);
+        assertThat(decide("GET", "/docs/42", List.of(), "read").reason()).isEqualTo(Reason.MISSING_TOKEN);
+        String withEmail = Tokens.signedWith(TestKeys.rsa()).subject("alice").claim("email", "alice@example.com").sign();
+        assertThat(decide("GET", "/docs/42", List.of("Bearer " + withEmail), "read").isAdmitted()).isTrue();
+        engine.revoke(Tokens.ISSUER, "alice");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (EngineParts.of(engine).decisionLog().written() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void decideThenEachEventIsCountedUnderItsTags() throws Exception {
+        exercise();
+
+        assertThat(registry.get("portcullis.decisions").tags("effect", "allow", "reason", "none", "kind", "document",
+                "action", "read").timer().count()).isEqualTo(3);
+        assertThat(registry.get("portcullis.decisions").tags("effect", "deny", "reason", "access_denied", "kind",
+                "document", "action", "update").timer().count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.decisions").tags("effect", "deny", "reason", "principal_disabled",
+                "kind", "none", "action", "none").timer().count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.requests").tags("outcome", "admitted", "reason", "none").timer().count())
+                .isEqualTo(3);
+        assertThat(registry.get("portcullis.requests").tags("outcome", "refused", "reason", "missing_token").timer()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.token.verifications").tags("result", "verified", "alg", "RS256").counter()
+                .count()).isEqualTo(3);
+        assertThat(registry.get("portcullis.token.verifications").tags("result", "refused", "alg", "none", "reason",
+                "bad_signature").counter().count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.token.cache").tag("result", "hit").functionCounter().count()).isEqualTo(2);
+        assertThat(registry.get("portcullis.jwks.fetches").tag("issuer", Tokens.ISSUER).functionCounter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("portcullis.jwks.failures").tag("issuer", Tokens.ISSUER).functionCounter().count())
+                .isZero();
+        assertThat(registry.get("portcullis.jwks.key.age").tag("issuer", Tokens.ISSUER).timeGauge().value())
+                .isBetween(0.0, 60.0);
+        assertThat(registry.get("portcullis.attributes.cache").tag("result", "miss").functionCounter().count())
+                .isEqualTo(2);
+        assertThat(registry.get("portcullis.attributes.loads").functionCounter().count()).isEqualTo(2);
+        assertThat(registry.get("portcullis.attributes.load.latency").functionTimer().count()).isEqualTo(2);
+        assertThat(registry.get("portcullis.attributes.revocations").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.attributes.load.failures").functionCounter().count()).isZero();
+        assertThat(registry.get("portcullis.hygiene.reports").tag("category", "personal_data").functionCounter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.hygiene.reports").tag("category", "authorization").functionCounter()
+                .count()).isZero();
+        assertThat(registry.get("portcullis.decision.log.written").functionCounter().count()).isGreaterThanOrEqualTo(4);
+        assertThat(registry.get("portcullis.decision.log.dropped").functionCounter().count()).isZero();
+        assertThat(registry.get("portcullis.policy.reloads").tag("result", "failure").functionCounter().count())
+                .isZero();
+    }
+
+    @Test
+    void tagsAreBoundedAndNeverCarryRequestValues() throws Exception {
+        exercise();
+
+        List<Meter> meters = portcullisMeters();
+        assertThat(meters).isNotEmpty();
+        for (Meter meter : meters) {
+            String name = meter.getId().getName();
+            Set<String> keys = meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet());
+            assertThat(TAG_KEYS).as("a meter the README does not list: " + name).containsKey(name);
+            assertThat(TAG_KEYS.get(name)).as(name + " tag keys").containsAll(keys);
+            for (Tag tag : meter.getId().getTags()) {
+                assertThat(tag.getValue()).as(meter.getId().toString())
+                        .doesNotContain("alice").doesNotContain("carol").doesNotContain("mallory")
+                        .doesNotContain("/docs").doesNotContain("42").doesNotContain("eyJ")
+                        .doesNotContain("example.com");
+            }
+        }
+        // bounded: six different requests made a handful of tag sets, not one per request
+        assertThat(meters.stream().filter(m -> m.getId().getName().equals("portcullis.decisions")).count())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void readmeListsExactlyTheMetersThereAre() throws Exception {
+        exercise();
+        String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("\n## Metrics");
+        assertThat(start).as("README has a Metrics section").isPositive();
+        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+        Set<String> documented = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\| `(portcullis\\.[a-z.]+)`").matcher(section);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        Set<String> registered = portcullisMeters().stream().map(x -> x.getId().getName())
+                .collect(Collectors.toCollection(TreeSet::new));
+        registered.add(CLUSTER_ONLY);
+        assertThat(documented).isEqualTo(registered).isEqualTo(new TreeSet<>(concat(TAG_KEYS.keySet(), CLUSTER_ONLY)));
+        for (Map.Entry<String, Set<String>> e : TAG_KEYS.entrySet()) {
+            Matcher row = Pattern.compile("(?m)^\\| `" + Pattern.quote(e.getKey()) + "` \\|([^|]*)\\|").matcher(section);
+            assertThat(row.find()).as(e.getKey()).isTrue();
+            for (String key : e.getValue()) {
+                assertThat(row.group(1)).as("README tags of " + e.getKey()).contains("`" + key + "`");
+            }
+        }
+    }
+
+    @Test
+    void closeThenTheEngineLeavesNoMeterBehind() throws Exception {
+        exercise();
+        assertThat(portcullisMeters()).isNotEmpty();
+
+        engine.close();
+
+        assertThat(portcullisMeters()).isEmpty();
+    }
+
+    @Test
+    void builderWhenNotARegistryThenRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Portcullis.builder().metrics("registry"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a Micrometer MeterRegistry");
+    }
+
+    private List<Meter> portcullisMeters() {
+        return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("portcullis."))
+                .collect(Collectors.toList());
+    }
+
+    private static Set<String> concat(Set<String> names, String one) {
+        Set<String> all = new TreeSet<>(names);
+        all.add(one);
+        return all;
+    }
+}
