@@ -71,7 +71,7 @@ class PolicyTestRunnerTest {
         assertThat(report.suites()).hasSize(1);
         assertThat(report.suites().get(0).name()).isEqualTo("DemoPolicies");
         assertThat(report.failed()).as(report.firstFailure().orElse("")).isZero();
-        assertThat(report.passed()).isEqualTo(4 + 2 + 6 + 4 + 4 + 3 + 2);
+        assertThat(report.passed()).isEqualTo(4 + 2 + 6 + 4 + 4 + 3 + 3 + 3 + 2);
     }
 
     @Test
@@ -186,7 +186,7 @@ class PolicyTestRunnerTest {
         Run r = command(dir.toString());
         assertThat(r.status).isZero();
         assertThat(r.out).contains("PASS DemoPolicies");
-        assertThat(r.out.lines().reduce((a, b) -> b).orElse("")).isEqualTo("25 passed, 0 failed");
+        assertThat(r.out.lines().reduce((a, b) -> b).orElse("")).isEqualTo("31 passed, 0 failed");
     }
 
     @Test
