@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ public final class KeycloakServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         int port = FreePorts.next();
-        List<String> command = new java.util.ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(),
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(),
                 "start-dev", "--http-host=127.0.0.1", "--http-port=" + port,
                 "--http-management-port=" + FreePorts.next(), "--import-realm"));
         command.addAll(options);
