@@ -70,6 +70,11 @@ public final class ItPaths {
         return existing(System.getProperty("it.keycloak.home"), "the Keycloak distribution (unpacked in pre-integration-test)");
     }
 
+    /** The Keycloak version with the SSF transmitter ({@code keycloak.ssf.version} in the pom). */
+    public static Path keycloakSsfHome() {
+        return existing(System.getProperty("it.keycloak.ssf.home"), "the Keycloak SSF distribution (unpacked in pre-integration-test)");
+    }
+
     /** A fresh, empty working directory {@code it/target/<name>}. */
     public static Path freshDirectory(String name) {
         Path dir = target().resolve(name);

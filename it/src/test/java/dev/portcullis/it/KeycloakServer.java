@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,15 @@ public final class KeycloakServer implements AutoCloseable {
      * @param readyRealm the realm whose discovery document signals readiness
      */
     public static KeycloakServer start(String name, List<Path> realmFiles, String readyRealm) {
-        Path home = ItPaths.keycloakHome();
+        return start(name, ItPaths.keycloakHome(), realmFiles, readyRealm, List.of());
+    }
+
+    /**
+     * Starts the distribution at {@code home} with more {@code kc.sh start-dev} options (e.g.
+     * {@code --features=ssf}).
+     */
+    public static KeycloakServer start(String name, Path home, List<Path> realmFiles, String readyRealm,
+            List<String> options) {
         Path data = home.resolve("data");
         ItPaths.deleteRecursively(data);
         try {
@@ -69,9 +78,11 @@ public final class KeycloakServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         int port = FreePorts.next();
-        ServerProcess process = ServerProcess.builder(name, List.of("bash", home.resolve("bin/kc.sh").toString(),
-                        "start-dev", "--http-host=127.0.0.1", "--http-port=" + port,
-                        "--http-management-port=" + FreePorts.next(), "--import-realm"))
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(),
+                "start-dev", "--http-host=127.0.0.1", "--http-port=" + port,
+                "--http-management-port=" + FreePorts.next(), "--import-realm"));
+        command.addAll(options);
+        ServerProcess process = ServerProcess.builder(name, command)
                 .directory(home)
                 .withoutInherited("KC_")
                 .withoutInherited("KEYCLOAK_")
