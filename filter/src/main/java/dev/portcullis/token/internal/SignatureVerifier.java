@@ -47,12 +47,19 @@ final class SignatureVerifier {
     private final Key hmacKey;
     /** PEM keys carry no kid, so the token's kid cannot select among them. */
     private final boolean keysWithoutKid;
+    /** The JCA provider for the signature itself ({@link SignatureProvider}). */
+    private final SignatureProvider provider;
 
     /** The key that verified a signature: its {@code kid}, {@code kty} and {@code alg} (each may be null). */
     record UsedKey(String keyId, String keyType, String keyAlgorithm) {
     }
 
     SignatureVerifier(IssuerConfig config, KeySet keys) {
+        this(config, keys, SignatureProvider.jdk());
+    }
+
+    SignatureVerifier(IssuerConfig config, KeySet keys, SignatureProvider provider) {
+        this.provider = provider;
         this.issuer = config.issuer();
         this.algorithms = config.algorithms();
         this.constraints = new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
@@ -121,10 +128,14 @@ final class SignatureVerifier {
                 candidates.size() == 1 ? "signature does not verify" : "no candidate key verifies");
     }
 
-    private static boolean verifies(JsonWebSignature jws, Key key) throws PortcullisException {
+    private boolean verifies(JsonWebSignature jws, Key key) throws PortcullisException {
         jws.setKey(key);
         try {
-            return jws.verifySignature();
+            if (!SignatureProvider.hasExactLength(jws, key)) {
+                return false;
+            }
+            Boolean verdict = provider.verify(jws, key);
+            return verdict != null ? verdict : jws.verifySignature();
         } catch (JoseException e) {
             throw new PortcullisException(Reason.BAD_SIGNATURE, "verification failed: " + e.getMessage());
         }
