@@ -48,4 +48,24 @@ public class AdminResource {
         portcullis.revoke(issuer, id);
         return Response.ok("{\"disabled\":\"" + id + "\"}\n").build();
     }
+
+    /** Undoes {@link #disable}: the store says ACTIVE again and the next request reads it. */
+    @POST
+    @Path("/enable")
+    @RequiresPermission(resource = "user", action = "enable", id = "{id}")
+    public Response enable(@PathParam("id") String id, @Context SecurityContext security) throws SQLException {
+        String issuer = ((BearerPrincipal) security.getUserPrincipal()).issuer();
+        try (Connection c = store.connect();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE portcullis_principal SET status = 'ACTIVE', version = version + 1"
+                             + " WHERE issuer = ? AND subject = ?")) {
+            ps.setString(1, issuer);
+            ps.setString(2, id);
+            if (ps.executeUpdate() == 0) {
+                return Response.status(404).build();
+            }
+        }
+        portcullis.revoke(issuer, id);
+        return Response.ok("{\"enabled\":\"" + id + "\"}\n").build();
+    }
 }

@@ -4,14 +4,12 @@ import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 
 import org.jose4j.jws.EcdsaUsingShaAlgorithm;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.keys.EllipticCurves;
 import org.jose4j.lang.JoseException;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.Key;
 import java.security.NoSuchAlgorithmException;
@@ -122,9 +120,7 @@ final class SignatureProvider {
      * byte appended to a valid signature verified). A different length could let many strings
      * stand for one signed token.
      */
-    static boolean hasExactLength(JsonWebSignature jws, Key key) throws JoseException {
-        String alg = jws.getAlgorithmHeaderValue();
-        int length = base64Url(jws.getEncodedSignature()).length;
+    static boolean hasExactLength(String alg, JsonWebSignatureAlgorithm algorithm, Key key, int length) {
         if (alg.equals("EdDSA")) {
             if (key instanceof EdECPublicKey) {
                 String curve = ((EdECPublicKey) key).getParams().getName();
@@ -132,7 +128,6 @@ final class SignatureProvider {
             }
             return true; // not an EdDSA key: jose4j's key check refuses it
         }
-        JsonWebSignatureAlgorithm algorithm = jws.getAlgorithmNoConstraintCheck();
         if (algorithm instanceof EcdsaUsingShaAlgorithm) {
             BigInteger order = EllipticCurves.getSpec(((EcdsaUsingShaAlgorithm) algorithm).getCurveName()).getOrder();
             return length == 2 * ((order.bitLength() + 7) / 8);
@@ -152,51 +147,51 @@ final class SignatureProvider {
     }
 
     /**
-     * Verifies {@code jws} (its header checked by {@link JwsRules}) with {@code key} through this
-     * provider, after jose4j's algorithm constraint and key checks.
+     * Verifies a signature with {@code key} through this provider. The caller has made jose4j's
+     * checks: the algorithm constraint and {@code algorithm.validateVerificationKey(key)}.
      *
+     * @param alg the token's {@code alg}
+     * @param algorithm jose4j's algorithm for it
+     * @param signingInput the ASCII bytes of {@code header.payload} as they came
+     * @param signature the decoded signature
      * @return the verdict, or null when this provider does not take the algorithm or key: the caller
      *         then verifies with jose4j on the JDK
-     * @throws JoseException as jose4j would: a disallowed algorithm or a key unfit for it
+     * @throws JoseException for a key the provider cannot use
      */
-    Boolean verify(JsonWebSignature jws, Key key) throws JoseException {
+    Boolean verify(String alg, JsonWebSignatureAlgorithm algorithm, Key key, byte[] signingInput, byte[] signature)
+            throws JoseException {
         if (provider == null) {
             return null;
         }
-        String alg = jws.getAlgorithmHeaderValue();
         String javaName = JAVA_NAMES.get(alg);
-        if (javaName == null || jws.getHeaders().getObjectHeaderValue("b64") != null) {
+        if (javaName == null) {
             return null;
         }
-        JsonWebSignatureAlgorithm algorithm = jws.getAlgorithm(); // checks the algorithm constraints
-        algorithm.validateVerificationKey(key);
         if (alg.equals("EdDSA") && !(key instanceof EdECPublicKey
                 && ((EdECPublicKey) key).getParams().getName().equalsIgnoreCase("Ed25519"))) {
             return null; // Ed448: the JDK
         }
-        Signature signature;
+        Signature verifier;
         try {
-            signature = Signature.getInstance(javaName, provider);
+            verifier = Signature.getInstance(javaName, provider);
         } catch (NoSuchAlgorithmException e) {
             return null; // the provider does not offer it: the JDK
         }
-        byte[] signatureBytes = base64Url(jws.getEncodedSignature());
+        byte[] signatureBytes = signature;
         if (algorithm instanceof EcdsaUsingShaAlgorithm) {
-            signatureBytes = ecdsaToDer((EcdsaUsingShaAlgorithm) algorithm, signatureBytes);
+            signatureBytes = ecdsaToDer((EcdsaUsingShaAlgorithm) algorithm, signature);
             if (signatureBytes == null) {
                 return false;
             }
         }
-        byte[] signingInput = (jws.getHeaders().getEncodedHeader() + "." + jws.getEncodedPayload())
-                .getBytes(StandardCharsets.US_ASCII);
         try {
-            signature.initVerify((PublicKey) key);
+            verifier.initVerify((PublicKey) key);
         } catch (InvalidKeyException | ClassCastException e) {
             throw new org.jose4j.lang.InvalidKeyException("key not usable with " + name() + " for " + alg + ": " + e.getMessage(), e);
         }
         try {
-            signature.update(signingInput);
-            return signature.verify(signatureBytes);
+            verifier.update(signingInput);
+            return verifier.verify(signatureBytes);
         } catch (SignatureException e) {
             return false; // as jose4j: a signature the provider cannot even parse does not verify
         }
@@ -228,11 +223,4 @@ final class SignatureProvider {
         }
     }
 
-    private static byte[] base64Url(String encoded) throws JoseException {
-        try {
-            return java.util.Base64.getUrlDecoder().decode(encoded);
-        } catch (IllegalArgumentException e) {
-            throw new JoseException("signature is not base64url", e);
-        }
-    }
 }
