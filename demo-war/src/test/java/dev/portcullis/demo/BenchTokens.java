@@ -3,6 +3,7 @@ package dev.portcullis.demo;
 import org.jose4j.jwk.EcJwkGenerator;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
 import org.jose4j.jwk.OkpJwkGenerator;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
@@ -40,7 +41,7 @@ public final class BenchTokens {
         rsa.setKeyId("bench-rsa");
         PublicJsonWebKey ec = EcJwkGenerator.generateJwk(EllipticCurves.P256);
         ec.setKeyId("bench-ec");
-        PublicJsonWebKey ed = OkpJwkGenerator.generateJwk(OkpJwkGenerator.ED25519);
+        PublicJsonWebKey ed = OkpJwkGenerator.generateJwk(OctetKeyPairJsonWebKey.SUBTYPE_ED25519);
         ed.setKeyId("bench-ed");
         List<JsonWebKey> publics = new ArrayList<>();
         for (PublicJsonWebKey k : List.of(rsa, ec, ed)) {
