@@ -4,7 +4,8 @@
     python3 it/bench/charts.py [JMH_DIR [CHART_DIR]]     # defaults: it/target/jmh docs/bench
 
 Reads what the bench scripts wrote and draws whatever is there:
-  coldpath-jdk17.json, coldpath-jdk25.json (ColdPathBench, -p provider=jdk,AmazonCorrettoCryptoProvider)
+  coldpath-jdk17.json, coldpath-jdk25.json (ColdPathBench, -p provider=jdk,AmazonCorrettoCryptoProvider;
+      coldpath-<ALG>-<runtime>-rerun.json, a later run of one algorithm, replaces its rows)
       -> coldpath.svg: median verification per algorithm, jose4j and Portcullis on each runtime/provider
   fullpath.json, churn.json (full-path-bench.sh)
       -> http.svg: requests/s with and without Portcullis, and token churn per algorithm and provider
@@ -68,6 +69,12 @@ def coldpath(jmh, charts):
         path = os.path.join(jmh, f"coldpath-{runtime}.json")
         if os.path.exists(path):
             runs[runtime] = json.load(open(path))
+            # a later run of some algorithms alone (coldpath-ES256-jdk17-rerun.json) replaces their rows
+            for name in sorted(os.listdir(jmh)):
+                if name.startswith("coldpath-") and name.endswith(f"-{runtime}-rerun.json"):
+                    again = json.load(open(os.path.join(jmh, name)))
+                    redone = {b["params"]["alg"] for b in again}
+                    runs[runtime] = [b for b in runs[runtime] if b["params"]["alg"] not in redone] + again
     if not runs:
         return
     series = []

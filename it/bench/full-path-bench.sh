@@ -11,7 +11,8 @@
 #   bash it/bench/full-path-bench.sh        # from the repository root; needs wrk
 #
 # Environment: PORT (18080), BARE_PORT (18081), ACCP_PORT (18082), DURATION (10s), THREADS (2),
-# CONNECTIONS (16), WARMUP (5s), ROUNDS (2), CHURN_DURATION (10s), TOKENS (2000 per algorithm).
+# CONNECTIONS (16), WARMUP (5s), ROUNDS (2), CHURN_DURATION (10s), TOKENS (2000 per algorithm),
+# PARTS ("fullpath churn": either or both).
 # Writes it/target/jmh/fullpath.json and it/target/jmh/churn.json, then draws the charts
 # (it/bench/charts.py). wrk runs on the same machine as the servers.
 set -euo pipefail
@@ -33,13 +34,18 @@ build_demo
 make_tokens "$TOKENS" 3600
 ALICE="$(head -1 "$TOKENS_DIR/tokens-RS256.txt")"
 
-run() { # file url [wrk args...]
+run() { # file url [wrk options...] [-- script args...]: the URL goes before any script arguments
     local file="$1" url="$2"
     shift 2
-    wrk -t"$THREADS" -c"$CONNECTIONS" --latency "$@" "$url" >"$OUT/$file.txt"
+    local opts=() rest=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+    rest=("$@")
+    wrk -t"$THREADS" -c"$CONNECTIONS" --latency "${opts[@]}" "$url" "${rest[@]}" >"$OUT/$file.txt"
     grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors" "$OUT/$file.txt" | sed "s/^/  $file: /"
 }
 
+PARTS="${PARTS:-fullpath churn}"
+if [[ " $PARTS " == *" fullpath "* ]]; then
 echo "== full path: Portcullis vs bare =="
 start_demo portcullis "$PORT" jdk true no
 DEMO=$SERVER_PID
@@ -55,7 +61,9 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 stop_server "$DEMO"
 stop_server "$BARE"
+fi
 
+if [[ " $PARTS " == *" churn "* ]]; then
 echo "== token churn: a new token per request, token cache off =="
 start_demo churn-jdk "$PORT" jdk false no
 JDK=$SERVER_PID
@@ -67,7 +75,7 @@ for alg in RS256 ES256 EdDSA; do
     expect_status 200 "http://127.0.0.1:$ACCP_PORT/api/documents/1" "$first"
     for side in jdk:"$PORT" accp:"$ACCP_PORT"; do
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s it/bench/tokens.lua \
-            "http://127.0.0.1:${side#*:}/api/documents/1" -- "$TOKENS_DIR/tokens-$alg.txt" >/dev/null
+            "http://127.0.0.1:${side#*:}/api/documents/1" "$TOKENS_DIR/tokens-$alg.txt" >/dev/null
     done
     for side in jdk:"$PORT" accp:"$ACCP_PORT"; do
         run "churn-$alg-${side%%:*}" "http://127.0.0.1:${side#*:}/api/documents/1" -d"$CHURN_DURATION" \
@@ -76,7 +84,8 @@ for alg in RS256 ES256 EdDSA; do
 done
 stop_server "$JDK"
 stop_server "$ACCP"
+fi
 
-python3 it/bench/wrk_summary.py fullpath "$OUT" "$ROUNDS"
-python3 it/bench/wrk_summary.py churn "$OUT"
+[[ " $PARTS " == *" fullpath "* ]] && python3 it/bench/wrk_summary.py fullpath "$OUT" "$ROUNDS"
+[[ " $PARTS " == *" churn "* ]] && python3 it/bench/wrk_summary.py churn "$OUT"
 python3 it/bench/charts.py "$OUT" docs/bench || echo "(charts not drawn)"
