@@ -65,6 +65,17 @@ class SyntaxScanAgreementTest {
     }
 
     @Example
+    void isWellFormedWhenAnyCharacterUpTo0x1ffAtAnyPositionOfLongSegmentsThenSameVerdict() {
+        // segments of 16 and 12 characters: both the eight-at-a-time words and the tail are hit
+        String base = "AAAAAAAAAAAAAAAA.AAAAAAAAAAAA.AAAAAAAAAAAAAAAA";
+        for (char c = 0; c < 0x200; c++) {
+            for (int i = 0; i < base.length(); i++) {
+                assertAgree(base.substring(0, i) + c + base.substring(i + 1));
+            }
+        }
+    }
+
+    @Example
     void isWellFormedWhenRealTokenThenTrueAndHeaderOverLimitThenFalse() {
         assertThat(EXTRACTOR.isWellFormed(TOKEN)).isTrue();
         String longHeader = "A".repeat(88) + TOKEN.substring(TOKEN.indexOf('.'));
