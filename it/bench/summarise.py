@@ -56,3 +56,34 @@ for extra in ("coldpath-interleaved.json", "memory.json", "http.json"):
     p = os.path.join(DIR, extra)
     if os.path.exists(p):
         print(f"\n### {extra}\n\n```\n{open(p).read().strip()}\n```")
+
+
+def provider_table(runtime):
+    """Issue 19: per algorithm, raw jose4j (JDK) against Portcullis on the JDK and with ACCP, in one run."""
+    rows = load(f"coldpath-{runtime}.json")
+    if not rows:
+        return
+    cell = {}
+    for r in rows:
+        name = r["benchmark"].rsplit(".", 1)[1]
+        params = r.get("params") or {}
+        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", r.get("secondaryMetrics", {}).get("·gc.alloc.rate.norm", {})).get("score")
+        cell[(params.get("alg"), name, params.get("provider", "jdk"))] = (r["primaryMetric"]["scorePercentiles"]["50.0"], alloc)
+    print(f"\n### Cold path per provider, {runtime} (ColdPathBench, µs median; bytes allocated per verification)\n")
+    print("| alg | jose4j (JDK) | Portcullis (JDK) | ratio | Portcullis + ACCP | ACCP vs jose4j | B/op jose4j | B/op Portcullis |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for alg in ("RS256", "PS256", "ES256", "EdDSA", "HS256"):
+        j = cell.get((alg, "jose4j", "jdk"))
+        p = cell.get((alg, "portcullis", "jdk"))
+        a = cell.get((alg, "portcullis", "AmazonCorrettoCryptoProvider"))
+        if not (j and p):
+            continue
+        acc = f"{a[0]:.1f}" if a else "—"
+        accr = f"{a[0] / j[0]:.2f}×" if a else "—"
+        ja = f"{j[1]:,.0f}" if j[1] else "—"
+        pa = f"{p[1]:,.0f}" if p[1] else "—"
+        print(f"| {alg} | {j[0]:.1f} | {p[0]:.1f} | {p[0] / j[0]:.2f}× | {acc} | {accr} | {ja} | {pa} |")
+
+
+for runtime in ("jdk17", "jdk25"):
+    provider_table(runtime)

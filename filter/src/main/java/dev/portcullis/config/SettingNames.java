@@ -41,6 +41,8 @@ public final class SettingNames {
     public static final String HMAC_SECRET = "portcullis.hmac-secret";
     /** Accepted JWS algorithms; {@code none} is never accepted. Default: {@code RS256,PS256,ES256,EdDSA} ({@code HS256} with a secret). */
     public static final String ALGORITHMS = "portcullis.algorithms";
+    /** JCA provider for signature verification: {@code auto} (the Amazon Corretto Crypto Provider when on the class path, else the JDK), {@code jdk}, or a provider name; an absent named provider fails startup. Default: {@code auto}. */
+    public static final String CRYPTO_PROVIDER = "portcullis.crypto.provider";
     /** Required {@code typ} header, e.g. {@code at+jwt}. Default: none. */
     public static final String REQUIRED_TYPE = "portcullis.required-type";
     /** DPoP (RFC 9449) for the primary issuer: {@code off}, {@code allowed} or {@code required}; a listed issuer's is {@code portcullis.issuers.<name>.dpop-mode}. Default: {@code off}. */

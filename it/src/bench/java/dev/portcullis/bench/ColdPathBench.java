@@ -41,6 +41,13 @@ public class ColdPathBench {
     @Param({"RS256", "PS256", "ES256", "EdDSA", "HS256"})
     public String alg;
 
+    /**
+     * The JCA provider Portcullis verifies with ({@code portcullis.crypto.provider}): {@code jdk}, or
+     * {@code AmazonCorrettoCryptoProvider} (on the bench class path). jose4j always runs on the JDK.
+     */
+    @Param({"jdk"})
+    public String provider;
+
     Portcullis engine;
     JwtConsumer raw;
     String token;
@@ -49,7 +56,8 @@ public class ColdPathBench {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        engine = Fixture.engine(Fixture.workDir("cold"), "portcullis.token-cache.enabled", "false");
+        engine = Fixture.engine(Fixture.workDir("cold"), "portcullis.token-cache.enabled", "false",
+                "portcullis.crypto.provider", provider);
         token = Fixture.token(alg, "bob");
         headers = List.of("Bearer " + token);
         raw = new JwtConsumerBuilder()

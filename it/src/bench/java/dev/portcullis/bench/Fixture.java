@@ -167,6 +167,8 @@ final class Fixture {
             m.put("portcullis.attributes.source", "file");
             m.put("portcullis.attributes.file", attrs.toString());
             m.put("portcullis.policy.dir", demoPolicies().toString());
+            // the JDK unless a benchmark names the native provider (the bench class path has it)
+            m.put("portcullis.crypto.provider", "jdk");
             for (int i = 0; i < extra.length; i += 2) {
                 m.put(extra[i], extra[i + 1]);
             }

@@ -426,6 +426,29 @@ abstract class DemoWarContractTests {
         return ids;
     }
 
+    /**
+     * Re-enabling undoes a disable at once, for the same token (the soak run of it/bench flips a
+     * user every second this way); and only an admin may re-enable.
+     */
+    @Test
+    void enableWhenDisabledUserReEnabledByAdminThenSameTokenAdmittedAgain() {
+        assumeApi();
+        database.addPrincipal(DEV_ISSUER, "frank", "admin");
+        String frank = devToken("frank", 3600);
+        assertThat(http.send("GET", "/api/documents/1", frank).status()).isEqualTo(200);
+
+        assertThat(http.send("POST", "/api/admin/users/frank/disable", devToken("alice")).status()).isEqualTo(200);
+        assertProblem(http.send("GET", "/api/documents/1", frank), Reason.PRINCIPAL_DISABLED);
+
+        assertProblem(http.send("POST", "/api/admin/users/frank/enable", devToken("dave")), Reason.ACCESS_DENIED);
+        assertThat(database.status(DEV_ISSUER, "frank")).isEqualTo("DISABLED");
+
+        Http.Response enable = http.send("POST", "/api/admin/users/frank/enable", devToken("alice"));
+        assertThat(enable.status()).as("%s", enable).isEqualTo(200);
+        assertThat(database.status(DEV_ISSUER, "frank")).isEqualTo("ACTIVE");
+        assertThat(http.send("GET", "/api/documents/1", frank).status()).isEqualTo(200);
+    }
+
     @Test
     void disableWhenCallerIsNotAdminThenDenied() {
         assumeApi();

@@ -9,6 +9,7 @@ import org.jose4j.jwt.JwtClaims;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The claim checks of {@link TokenValidator}, made after the signature verified: {@code sub},
@@ -37,11 +38,17 @@ final class ClaimChecks {
      */
     VerifiedToken check(IssuerConfig config, JwtClaims claims, String alg, String kid)
             throws PortcullisException {
-        Object sub = claims.getClaimValue("sub");
+        return check(config, claims.getClaimsMap(), alg, kid);
+    }
+
+    /** {@link #check(IssuerConfig, JwtClaims, String, String)} on claims read as a map. */
+    VerifiedToken check(IssuerConfig config, Map<String, Object> claims, String alg, String kid)
+            throws PortcullisException {
+        Object sub = claims.get("sub");
         if (!(sub instanceof String) || ((String) sub).isEmpty()) {
             throw new PortcullisException(Reason.INVALID_CLAIMS, "sub missing, empty or not a string");
         }
-        checkAudience(config, claims.getClaimValue("aud"));
+        checkAudience(config, claims.get("aud"));
         long now = clock.instant().getEpochSecond();
         long exp = numericDate(claims, "exp", true);
         Long iat = optionalNumericDate(claims, "iat");
@@ -60,13 +67,13 @@ final class ClaimChecks {
             throw new PortcullisException(Reason.LIFETIME_TOO_LONG,
                     "lifetime " + (exp - start) + " s exceeds " + maxLifetimeSeconds + " s");
         }
-        Object jti = claims.getClaimValue("jti");
+        Object jti = claims.get("jti");
         if (jti != null && !(jti instanceof String)) {
             throw new PortcullisException(Reason.INVALID_CLAIMS, "jti is not a string");
         }
         return new VerifiedToken(config.issuer(), (String) sub, (String) jti,
                 iat == null ? null : Instant.ofEpochSecond(iat), Instant.ofEpochSecond(exp), alg, kid,
-                claims.getClaimsMap());
+                claims);
     }
 
     private static void checkAudience(IssuerConfig config, Object aud) throws PortcullisException {
@@ -94,8 +101,8 @@ final class ClaimChecks {
     }
 
     /** A NumericDate claim as whole seconds; numbers beyond the long range saturate. */
-    private static long numericDate(JwtClaims claims, String name, boolean required) throws PortcullisException {
-        Object v = claims.getClaimValue(name);
+    private static long numericDate(Map<String, Object> claims, String name, boolean required) throws PortcullisException {
+        Object v = claims.get(name);
         if (v == null) {
             if (required) {
                 throw new PortcullisException(Reason.INVALID_CLAIMS, name + " missing");
@@ -124,11 +131,11 @@ final class ClaimChecks {
         return (long) Math.floor(d);
     }
 
-    private static Long optionalNumericDate(JwtClaims claims, String name) throws PortcullisException {
-        if (claims.getClaimValue(name) == null) {
+    private static Long optionalNumericDate(Map<String, Object> claims, String name) throws PortcullisException {
+        if (claims.get(name) == null) {
             // "nbf": null is not absent: a NumericDate is a JSON number (RFC 7519 §2), so refuse it
             // rather than skip the check it names
-            if (claims.getClaimsMap().containsKey(name)) {
+            if (claims.containsKey(name)) {
                 throw new PortcullisException(Reason.INVALID_CLAIMS, name + " is null");
             }
             return null;

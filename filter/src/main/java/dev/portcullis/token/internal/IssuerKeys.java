@@ -28,7 +28,7 @@ final class IssuerKeys {
     IssuerKeys(List<IssuerConfig> configs, HttpFetcher fetcher, TokenValidator.Builder b) {
         Map<String, IssuerVerifier> map = new HashMap<>();
         for (IssuerConfig config : configs) {
-            map.put(config.issuer(), new IssuerVerifier(config, keySet(config, fetcher, b)));
+            map.put(config.issuer(), new IssuerVerifier(config, keySet(config, fetcher, b), b.signatureProvider));
         }
         this.byIssuer = Map.copyOf(map);
         this.configs = List.copyOf(configs);
@@ -122,9 +122,9 @@ final class IssuerKeys {
         final IssuerConfig config;
         final SignatureVerifier signature;
 
-        IssuerVerifier(IssuerConfig config, KeySet keys) {
+        IssuerVerifier(IssuerConfig config, KeySet keys, SignatureProvider provider) {
             this.config = config;
-            this.signature = new SignatureVerifier(config, keys);
+            this.signature = new SignatureVerifier(config, keys, provider);
         }
     }
 }

@@ -11,7 +11,9 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The JOSE header rules (RFC 7515 §4, RFC 8725 §3) every token passes before its signature is
@@ -62,22 +64,31 @@ final class JwsRules {
      * ({@link SignatureVerifier#checkAlgorithm}).
      */
     static Header check(Headers header) throws PortcullisException {
+        return check(header::getObjectHeaderValue);
+    }
+
+    /** {@link #check(Headers)} on a header read as a map. */
+    static Header check(Map<String, Object> header) throws PortcullisException {
+        return check(header::get);
+    }
+
+    private static Header check(Function<String, Object> header) throws PortcullisException {
         for (String name : FORBIDDEN_HEADERS) {
-            if (header.getObjectHeaderValue(name) != null) {
+            if (header.apply(name) != null) {
                 throw new PortcullisException(Reason.FORBIDDEN_HEADER, "header '" + name + "' is not accepted");
             }
         }
-        Object alg = header.getObjectHeaderValue("alg");
+        Object alg = header.apply("alg");
         if (!(alg instanceof String)) {
             throw new PortcullisException(Reason.MALFORMED_TOKEN, "alg header missing or not a string");
         }
-        Object kid = header.getObjectHeaderValue("kid");
+        Object kid = header.apply("kid");
         if (kid != null && !(kid instanceof String)) {
             throw new PortcullisException(Reason.MALFORMED_TOKEN, "kid header is not a string");
         }
         // key selection reads these as strings: another JSON type is a malformed header, not a crash
         for (String name : KEY_SELECTION_HEADERS) {
-            Object value = header.getObjectHeaderValue(name);
+            Object value = header.apply(name);
             if (value != null && !(value instanceof String)) {
                 throw new PortcullisException(Reason.MALFORMED_TOKEN, name + " header is not a string");
             }
@@ -90,7 +101,11 @@ final class JwsRules {
      * without one it may be absent, and when present must be a string.
      */
     static void checkType(Headers header, String requiredType) throws PortcullisException {
-        Object typ = header.getObjectHeaderValue("typ");
+        checkTypeValue(header.getObjectHeaderValue("typ"), requiredType);
+    }
+
+    /** {@link #checkType(Headers, String)} on the {@code typ} value of a header read as a map. */
+    static void checkTypeValue(Object typ, String requiredType) throws PortcullisException {
         if (requiredType != null) {
             if (!(typ instanceof String) || !IssuerConfig.normaliseType((String) typ).equals(requiredType)) {
                 throw new PortcullisException(Reason.WRONG_TYPE, "typ header is not " + requiredType);

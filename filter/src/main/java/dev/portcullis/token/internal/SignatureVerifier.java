@@ -3,16 +3,21 @@ package dev.portcullis.token.internal;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
 
+import org.jose4j.jca.ProviderContext;
 import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwa.AlgorithmFactoryFactory;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.VerificationJwkSelector;
 import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
 
+import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -47,12 +52,65 @@ final class SignatureVerifier {
     private final Key hmacKey;
     /** PEM keys carry no kid, so the token's kid cannot select among them. */
     private final boolean keysWithoutKid;
+    /** The JCA provider for the signature itself ({@link SignatureProvider}). */
+    private final SignatureProvider provider;
 
     /** The key that verified a signature: its {@code kid}, {@code kty} and {@code alg} (each may be null). */
     record UsedKey(String keyId, String keyType, String keyAlgorithm) {
     }
 
+    private static final ProviderContext JDK_PROVIDERS = new ProviderContext();
+
+    /**
+     * What the signature check needs of a token, read once: the header values that select the key
+     * ({@code alg}, {@code kid}, {@code x5t}, {@code x5t#S256}: strings, as {@link JwsRules#check}
+     * made sure), the signing input and the decoded signature. {@code unencodedPayload} is the
+     * jose4j object of a token whose header carries {@code b64} (RFC 7797), which only jose4j
+     * verifies; otherwise null.
+     */
+    record Signed(String alg, String kid, String x5t, String x5tS256, byte[] signingInput, byte[] signature,
+                  JsonWebSignature unencodedPayload) {
+        /** The parts of a token jose4j has parsed. */
+        static Signed of(JsonWebSignature jws) {
+            String encodedSignature = jws.getEncodedSignature();
+            byte[] signature;
+            try {
+                signature = encodedSignature == null ? new byte[0] : Base64.getUrlDecoder().decode(encodedSignature);
+            } catch (IllegalArgumentException e) {
+                signature = null; // refused when a key would check it, after the algorithm and key rules
+            }
+            boolean b64 = jws.getHeaders().getObjectHeaderValue("b64") != null;
+            byte[] input = b64 ? null : (jws.getHeaders().getEncodedHeader() + "." + jws.getEncodedPayload())
+                    .getBytes(StandardCharsets.US_ASCII);
+            return new Signed(jws.getAlgorithmHeaderValue(), jws.getKeyIdHeaderValue(), jws.getHeader("x5t"),
+                    jws.getHeader("x5t#S256"), input, signature, b64 ? jws : null);
+        }
+
+        /** A jose4j object carrying only the header values key selection reads (no JSON parsed). */
+        JsonWebSignature selectionCriteria(boolean algorithmOnly) {
+            JsonWebSignature criteria = new JsonWebSignature();
+            criteria.setAlgorithmHeaderValue(alg);
+            if (!algorithmOnly) {
+                if (kid != null) {
+                    criteria.setKeyIdHeaderValue(kid);
+                }
+                if (x5t != null) {
+                    criteria.setHeader("x5t", x5t);
+                }
+                if (x5tS256 != null) {
+                    criteria.setHeader("x5t#S256", x5tS256);
+                }
+            }
+            return criteria;
+        }
+    }
+
     SignatureVerifier(IssuerConfig config, KeySet keys) {
+        this(config, keys, SignatureProvider.jdk());
+    }
+
+    SignatureVerifier(IssuerConfig config, KeySet keys, SignatureProvider provider) {
+        this.provider = provider;
         this.issuer = config.issuer();
         this.algorithms = config.algorithms();
         this.constraints = new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
@@ -84,9 +142,17 @@ final class SignatureVerifier {
      *         {@code bad_signature}, or {@code keys_unavailable}
      */
     UsedKey verify(JsonWebSignature jws) throws PortcullisException {
-        String alg = jws.getAlgorithmHeaderValue();
-        checkAlgorithm(alg);
         jws.setAlgorithmConstraints(constraints);
+        return verify(Signed.of(jws));
+    }
+
+    /**
+     * Verifies the signature of a token read once ({@link Signed}), whose header has passed
+     * {@link JwsRules#check}: the same rules as {@link #verify(JsonWebSignature)}.
+     */
+    UsedKey verify(Signed jws) throws PortcullisException {
+        String alg = jws.alg();
+        checkAlgorithm(alg);
         if (hmacKey != null) {
             if (verifies(jws, hmacKey)) {
                 return new UsedKey(null, "oct", null);
@@ -101,7 +167,7 @@ final class SignatureVerifier {
         }
         if (candidates.isEmpty()) {
             throw new PortcullisException(Reason.UNKNOWN_KEY, "no key of " + issuer + " matches kid "
-                    + TokenValidator.abbreviate(String.valueOf(jws.getKeyIdHeaderValue())));
+                    + TokenValidator.abbreviate(String.valueOf(jws.kid())));
         }
         PortcullisException unusable = null;
         for (JsonWebKey candidate : candidates) {
@@ -121,10 +187,30 @@ final class SignatureVerifier {
                 candidates.size() == 1 ? "signature does not verify" : "no candidate key verifies");
     }
 
-    private static boolean verifies(JsonWebSignature jws, Key key) throws PortcullisException {
-        jws.setKey(key);
+    /**
+     * jose4j's {@code JsonWebSignature.verifySignature} on parts read once: the algorithm constraint,
+     * the key checks, then the signature of exactly its algorithm's length (through the configured
+     * provider, else jose4j on the JDK).
+     */
+    private boolean verifies(Signed jws, Key key) throws PortcullisException {
         try {
-            return jws.verifySignature();
+            constraints.checkConstraint(jws.alg());
+            JsonWebSignatureAlgorithm algorithm = AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory()
+                    .getAlgorithm(jws.alg());
+            algorithm.validateVerificationKey(key);
+            if (jws.signature() == null) {
+                return false; // not base64url: no key verifies it
+            }
+            if (!SignatureProvider.hasExactLength(jws.alg(), algorithm, key, jws.signature().length)) {
+                return false;
+            }
+            if (jws.unencodedPayload() != null) {
+                jws.unencodedPayload().setKey(key);
+                return jws.unencodedPayload().verifySignature();
+            }
+            Boolean verdict = provider.verify(jws.alg(), algorithm, key, jws.signingInput(), jws.signature());
+            return verdict != null ? verdict
+                    : algorithm.verifySignature(jws.signature(), key, jws.signingInput(), JDK_PROVIDERS);
         } catch (JoseException e) {
             throw new PortcullisException(Reason.BAD_SIGNATURE, "verification failed: " + e.getMessage());
         }
@@ -144,7 +230,7 @@ final class SignatureVerifier {
      * @throws PortcullisException on the last attempt, {@code disallowed_algorithm} when keys match
      *         but every one of them is pinned to another algorithm
      */
-    private List<JsonWebKey> select(JsonWebSignature jws, String alg, Collection<JsonWebKey> available,
+    private List<JsonWebKey> select(Signed jws, String alg, Collection<JsonWebKey> available,
                                     boolean last) throws PortcullisException {
         List<JsonWebKey> verifying = new ArrayList<>();
         List<JsonWebKey> pinned = new ArrayList<>();
@@ -158,13 +244,9 @@ final class SignatureVerifier {
             }
         }
         try {
-            JsonWebSignature criteria = jws;
-            if (keysWithoutKid) {
-                // Select by algorithm (key type and curve) only; the candidates loop then finds the
-                // key that verifies. Otherwise every token with a kid would be an unknown key.
-                criteria = new JsonWebSignature();
-                criteria.setAlgorithmHeaderValue(alg);
-            }
+            // PEM keys: select by algorithm (key type and curve) only; the candidates loop then finds
+            // the key that verifies. Otherwise every token with a kid would be an unknown key.
+            JsonWebSignature criteria = jws.selectionCriteria(keysWithoutKid);
             VerificationJwkSelector selector = new VerificationJwkSelector();
             List<JsonWebKey> candidates = new ArrayList<>(selector.selectList(criteria, pinned));
             if (last && candidates.isEmpty() && pinned.size() < verifying.size()) {

@@ -48,6 +48,7 @@ public final class TokenSettings {
     public static TokenValidator validator(Settings s, Clock clock, TokenValidator.KeysRemovedListener listener) {
         TokenValidator.Builder b = TokenValidator.builder().clock(clock).onKeysRemoved(listener);
         apply(SettingNames.CLOCK_SKEW, () -> b.clockSkew(s.getDuration(SettingNames.CLOCK_SKEW, TokenValidator.DEFAULT_CLOCK_SKEW)));
+        apply(SettingNames.CRYPTO_PROVIDER, () -> b.cryptoProvider(s.get(SettingNames.CRYPTO_PROVIDER).orElse("auto")));
         apply(SettingNames.MAX_TOKEN_LIFETIME, () -> b.maxLifetime(s.getDuration(SettingNames.MAX_TOKEN_LIFETIME, TokenValidator.DEFAULT_MAX_LIFETIME)));
         apply(SettingNames.JWKS_CACHE_TTL, () -> b.jwksCacheTtl(s.getDuration(SettingNames.JWKS_CACHE_TTL, Duration.ofMinutes(10))));
         apply(SettingNames.JWKS_REFRESH_INTERVAL, () -> b.jwksRefreshInterval(s.getDuration(SettingNames.JWKS_REFRESH_INTERVAL, Duration.ofSeconds(30))));

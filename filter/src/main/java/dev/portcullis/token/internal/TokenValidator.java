@@ -63,8 +63,10 @@ public final class TokenValidator implements AutoCloseable {
     private final ClaimChecks claimChecks;
     private final JwtConsumer firstPass;
     private final HttpFetcher fetcher;
+    private final String signatureProvider;
 
     private TokenValidator(Builder b) {
+        this.signatureProvider = b.signatureProvider.name();
         this.claimChecks = new ClaimChecks(b.clock, b.clockSkew.toSeconds(), b.maxLifetime.toSeconds());
         this.fetcher = new HttpFetcher(b.httpTimeout, b.maxJwksBytes);
         this.issuers = new IssuerKeys(b.issuers, fetcher, b);
@@ -86,6 +88,14 @@ public final class TokenValidator implements AutoCloseable {
     @Override
     public void close() {
         fetcher.close();
+    }
+
+    /**
+     * The JCA provider that verifies signatures ({@code jdk} for the JDK's own, else the provider's
+     * name, e.g. {@code AmazonCorrettoCryptoProvider}); see {@link Builder#cryptoProvider}.
+     */
+    public String signatureProvider() {
+        return signatureProvider;
     }
 
     /** The configured issuers, by {@code iss}. */
@@ -120,6 +130,16 @@ public final class TokenValidator implements AutoCloseable {
      *         {@code keys_unavailable} when no keys can be had for its issuer
      */
     public VerifiedToken validate(String token) throws PortcullisException {
+        VerifiedToken lean;
+        try {
+            lean = ReadOnce.validate(token, issuers, claimChecks);
+        } catch (RuntimeException e) {
+            throw new PortcullisException(Reason.MALFORMED_TOKEN, "malformed token: " + e);
+        }
+        if (lean != null) {
+            return lean;
+        }
+        // a token the lean reader does not take: read it with jose4j, as always, which names the fault
         requireUtf8Json(token);
         JwtContext context;
         try {
@@ -258,6 +278,7 @@ public final class TokenValidator implements AutoCloseable {
         private Duration httpTimeout = Duration.ofSeconds(5);
         private int maxJwksBytes = 256 * 1024;
         KeysRemovedListener keysRemovedListener = (issuer, kids) -> { };
+        SignatureProvider signatureProvider = SignatureProvider.of(SignatureProvider.AUTO);
 
         private Builder() {
         }
@@ -340,6 +361,20 @@ public final class TokenValidator implements AutoCloseable {
                 throw new ConfigurationException(SettingNames.JWKS_MAX_BYTES, "max JWKS bytes must be between 1 KiB and 16 MiB, was " + bytes);
             }
             this.maxJwksBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The JCA provider that verifies signatures ({@value SettingNames#CRYPTO_PROVIDER}):
+         * {@code auto} (the default: the Amazon Corretto Crypto Provider when its jar is on the
+         * class path, else the JDK), {@code jdk}, or a provider name. Only the signature check moves
+         * to the provider; every rule before and after it is the same. The provider is not
+         * installed in the JVM.
+         *
+         * @throws ConfigurationException naming the setting when a named provider is absent
+         */
+        public Builder cryptoProvider(String nameOrAuto) {
+            this.signatureProvider = SignatureProvider.of(nameOrAuto);
             return this;
         }
 

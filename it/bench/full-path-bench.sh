@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The full request path over HTTP (issue 19), in one run:
+#  1. GET /api/documents/1 on the demo WAR (Jersey, @RequiresPermission, JDBC attribute store behind
+#     the attribute cache, resource resolver, Cerbos policy, decision log; cached token) against the
+#     same DocumentResource on the same Jetty and H2 without Portcullis (BareDemoServer), measured
+#     alternately ROUNDS times;
+#  2. token churn: every request a different token, the token cache off, so every request pays the
+#     signature, per algorithm (RS256, ES256, EdDSA), on the JDK and with the Amazon Corretto Crypto
+#     Provider (two demo servers, measured alternately).
+#
+#   bash it/bench/full-path-bench.sh        # from the repository root; needs wrk
+#
+# Environment: PORT (18080), BARE_PORT (18081), ACCP_PORT (18082), DURATION (10s), THREADS (2),
+# CONNECTIONS (16), WARMUP (5s), ROUNDS (2), CHURN_DURATION (10s), TOKENS (2000 per algorithm),
+# PARTS ("fullpath churn": either or both).
+# Writes it/target/jmh/fullpath.json and it/target/jmh/churn.json, then draws the charts
+# (it/bench/charts.py). wrk runs on the same machine as the servers.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source it/bench/lib.sh
+
+PORT="${PORT:-18080}"
+BARE_PORT="${BARE_PORT:-18081}"
+ACCP_PORT="${ACCP_PORT:-18082}"
+DURATION="${DURATION:-10s}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-16}"
+WARMUP="${WARMUP:-5s}"
+ROUNDS="${ROUNDS:-2}"
+CHURN_DURATION="${CHURN_DURATION:-10s}"
+TOKENS="${TOKENS:-2000}"
+
+build_demo
+make_tokens "$TOKENS" 3600
+ALICE="$(head -1 "$TOKENS_DIR/tokens-RS256.txt")"
+
+run() { # file url [wrk options...] [-- script args...]: the URL goes before any script arguments
+    local file="$1" url="$2"
+    shift 2
+    local opts=() rest=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+    rest=("$@")
+    wrk -t"$THREADS" -c"$CONNECTIONS" --latency "${opts[@]}" "$url" "${rest[@]}" >"$OUT/$file.txt"
+    grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors" "$OUT/$file.txt" | sed "s/^/  $file: /"
+}
+
+PARTS="${PARTS:-fullpath churn}"
+if [[ " $PARTS " == *" fullpath "* ]]; then
+echo "== full path: Portcullis vs bare =="
+start_demo portcullis "$PORT" jdk true no
+DEMO=$SERVER_PID
+start_bare "$BARE_PORT"
+BARE=$SERVER_PID
+expect_status 200 "http://127.0.0.1:$PORT/api/documents/1" "$ALICE"
+expect_status 401 "http://127.0.0.1:$PORT/api/documents/1" "x.y.z"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$BARE_PORT/api/documents/1" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$PORT/api/documents/1" >/dev/null
+for round in $(seq 1 "$ROUNDS"); do
+    run "fullpath-bare-$round" "http://127.0.0.1:$BARE_PORT/api/documents/1" -d"$DURATION"
+    run "fullpath-portcullis-$round" "http://127.0.0.1:$PORT/api/documents/1" -d"$DURATION" -H "Authorization: Bearer $ALICE"
+done
+stop_server "$DEMO"
+stop_server "$BARE"
+fi
+
+if [[ " $PARTS " == *" churn "* ]]; then
+echo "== token churn: a new token per request, token cache off =="
+start_demo churn-jdk "$PORT" jdk false no
+JDK=$SERVER_PID
+start_demo churn-accp "$ACCP_PORT" AmazonCorrettoCryptoProvider false yes
+ACCP=$SERVER_PID
+for alg in RS256 ES256 EdDSA; do
+    first="$(head -1 "$TOKENS_DIR/tokens-$alg.txt")"
+    expect_status 200 "http://127.0.0.1:$PORT/api/documents/1" "$first"
+    expect_status 200 "http://127.0.0.1:$ACCP_PORT/api/documents/1" "$first"
+    for side in jdk:"$PORT" accp:"$ACCP_PORT"; do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s it/bench/tokens.lua \
+            "http://127.0.0.1:${side#*:}/api/documents/1" "$TOKENS_DIR/tokens-$alg.txt" >/dev/null
+    done
+    for side in jdk:"$PORT" accp:"$ACCP_PORT"; do
+        run "churn-$alg-${side%%:*}" "http://127.0.0.1:${side#*:}/api/documents/1" -d"$CHURN_DURATION" \
+            -s it/bench/tokens.lua -- "$TOKENS_DIR/tokens-$alg.txt"
+    done
+done
+stop_server "$JDK"
+stop_server "$ACCP"
+fi
+
+[[ " $PARTS " == *" fullpath "* ]] && python3 it/bench/wrk_summary.py fullpath "$OUT" "$ROUNDS"
+[[ " $PARTS " == *" churn "* ]] && python3 it/bench/wrk_summary.py churn "$OUT"
+python3 it/bench/charts.py "$OUT" docs/bench || echo "(charts not drawn)"
