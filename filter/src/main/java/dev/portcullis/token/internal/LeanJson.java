@@ -251,7 +251,9 @@ final class LeanJson {
         }
         int v = 0;
         for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(pos++), 16);
+            char h = text.charAt(pos++);
+            // ASCII hex digits only: Character.digit also takes full-width and other Unicode digits
+            int d = h < 0x80 ? Character.digit(h, 16) : -1;
             if (d < 0) {
                 throw Refused.INSTANCE;
             }

@@ -82,7 +82,8 @@ class LeanJsonTest {
         "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1,\"b\":1}}", "[]", "\"x\"", "", "{", "{\"a\":1,}", "{\"a\":[1,]}",
         "{\"a\":01}", "{\"a\":+1}", "{\"a\":.5}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":-}", "{\"a\":\"\u0001\"}",
         "{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}", "{\"a\":tru}", "{\"a\":NaN}", "{} x", "{}{}",
-        "{a:1}", "{'a':1}", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "\u00a0{}"
+        "{a:1}", "{'a':1}", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "\u00a0{}",
+        "{\"a\":\"\\u\uff10\uff10\uff14\uff11\"}" // full-width digits are not hex digits in JSON
     })
     void parseObjectWhenNotStrictJsonOrDuplicateThenRefused(String json) {
         assertThat(LeanJson.parseObject(json)).isNull();
