@@ -1,5 +1,7 @@
 package dev.portcullis.token.internal.dpop;
 
+import dev.portcullis.attributes.internal.ThrowingResilience;
+
 import java.net.URI;
 import java.time.Duration;
 import org.ehcache.CacheManager;
@@ -49,7 +51,7 @@ final class ClusteredReplayTier {
                         .withValueSerializer(new PlainJavaSerializer<>(loader))
                         .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
                         .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(lifetime))
-                        .withResilienceStrategy(new ThrowingResilience<>()))
+                        .withResilienceStrategy(new ThrowingResilience<>("DPoP replay cache")))
                 .build(false);
     }
 }
