@@ -1,5 +1,7 @@
 package dev.portcullis.it;
 
+import dev.portcullis.testing.DpopProofs;
+
 import dev.portcullis.AccessRequest;
 import dev.portcullis.Outcome;
 import dev.portcullis.Portcullis;

@@ -1,5 +1,8 @@
 package dev.portcullis.it;
 
+import dev.portcullis.testing.DpopProofs;
+import dev.portcullis.testing.TestCertificates;
+
 import dev.portcullis.servlet.PortcullisFilter;
 
 import jakarta.servlet.http.HttpServlet;

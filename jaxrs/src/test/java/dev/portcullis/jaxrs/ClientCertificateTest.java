@@ -1,5 +1,7 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.testing.TestCertificates;
+
 import dev.portcullis.Portcullis;
 import dev.portcullis.config.Settings;
 

@@ -1,5 +1,7 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.testing.DpopProofs;
+
 import dev.portcullis.Portcullis;
 import dev.portcullis.config.Settings;
 import dev.portcullis.servlet.PortcullisFilter;
@@ -203,7 +205,7 @@ class DpopContractTest {
                 new Case("private key in jwk", 401, "invalid_dpop_proof", (url, t) -> dpop(t,
                         CLIENT.builder("GET", url, t).withPrivateKeyInJwk().sign())),
                 new Case("key not matching cnf.jkt", 401, "invalid_dpop_proof", (url, t) -> dpop(t,
-                        CLIENT.builder("GET", url, t).signedBy(DpopProofs.newEc(), "ES256").sign())),
+                        CLIENT.builder("GET", url, t).signedBy(dev.portcullis.testing.TestKeys.newEc(null), "ES256").sign())),
                 new Case("two DPoP headers", 401, "invalid_dpop_proof", (url, t) -> dpop(t,
                         CLIENT.proof("GET", url, t), CLIENT.proof("GET", url, t))),
                 new Case("proof for another token", 401, "invalid_dpop_proof", (url, t) -> dpop(t,
