@@ -31,8 +31,8 @@ import java.util.List;
  * </ol>
  * One shape is accepted besides equality: a <em>welcome file</em>. For a request naming a
  * directory ({@code GET /app/dir/}) a container may map the request to a welcome file in it
- * (Tomcat reports servlet path {@code /dir/index.html}; Jetty's {@code DefaultServlet} serves the
- * file under the directory's servlet path {@code /dir/}, which is plain equality). So when the raw
+ * (Tomcat reports servlet path {@code /dir/index.html}; Jetty's {@code DefaultServlet} instead
+ * takes the request as {@code /dir/}, plain equality, and forwards to the file). So when the raw
  * path ends with {@code /} (path parameters aside), or is the context root, and the dispatched
  * segments are exactly the raw segments plus one more final segment (not {@code .} or
  * {@code ..}; no trailing {@code /}), the request is accepted and decided on the
