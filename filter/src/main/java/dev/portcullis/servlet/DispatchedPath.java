@@ -37,11 +37,13 @@ import java.util.List;
  * segments are exactly the raw segments plus one more final segment (not {@code .} or
  * {@code ..}; no trailing {@code /}), the request is accepted and decided on the
  * <em>dispatched</em> path, {@code /dir/index.html}: routes and public paths are matched against
- * what runs. The servlet API offers no portable getter for the welcome-file list, so the extra
- * segment is not checked against it; this is safe because nothing is decided on the raw path:
- * a route {@code /dir/**} covers both the directory and its files, while a route for
- * {@code /dir/} alone does not cover {@code /dir/index.html}.
- * A request for which any step fails is {@linkplain Reason#INVALID_REQUEST refused with 400}:
+ * what runs. The servlet API offers no getter for the welcome-file list ({@code ServletContext}
+ * of Servlet 6.0 and 6.1 has none), so the extra segment is not checked against it; this is safe
+ * because nothing is decided on the raw path, only on what runs. Routes match whole segments:
+ * a route {@code GET /dir} does not cover {@code /dir/index.html}; protecting a static directory
+ * takes {@code GET /dir} and {@code GET /dir/{file}} (or {@code unmatched: deny}).
+ *
+ * <p>A request for which any step fails is {@linkplain Reason#INVALID_REQUEST refused with 400}:
  * never treated as "unmatched", which would let an authenticated request through to a servlet
  * that a route protects.
  *
