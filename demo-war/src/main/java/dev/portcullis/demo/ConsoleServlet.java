@@ -35,8 +35,9 @@ public final class ConsoleServlet extends HttpServlet {
             return;
         }
         if ("/console/".equals(path)) {
-            // served here, not as a welcome file: the container would dispatch /console/ as
-            // /console/index.html, a path the filter cannot relate to the raw one (400)
+            // served here rather than as a welcome file (written when the filter refused
+            // Tomcat's welcome-file dispatch /console/index.html with 400; it accepts it now, but
+            // this servlet serves the feeds anyway and keeps /console/ the same on every container)
             resp.setContentType("text/html");
             resp.setCharacterEncoding("UTF-8");
             try (java.io.InputStream in = getServletContext().getResourceAsStream("/console/index.html")) {

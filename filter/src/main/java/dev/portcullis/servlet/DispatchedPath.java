@@ -29,7 +29,21 @@ import java.util.List;
  *   <li>the remaining segments must equal the non-empty segments of servlet path plus path
  *       info, that is: the decision is made on exactly what the container dispatched.</li>
  * </ol>
- * A request for which any step fails is {@linkplain Reason#INVALID_REQUEST refused with 400}:
+ * One shape is accepted besides equality: a <em>welcome file</em>. For a request naming a
+ * directory ({@code GET /app/dir/}) a container may map the request to a welcome file in it
+ * (Tomcat reports servlet path {@code /dir/index.html}; Jetty's {@code DefaultServlet} instead
+ * takes the request as {@code /dir/}, plain equality, and forwards to the file). So when the raw
+ * path ends with {@code /} (path parameters aside), or is the context root, and the dispatched
+ * segments are exactly the raw segments plus one more final segment (not {@code .} or
+ * {@code ..}; no trailing {@code /}), the request is accepted and decided on the
+ * <em>dispatched</em> path, {@code /dir/index.html}: routes and public paths are matched against
+ * what runs. The servlet API offers no getter for the welcome-file list ({@code ServletContext}
+ * of Servlet 6.0 and 6.1 has none), so the extra segment is not checked against it; this is safe
+ * because nothing is decided on the raw path, only on what runs. Routes match whole segments:
+ * a route {@code GET /dir} does not cover {@code /dir/index.html}; protecting a static directory
+ * takes {@code GET /dir} and {@code GET /dir/{file}} (or {@code unmatched: deny}).
+ *
+ * <p>A request for which any step fails is {@linkplain Reason#INVALID_REQUEST refused with 400}:
  * never treated as "unmatched", which would let an authenticated request through to a servlet
  * that a route protects.
  *
@@ -99,10 +113,36 @@ final class DispatchedPath {
         }
         List<String> rest = raw.subList(context.size(), raw.size());
         String dispatched = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        if (!rest.equals(nonEmptySegments(dispatched))) {
+        List<String> target = nonEmptySegments(dispatched);
+        if (!rest.equals(target) && !isWelcomeFile(uri, rest, target, dispatched)) {
             throw invalid("the request path does not lead to the dispatched path");
         }
-        return new DispatchedPath(rest, dispatched.endsWith("/"));
+        return new DispatchedPath(target, dispatched.endsWith("/"));
+    }
+
+    /**
+     * Whether the container mapped a directory request to a welcome file in it (Tomcat does so
+     * while mapping, so servlet path and path info name the file): the raw URI names a directory
+     * (its last segment, path parameters aside, is empty: {@code /app/dir/}; or it is the context
+     * root) and the dispatched segments are exactly its segments plus one final file segment.
+     * Which file is not checked, as the servlet API has no getter for the welcome-file list; the
+     * decision is made on the dispatched path, which is what runs.
+     */
+    private static boolean isWelcomeFile(String uri, List<String> rest, List<String> target, String dispatched) {
+        if (target.size() != rest.size() + 1 || !target.subList(0, rest.size()).equals(rest)
+                || dispatched.endsWith("/")) {
+            return false;
+        }
+        String file = target.get(target.size() - 1);
+        if (file.equals(".") || file.equals("..")) {
+            return false;
+        }
+        if (rest.isEmpty()) {
+            return true;
+        }
+        String last = uri.substring(uri.lastIndexOf('/') + 1);
+        int semi = last.indexOf(';');
+        return (semi >= 0 ? last.substring(0, semi) : last).isEmpty();
     }
 
     /** The decoded, normalised segments (for the route table). */

@@ -138,4 +138,16 @@ class RouteTableTest {
         assertThat(deny.unmatched()).isEqualTo(RouteTable.Unmatched.DENY);
         assertThat(deny.match("GET", "/x").kind()).isEqualTo(RouteMatch.Kind.UNMATCHED);
     }
+
+    @Test
+    void directoryRouteWhenWelcomeFileRequestedThenNotCoveredAndFileRouteCoversIt() {
+        // README: a route for the directory alone does not cover its welcome file; /dir/{file} does
+        RouteTable dirOnly = RouteTable.parse("routes:\n  - {route: 'GET /dir', resource: page, action: read}\n",
+                "r.yaml", "portcullis.routes");
+        assertThat(dirOnly.match("GET", "/dir/").kind()).isEqualTo(RouteMatch.Kind.MATCHED);
+        assertThat(dirOnly.match("GET", "/dir/index.html").kind()).isEqualTo(RouteMatch.Kind.UNMATCHED);
+        RouteTable both = RouteTable.parse("routes:\n  - {route: 'GET /dir', resource: page, action: read}\n"
+                + "  - {route: 'GET /dir/{file}', resource: page, action: read}\n", "r.yaml", "portcullis.routes");
+        assertThat(both.match("GET", "/dir/index.html").kind()).isEqualTo(RouteMatch.Kind.MATCHED);
+    }
 }
