@@ -108,7 +108,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         this.globals = globals;
         this.strict = strict;
         this.env = env;
-        this.planner = new ResourcePlanner(set, env);
+        this.planner = new ResourcePlanner(set, env, globals, strict);
     }
 
     /** How conditions that fail at run time are treated. */

@@ -43,7 +43,9 @@ final class PartialEvaluator {
         }
         if (c instanceof Condition.Expr) {
             PlanParts.Parsed p = planner.parsed((Condition.Expr) c);
-            return bool(eval(p, p.ast.getExpr(), scope), p, p.ast.getExpr());
+            PlanParts.Bool b = bool(eval(p, p.ast.getExpr(), scope), p, p.ast.getExpr());
+            // lenient (Condition.Expr#failed): an erroring expression is just false, all/any/none go on
+            return planner.strict ? b : new PlanParts.Bool(b.t, PlanCondition.Literal.FALSE);
         }
         if (c instanceof Condition.All) {
             PlanParts.Bool acc = PlanParts.Bool.TRUE;
@@ -224,7 +226,9 @@ final class PartialEvaluator {
         if (a instanceof PlanParts.Attr && b instanceof PlanParts.Known) {
             String attr = ((PlanParts.Attr) a).name;
             Object v = scalar(p, ((PlanParts.Known) b).value, describe(e));
-            return PlanParts.Bool.leaf(attr, new PlanCondition.Compare(attr, op, v));
+            PlanCondition test = new PlanCondition.Compare(attr, op, v);
+            return op == PlanCondition.Operator.EQ || op == PlanCondition.Operator.NE
+                    ? PlanParts.Bool.leaf(attr, test) : PlanParts.Bool.leafFailingOnNull(attr, test);
         }
         throw refuse(p, "comparison '" + describe(e) + "' (only a resource attribute against a principal-side value is planned)");
     }
@@ -247,7 +251,7 @@ final class PartialEvaluator {
         }
         if (elem instanceof PlanParts.Known && container instanceof PlanParts.Attr) {
             String attr = ((PlanParts.Attr) container).name;
-            return PlanParts.Bool.leaf(attr, new PlanCondition.Contains(attr,
+            return PlanParts.Bool.leafFailingOnNull(attr, new PlanCondition.Contains(attr,
                     scalar(p, ((PlanParts.Known) elem).value, describe(e))));
         }
         throw refuse(p, "'in' expression '" + describe(e) + "' (planned: attribute in a list, value in a list attribute)");
@@ -270,7 +274,7 @@ final class PartialEvaluator {
             for (Object o : (List<?>) ((PlanParts.Known) b).value) {
                 any.add(new PlanCondition.Contains(attr, scalar(p, o, describe(e))));
             }
-            return PlanParts.Bool.leaf(attr, PlanCondition.or(any.toArray(new PlanCondition[0])));
+            return PlanParts.Bool.leafFailingOnNull(attr, PlanCondition.or(any.toArray(new PlanCondition[0])));
         }
         throw refuse(p, "hasIntersection '" + describe(e) + "' (planned: a list attribute and a principal-side list)");
     }
@@ -292,7 +296,7 @@ final class PartialEvaluator {
             return PlanParts.Bool.ERROR;
         }
         String attr = ((PlanParts.Attr) v).name;
-        return PlanParts.Bool.leaf(attr, new PlanCondition.Compare(attr, PlanCondition.Operator.EQ, Boolean.TRUE));
+        return PlanParts.Bool.leafFailingOnNull(attr, new PlanCondition.Compare(attr, PlanCondition.Operator.EQ, Boolean.TRUE));
     }
 
     private static Object scalar(PlanParts.Parsed p, Object v, String where) {
