@@ -1,0 +1,93 @@
+package dev.portcullis.policy.plan;
+
+import dev.portcullis.policy.PrincipalContext;
+import dev.portcullis.policy.ResourceContext;
+import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the README's query-plan section promises for scopes and nulls beyond the property tests:
+ * the refusals (never a wrong plan) and the {@code null} mapping in memory and in SQL.
+ */
+class ScopedPlanTest {
+    private static final PrincipalContext USER = PrincipalContext.of("alice", Set.of("user"), Map.of());
+
+    @TempDir
+    Path dir;
+
+    private CerbosPolicyEvaluator load(String... files) throws IOException {
+        for (int i = 0; i < files.length; i += 2) {
+            Files.writeString(dir.resolve(files[i]), files[i + 1]);
+        }
+        return CerbosPolicyEvaluator.load(dir);
+    }
+
+    private static String resourcePolicy(String scope, String condition) {
+        return "apiVersion: api.cerbos.dev/v1\nresourcePolicy:\n  resource: doc\n  version: default\n"
+                + (scope.isEmpty() ? "" : "  scope: " + scope + "\n")
+                + "  rules:\n    - name: r\n      actions: [view]\n      effect: EFFECT_ALLOW\n      roles: [user]\n"
+                + "      condition:\n        match:\n          expr: '" + condition + "'\n";
+    }
+
+    @Test
+    void planWhenRolePolicyConditionReadsResourceThenRefused() throws IOException {
+        CerbosPolicyEvaluator e = load("doc.yaml", resourcePolicy("", "R.attr.a == 1"),
+                "doc_t.yaml", resourcePolicy("t", "R.attr.a == 2"),
+                "role.yaml", "apiVersion: api.cerbos.dev/v1\nrolePolicy:\n  role: user\n  version: default\n"
+                        + "  scope: t\n  scopePermissions: SCOPE_PERMISSIONS_OVERRIDE_PARENT\n  parentRoles: [member]\n"
+                        + "  rules:\n    - resource: doc\n      allowActions: [view]\n      condition:\n        match:\n"
+                        + "          expr: R.attr.open == true\n");
+        PrincipalContext scoped = USER.withScope("t");
+        assertThatThrownBy(() -> e.plan(scoped, "doc", "view", "t"))
+                .isInstanceOf(PlanException.class).hasMessageContaining("role").hasMessageContaining("reads the resource");
+        // positive control: without the role policy in play (root principal) the same tree plans
+        Plan plan = e.plan(USER, "doc", "view", "t");
+        assertThat(plan.admits(Map.of("a", 2.0))).isTrue();
+        assertThat(plan.admits(Map.of("a", 1.0))).isTrue(); // scope t does not match: the root decides
+        assertThat(plan.admits(Map.of("a", 3.0))).isFalse();
+    }
+
+    @Test
+    void planWhenConditionReadsEffectiveDerivedRolesThenRefused() throws IOException {
+        CerbosPolicyEvaluator e = load("doc.yaml", resourcePolicy("", "\"x\" in runtime.effectiveDerivedRoles"));
+        assertThatThrownBy(() -> e.plan(USER, "doc", "view"))
+                .isInstanceOf(PlanException.class).hasMessageContaining("runtime.effectiveDerivedRoles");
+    }
+
+    @Test
+    void planWhenComparedWithNullThenRefused() throws IOException {
+        CerbosPolicyEvaluator e = load("doc.yaml", resourcePolicy("", "R.attr.a == null"));
+        assertThatThrownBy(() -> e.plan(USER, "doc", "view")).isInstanceOf(PlanException.class)
+                .hasMessageContaining("R.attr.a == null");
+    }
+
+    @Test
+    void planWhenAttributeIsNullThenAnswersAsDecideInMemoryAndSqlReadsNullAsMissing() throws IOException {
+        CerbosPolicyEvaluator e = load("doc.yaml", resourcePolicy("", "has(R.attr.a) && R.attr.a != \"x\""));
+        Plan plan = e.plan(USER, "doc", "view");
+        Map<String, Object> nullA = new HashMap<>();
+        nullA.put("a", null);
+        boolean decided = e.decide(USER, ResourceContext.of("doc", "1", nullA), "view").isAllowed();
+        assertThat(decided).isTrue(); // has() is true for a kept null and null != "x"
+        assertThat(plan.admits(nullA)).isEqualTo(decided);
+        assertThat(plan.admits(Map.of())).isFalse();
+        assertThat(new PlanCondition.Null("a").test(nullA)).isTrue();
+        assertThat(new PlanCondition.Null("a").test(Map.of())).isFalse();
+        assertThat(new PlanCondition.Null("a").test(Map.of("a", "x"))).isFalse();
+        SqlWhere where = SqlWhere.of(new PlanCondition.Null("a"), Map.of("a", "d.a"), Map.of());
+        assertThat(where.sql()).isEqualTo("1=0");
+        assertThat(where.parameters()).isEqualTo(List.of());
+    }
+}
