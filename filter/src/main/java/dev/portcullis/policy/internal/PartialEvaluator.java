@@ -19,7 +19,9 @@ import java.util.List;
  * folded value, {@code in} a folded list, a folded value {@code in} a list attribute,
  * {@code hasIntersection} of a list attribute and a folded list, {@code has(R.attr.x)}, and a bare
  * boolean attribute. Anything else over resource attributes throws a {@link PlanException}
- * naming the construct.
+ * naming the construct. Where CEL fails on a {@code null} attribute (ordering, membership in it,
+ * a bare boolean) the error part includes {@link PlanCondition.Null}; equality and {@code in} a
+ * list compare a null as unequal.
  *
  * <p>Thread safety: one instance per plan call.
  */
@@ -36,7 +38,11 @@ final class PartialEvaluator {
         this.evaluation = evaluation;
     }
 
-    /** A compiled condition block as a residual boolean, with the evaluator's sequential semantics. */
+    /**
+     * A compiled condition block as a residual boolean, with the evaluator's sequential semantics;
+     * under lenient evaluation each expression's error part is dropped (it is just false, as
+     * {@code Condition.Expr} answers), so {@code all}/{@code any}/{@code none} go on past it.
+     */
     PlanParts.Bool condition(Condition c, Scope scope) {
         if (c == null) {
             return PlanParts.Bool.TRUE;

@@ -14,15 +14,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Query plans over a compiled {@link PolicySet}: the rules that apply to a resource kind and
- * action ({@link #rules}, the one place that gathers them) are partially evaluated with the
+ * Query plans over a compiled {@link PolicySet}. A request {@code decide} would send down the
+ * scoped path ({@link ScopedDecider#applies}: a scope, role policies, schemas, outputs) is planned
+ * by {@link ScopedPlanner} over the same chains. On the flat path the rules that apply to a
+ * resource kind and action ({@link #rules}, the one place that gathers them) are partially evaluated with the
  * principal known ({@link PartialEvaluator}) and combined with the precedence {@code decide}
  * applies:
  * <pre>
  *   plan = NOT principalDeny AND (principalAllow OR (NOT resourceDeny AND resourceAllow))
  * </pre>
- * where a deny rule counts when its condition holds or fails to evaluate (fail closed) and an
- * allow rule only when it holds; a rule's roles, derived roles (their conditions planned too) and
+ * where a deny rule counts when its condition holds or, under strict evaluation, fails to evaluate
+ * (fail closed; under lenient evaluation an erroring expression is false, see
+ * {@link PartialEvaluator#condition}) and an allow rule only when it holds; a rule's roles, derived roles (their conditions planned too) and
  * condition combine as in {@link PolicySet.Rule#match}. Errors are planned exactly: each residual
  * carries when it would fail ({@link PlanParts.Bool}), so a plan admits a resource exactly when
  * {@code decide} allows it.
