@@ -90,4 +90,30 @@ class ScopedPlanTest {
         assertThat(where.sql()).isEqualTo("1=0");
         assertThat(where.parameters()).isEqualTo(List.of());
     }
+
+    @Test
+    void decideAndPlanWhenRolePolicyNarrowsRolesThenLenientModeIsKept() throws IOException {
+        String doc = "apiVersion: api.cerbos.dev/v1\nresourcePolicy:\n  resource: doc\n  version: default\n%s"
+                + "  rules:\n    - name: deny-flagged\n      actions: [view]\n      effect: EFFECT_DENY\n      roles: ['*']\n"
+                + "      condition:\n        match:\n          expr: R.attr.flagged == true\n"
+                + "    - name: users\n      actions: [view]\n      effect: EFFECT_ALLOW\n      roles: [user]\n";
+        for (String[] f : new String[][] {{"doc.yaml", String.format(doc, "")},
+                {"doc_t.yaml", String.format(doc, "  scope: t\n").replace("deny-flagged", "deny-flagged-t")},
+                {"role.yaml", "apiVersion: api.cerbos.dev/v1\nrolePolicy:\n  role: custom\n  version: default\n"
+                        + "  scope: t\n  scopePermissions: SCOPE_PERMISSIONS_OVERRIDE_PARENT\n  parentRoles: [user]\n"
+                        + "  rules:\n    - resource: doc\n      allowActions: [view]\n"}}) {
+            Files.writeString(dir.resolve(f[0]), f[1]);
+        }
+        PrincipalContext custom = PrincipalContext.of("carol", Set.of("custom"), Map.of()).withScope("t");
+        ResourceContext unflagged = ResourceContext.of("doc", "1", Map.of()).withScope("t"); // R.attr.flagged fails
+        CerbosPolicyEvaluator lenient = CerbosPolicyEvaluator.builder().directory(dir)
+                .evaluationMode(dev.portcullis.policy.EvaluationMode.LENIENT).build();
+        CerbosPolicyEvaluator strict = CerbosPolicyEvaluator.load(dir);
+        // lenient: the erroring deny does not deny, the narrowed role 'user' is allowed; strict fails closed
+        assertThat(lenient.decide(custom, unflagged, "view").isAllowed()).isTrue();
+        assertThat(strict.decide(custom, unflagged, "view").isAllowed()).isFalse();
+        assertThat(lenient.plan(custom, "doc", "view", "t").admits(Map.of())).isTrue();
+        assertThat(strict.plan(custom, "doc", "view", "t").admits(Map.of())).isFalse();
+        assertThat(lenient.plan(custom, "doc", "view", "t").admits(Map.of("flagged", true))).isFalse();
+    }
 }
