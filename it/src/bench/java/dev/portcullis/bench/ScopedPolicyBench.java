@@ -4,6 +4,7 @@ import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
+import dev.portcullis.policy.plan.Plan;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * three-level scope chain ({@code acme}, {@code acme.hr}, {@code acme.hr.uk}) over a root policy;
  * the scoped request walks every level (no rule matches below the root) and is allowed by the
  * root's role rule, the unscoped request goes straight to the root. Both with a plain role rule
- * and with a CEL condition ({@code R.attr.owner == P.id}).
+ * and with a CEL condition ({@code R.attr.owner == P.id}). The query plan for the CEL request,
+ * unscoped and in the three-level scope (the planner walks the same chain), in the same run.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -75,6 +77,9 @@ public class ScopedPolicyBench {
                 throw new IllegalStateException("the benchmarked requests must be allowed by the root: " + d);
             }
         }
+        if (unscopedPlan().kind() != Plan.Kind.CONDITIONAL || !scopedPlan().equals(unscopedPlan())) {
+            throw new IllegalStateException("the scoped plan must equal the unscoped one: " + scopedPlan());
+        }
     }
 
     @Benchmark
@@ -100,5 +105,15 @@ public class ScopedPolicyBench {
     @Benchmark
     public Decision scopedCel() {
         return policies.decide(owner, scoped, "update");
+    }
+
+    @Benchmark
+    public Plan unscopedPlan() {
+        return policies.plan(owner, "document", "update");
+    }
+
+    @Benchmark
+    public Plan scopedPlan() {
+        return policies.plan(owner, "document", "update", "acme.hr.uk");
     }
 }

@@ -110,7 +110,7 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
         this.globals = globals;
         this.strict = strict;
         this.env = env;
-        this.planner = new ResourcePlanner(set, env);
+        this.planner = new ResourcePlanner(set, env, globals, strict);
         this.loadedAt = loadedAt;
         this.version = version(files);
     }
@@ -282,7 +282,9 @@ public final class CerbosPolicyEvaluator implements PolicyEvaluator {
      * principal's roles, derived roles and principal-only expressions are folded, what reads
      * {@code R.attr} becomes the plan's condition.
      *
-     * @throws PlanException naming a construct over resource attributes that is not planned
+     * @throws PlanException naming a construct over resource attributes that is not planned, or
+     *         what of a scoped request cannot be planned exactly (a resource schema under reject,
+     *         a role policy reading the resource)
      */
     @Override
     public Plan plan(PrincipalContext principal, String resourceKind, String action, String scope) {

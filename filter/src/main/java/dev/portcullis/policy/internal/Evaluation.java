@@ -58,7 +58,7 @@ final class Evaluation {
 
     /** A fresh evaluation of the same request for another principal context (same globals). */
     Evaluation withPrincipal(PrincipalContext other) {
-        Evaluation e = new Evaluation(other, resource);
+        Evaluation e = new Evaluation(other, resource, strict);
         e.globals = globals;
         e.allDerivedRoles = allDerivedRoles;
         return e;

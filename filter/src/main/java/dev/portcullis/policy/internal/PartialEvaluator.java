@@ -19,7 +19,9 @@ import java.util.List;
  * folded value, {@code in} a folded list, a folded value {@code in} a list attribute,
  * {@code hasIntersection} of a list attribute and a folded list, {@code has(R.attr.x)}, and a bare
  * boolean attribute. Anything else over resource attributes throws a {@link PlanException}
- * naming the construct.
+ * naming the construct. Where CEL fails on a {@code null} attribute (ordering, membership in it,
+ * a bare boolean) the error part includes {@link PlanCondition.Null}; equality and {@code in} a
+ * list compare a null as unequal.
  *
  * <p>Thread safety: one instance per plan call.
  */
@@ -36,14 +38,20 @@ final class PartialEvaluator {
         this.evaluation = evaluation;
     }
 
-    /** A compiled condition block as a residual boolean, with the evaluator's sequential semantics. */
+    /**
+     * A compiled condition block as a residual boolean, with the evaluator's sequential semantics;
+     * under lenient evaluation each expression's error part is dropped (it is just false, as
+     * {@code Condition.Expr} answers), so {@code all}/{@code any}/{@code none} go on past it.
+     */
     PlanParts.Bool condition(Condition c, Scope scope) {
         if (c == null) {
             return PlanParts.Bool.TRUE;
         }
         if (c instanceof Condition.Expr) {
             PlanParts.Parsed p = planner.parsed((Condition.Expr) c);
-            return bool(eval(p, p.ast.getExpr(), scope), p, p.ast.getExpr());
+            PlanParts.Bool b = bool(eval(p, p.ast.getExpr(), scope), p, p.ast.getExpr());
+            // lenient (Condition.Expr#failed): an erroring expression is just false, all/any/none go on
+            return planner.strict ? b : new PlanParts.Bool(b.t, PlanCondition.Literal.FALSE);
         }
         if (c instanceof Condition.All) {
             PlanParts.Bool acc = PlanParts.Bool.TRUE;
@@ -224,7 +232,9 @@ final class PartialEvaluator {
         if (a instanceof PlanParts.Attr && b instanceof PlanParts.Known) {
             String attr = ((PlanParts.Attr) a).name;
             Object v = scalar(p, ((PlanParts.Known) b).value, describe(e));
-            return PlanParts.Bool.leaf(attr, new PlanCondition.Compare(attr, op, v));
+            PlanCondition test = new PlanCondition.Compare(attr, op, v);
+            return op == PlanCondition.Operator.EQ || op == PlanCondition.Operator.NE
+                    ? PlanParts.Bool.leaf(attr, test) : PlanParts.Bool.leafFailingOnNull(attr, test);
         }
         throw refuse(p, "comparison '" + describe(e) + "' (only a resource attribute against a principal-side value is planned)");
     }
@@ -247,7 +257,7 @@ final class PartialEvaluator {
         }
         if (elem instanceof PlanParts.Known && container instanceof PlanParts.Attr) {
             String attr = ((PlanParts.Attr) container).name;
-            return PlanParts.Bool.leaf(attr, new PlanCondition.Contains(attr,
+            return PlanParts.Bool.leafFailingOnNull(attr, new PlanCondition.Contains(attr,
                     scalar(p, ((PlanParts.Known) elem).value, describe(e))));
         }
         throw refuse(p, "'in' expression '" + describe(e) + "' (planned: attribute in a list, value in a list attribute)");
@@ -270,7 +280,7 @@ final class PartialEvaluator {
             for (Object o : (List<?>) ((PlanParts.Known) b).value) {
                 any.add(new PlanCondition.Contains(attr, scalar(p, o, describe(e))));
             }
-            return PlanParts.Bool.leaf(attr, PlanCondition.or(any.toArray(new PlanCondition[0])));
+            return PlanParts.Bool.leafFailingOnNull(attr, PlanCondition.or(any.toArray(new PlanCondition[0])));
         }
         throw refuse(p, "hasIntersection '" + describe(e) + "' (planned: a list attribute and a principal-side list)");
     }
@@ -292,7 +302,7 @@ final class PartialEvaluator {
             return PlanParts.Bool.ERROR;
         }
         String attr = ((PlanParts.Attr) v).name;
-        return PlanParts.Bool.leaf(attr, new PlanCondition.Compare(attr, PlanCondition.Operator.EQ, Boolean.TRUE));
+        return PlanParts.Bool.leafFailingOnNull(attr, new PlanCondition.Compare(attr, PlanCondition.Operator.EQ, Boolean.TRUE));
     }
 
     private static Object scalar(PlanParts.Parsed p, Object v, String where) {

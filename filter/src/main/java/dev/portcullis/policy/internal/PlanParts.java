@@ -115,6 +115,15 @@ final class PlanParts {
         static Bool leaf(String attr, PlanCondition test) {
             return new Bool(test, PlanCondition.not(new PlanCondition.Present(attr)));
         }
+
+        /**
+         * A leaf that CEL also fails on when the attribute is {@code null} (ordering, membership in
+         * it, a bare boolean): equality and {@code in} a list compare a null as unequal instead.
+         */
+        static Bool leafFailingOnNull(String attr, PlanCondition test) {
+            return new Bool(test, PlanCondition.or(PlanCondition.not(new PlanCondition.Present(attr)),
+                    new PlanCondition.Null(attr)));
+        }
     }
 
     /** An expression's parsed AST and its folded sub-programs by expression id. */

@@ -14,15 +14,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Query plans over a compiled {@link PolicySet}: the rules that apply to a resource kind and
- * action ({@link #rules}, the one place that gathers them) are partially evaluated with the
+ * Query plans over a compiled {@link PolicySet}. A request {@code decide} would send down the
+ * scoped path ({@link ScopedDecider#applies}: a scope, role policies, schemas, outputs) is planned
+ * by {@link ScopedPlanner} over the same chains. On the flat path the rules that apply to a
+ * resource kind and action ({@link #rules}, the one place that gathers them) are partially evaluated with the
  * principal known ({@link PartialEvaluator}) and combined with the precedence {@code decide}
  * applies:
  * <pre>
  *   plan = NOT principalDeny AND (principalAllow OR (NOT resourceDeny AND resourceAllow))
  * </pre>
- * where a deny rule counts when its condition holds or fails to evaluate (fail closed) and an
- * allow rule only when it holds; a rule's roles, derived roles (their conditions planned too) and
+ * where a deny rule counts when its condition holds or, under strict evaluation, fails to evaluate
+ * (fail closed; under lenient evaluation an erroring expression is false, see
+ * {@link PartialEvaluator#condition}) and an allow rule only when it holds; a rule's roles, derived roles (their conditions planned too) and
  * condition combine as in {@link PolicySet.Rule#match}. Errors are planned exactly: each residual
  * carries when it would fail ({@link PlanParts.Bool}), so a plan admits a resource exactly when
  * {@code decide} allows it.
@@ -34,10 +37,15 @@ final class ResourcePlanner {
     private final CelEnv env;
     private final Map<Condition.Expr, PlanParts.Parsed> conditions = new ConcurrentHashMap<>();
     private final Map<Scope, Map<String, PlanParts.Parsed>> variables = new ConcurrentHashMap<>();
+    private final Map<String, Object> globals;
+    /** Strict evaluation (errors count, fail closed) or lenient (an erroring expression is false). */
+    final boolean strict;
 
-    ResourcePlanner(PolicySet set, CelEnv env) {
+    ResourcePlanner(PolicySet set, CelEnv env, Map<String, Object> globals, boolean strict) {
         this.set = set;
         this.env = env;
+        this.globals = globals;
+        this.strict = strict;
     }
 
     CelEnv env() {
@@ -61,13 +69,10 @@ final class ResourcePlanner {
     }
 
     /**
-     * The one place that gathers the rules for a plan. Scoped policies are not in this build:
-     * a non-empty {@code scope} is refused; when scopes arrive, this method walks the scope chain.
+     * The rules for a plan on the flat path ({@link PolicySet#decide} without scoped policies
+     * involved): the principal policy of the principal's version and the root resource policy.
      */
-    Rules rules(PrincipalContext principal, String kind, String action, String scope) {
-        if (scope != null && !scope.isEmpty()) {
-            throw new PlanException("scope '" + scope + "': scoped policies are not supported by this evaluator");
-        }
+    Rules rules(PrincipalContext principal, String kind, String action) {
         PolicySet.PrincipalPolicy pp = null;
         List<PolicySet.PrincipalRule> prules = List.of();
         Map<String, PolicySet.PrincipalPolicy> byVersion = set.principals.get(principal.id());
@@ -87,15 +92,34 @@ final class ResourcePlanner {
         return new Rules(pp, prules, rp, rp == null ? PolicySet.ActionRules.NONE : rp.rulesFor(action));
     }
 
+    /**
+     * The plan for {@code action} on resources of {@code kind} in {@code scope}: through
+     * {@link ScopedPlanner} when {@code decide} would take the scoped path for such a resource
+     * ({@link ScopedDecider#applies}), else over the flat rules.
+     */
     Plan plan(PrincipalContext principal, String kind, String action, String scope) {
-        Rules rules = rules(principal, kind, action, scope);
-        Evaluation ev = new Evaluation(principal, ResourceContext.of(kind, null, null));
+        ResourceContext target = ResourceContext.of(kind, null, null);
+        if (scope != null && !scope.isEmpty()) {
+            try {
+                target = target.withScope(scope);
+            } catch (IllegalArgumentException e) {
+                throw new PlanException("scope '" + scope + "': " + e.getMessage());
+            }
+        }
+        Evaluation ev = new Evaluation(principal, target, strict);
+        ev.globals = globals;
+        ev.allDerivedRoles = set.derivedRoles;
+        if (set.scoped != null && set.scoped.applies(ev)) {
+            return Plan.of(kind, action, new ScopedPlanner(this, set, set.scoped).plan(ev, action));
+        }
+        Rules rules = rules(principal, kind, action);
         PartialEvaluator pe = new PartialEvaluator(this, ev);
         List<PlanCondition> ppDeny = new ArrayList<>();
         List<PlanCondition> ppAllow = new ArrayList<>();
         for (PolicySet.PrincipalRule r : rules.principalRules) {
             PlanParts.Bool m = pe.condition(r.condition, rules.principalPolicy.scope);
             if (r.effect == Effect.DENY) {
+                // a deny counts when it holds or fails (strict); lenient conditions never fail (e is FALSE)
                 ppDeny.add(PlanCondition.or(m.t, m.e));
             } else {
                 ppAllow.add(m.t);
@@ -126,7 +150,16 @@ final class ResourcePlanner {
     }
 
     /** A rule's match as {@link PolicySet.Rule#match} computes it: roles, then derived roles, then condition. */
-    private PlanParts.Bool match(PartialEvaluator pe, Evaluation ev, PolicySet.Rule r, Scope scope) {
+    PlanParts.Bool match(PartialEvaluator pe, Evaluation ev, PolicySet.Rule r, Scope scope) {
+        PlanParts.Bool[] parts = matchParts(pe, ev, r, scope);
+        PlanParts.Bool role = parts[0];
+        PlanParts.Bool cond = parts[1];
+        return new PlanParts.Bool(PlanCondition.and(role.t, cond.t),
+                PlanCondition.or(role.e, PlanCondition.and(role.t, cond.e)));
+    }
+
+    /** The role part (roles or derived roles) and the condition part of a rule's match. */
+    PlanParts.Bool[] matchParts(PartialEvaluator pe, Evaluation ev, PolicySet.Rule r, Scope scope) {
         PlanParts.Bool role;
         if (r.roleMatches(ev.principal.roles())) {
             role = PlanParts.Bool.TRUE;
@@ -144,9 +177,7 @@ final class ResourcePlanner {
             // an active derived role wins over one that failed (the loop goes on past failures)
             role = new PlanParts.Bool(t, PlanCondition.and(PlanCondition.not(t), e));
         }
-        PlanParts.Bool cond = pe.condition(r.condition, scope);
-        return new PlanParts.Bool(PlanCondition.and(role.t, cond.t),
-                PlanCondition.or(role.e, PlanCondition.and(role.t, cond.e)));
+        return new PlanParts.Bool[] {role, pe.condition(r.condition, scope)};
     }
 
     PlanParts.Parsed parsed(Condition.Expr c) {
@@ -187,7 +218,7 @@ final class ResourcePlanner {
                 return false;
             case IDENT: {
                 String n = e.ident().name();
-                if (n.equals("R") || n.equals("request")) {
+                if (n.equals("R") || n.equals("request") || n.equals("runtime")) {
                     return true;
                 }
                 if (n.equals("V") || n.equals("variables")) {
@@ -203,7 +234,7 @@ final class ResourcePlanner {
             case SELECT: {
                 List<String> path = resourcePath(e);
                 if (path != null) {
-                    return !(path.get(0).equals("kind") || path.get(0).equals("policyVersion"));
+                    return !(path.get(0).equals("kind") || path.get(0).equals("policyVersion") || path.get(0).equals("scope"));
                 }
                 if (principalPath(e)) {
                     return false;
@@ -283,7 +314,7 @@ final class ResourcePlanner {
             x = x.select().operand();
         }
         return x.getKind() == CelExpr.ExprKind.Kind.IDENT && x.ident().name().equals("request")
-                && "principal".equals(first);
+                && ("principal".equals(first) || "auxData".equals(first));
     }
 
     /** {@code x} when {@code e} is {@code V.x} or {@code variables.x}, else null. */

@@ -112,6 +112,17 @@ final class Schemas {
         return problems == null ? null : "attributes do not match the policy's schemas: " + String.join("; ", problems);
     }
 
+    /** The principal side's problems for this action, or null (plans check it up front). */
+    String validatePrincipal(Map<String, Object> principalAttr, String action) {
+        List<String> problems = check(principal, principalAttr, action, "principal", null);
+        return problems == null ? null : "attributes do not match the policy's schemas: " + String.join("; ", problems);
+    }
+
+    /** Whether the resource's attributes are validated for this action. */
+    boolean checksResource(String action) {
+        return resource != null && !resource.ignores(action);
+    }
+
     private static List<String> check(Part p, Map<String, Object> attr, String action, String side,
                                       List<String> problems) {
         if (p == null || p.ignores(action)) {

@@ -180,7 +180,7 @@ final class ScopedDecider {
         return end(set, rev, action, w);
     }
 
-    private static PolicySet.ResourcePolicy root(PolicySet set, Evaluation ev) {
+    static PolicySet.ResourcePolicy root(PolicySet set, Evaluation ev) {
         Map<String, PolicySet.ResourcePolicy> versions = set.resources.get(ev.resource.kind());
         return versions == null ? null : versions.get(ev.resource.policyVersion());
     }
@@ -211,7 +211,16 @@ final class ScopedDecider {
         return byScope == null ? null : lookup(byScope, scope, true);
     }
 
-    private <T> List<T> lookup(Map<String, List<T>> byScope, String scope) {
+    /** Whether lenient scope search is on (a missing scope uses its nearest ancestor). */
+    boolean lenientScopeSearch() {
+        return lenient;
+    }
+
+    SchemaEnforcement enforcement() {
+        return enforcement;
+    }
+
+    <T> List<T> lookup(Map<String, List<T>> byScope, String scope) {
         return lookup(byScope, scope, lenient);
     }
 

@@ -121,7 +121,10 @@ public sealed interface PlanCondition {
         }
     }
 
-    /** The resource has the attribute (CEL {@code has(R.attr.name)}; SQL {@code IS NOT NULL}). */
+    /**
+     * The resource has the attribute, possibly with a {@code null} value (CEL
+     * {@code has(R.attr.name)}; SQL {@code IS NOT NULL}, where a NULL column is a missing attribute).
+     */
     record Present(String attribute) implements PlanCondition {
         public Present {
             Objects.requireNonNull(attribute, "attribute");
@@ -129,11 +132,34 @@ public sealed interface PlanCondition {
 
         @Override
         public boolean test(Map<String, ?> attributes) {
-            return attributes.get(attribute) != null;
+            return attributes.containsKey(attribute);
         }
     }
 
-    /** {@code R.attr.attribute <op> value}; false when the attribute is missing. */
+    /**
+     * The resource has the attribute with the value {@code null} (attribute nulls are kept, as in
+     * Cerbos). The planner uses it where CEL fails on a null (ordering, membership in it, a bare
+     * boolean). SQL: {@code 1=0}, since a NULL column stands for a missing attribute.
+     */
+    record Null(String attribute) implements PlanCondition {
+        public Null {
+            Objects.requireNonNull(attribute, "attribute");
+        }
+
+        @Override
+        public boolean test(Map<String, ?> attributes) {
+            return attributes.containsKey(attribute) && isNull(attributes.get(attribute));
+        }
+    }
+
+    private static boolean isNull(Object v) {
+        return v == null || v instanceof dev.cel.common.values.NullValue;
+    }
+
+    /**
+     * {@code R.attr.attribute <op> value}; false when the attribute is missing; on a {@code null}
+     * value as CEL's equality has it ({@code ==} false, {@code !=} true) and false for ordering.
+     */
     record Compare(String attribute, Operator op, Object value) implements PlanCondition {
         public Compare {
             Objects.requireNonNull(attribute, "attribute");
@@ -144,8 +170,8 @@ public sealed interface PlanCondition {
         @Override
         public boolean test(Map<String, ?> attributes) {
             Object a = CelValues.value(attributes.get(attribute));
-            if (a == null) {
-                return false;
+            if (isNull(a)) {
+                return op == Operator.NE && attributes.containsKey(attribute);
             }
             switch (op) {
                 case EQ: return equal(a, value);
@@ -179,7 +205,7 @@ public sealed interface PlanCondition {
         @Override
         public boolean test(Map<String, ?> attributes) {
             Object a = CelValues.value(attributes.get(attribute));
-            if (a == null) {
+            if (isNull(a)) {
                 return false;
             }
             for (Object v : values) {

@@ -17,7 +17,11 @@ import java.util.regex.Pattern;
  *
  * <p>Translation: {@code ALWAYS_ALLOWED} is {@code 1=1}, {@code ALWAYS_DENIED} {@code 1=0};
  * {@code And}/{@code Or}/{@code Not} are {@code AND}/{@code OR}/{@code NOT}; {@code Present} is
- * {@code col IS NOT NULL}; {@code Compare} and {@code In} are guarded with {@code col IS NOT NULL}
+ * {@code col IS NOT NULL} and {@code Null} (an attribute present with a null value) {@code 1=0}: a
+ * {@code NULL} column stands for a missing attribute, so the fragment is exact for rows whose
+ * {@code decide}-time attributes leave out what the row holds as NULL (the usual row mapping; a
+ * resource with null-valued attributes is answered exactly by {@link Plan#admits} in memory);
+ * {@code Compare} and {@code In} are guarded with {@code col IS NOT NULL}
  * so that the fragment is two-valued like the plan (a {@code NULL} column is a missing
  * attribute, and {@code NOT} of a comparison on it is true, as in the plan). A list-valued
  * attribute ({@code Contains}) needs a membership mapping: an SQL predicate with exactly one
@@ -154,6 +158,9 @@ public final class SqlWhere {
                 } else {
                     sql.append(column(a, "has(R.attr." + a + ")")).append(" IS NOT NULL");
                 }
+            } else if (c instanceof PlanCondition.Null) {
+                // a NULL column is a missing attribute, never a present null (see the class comment)
+                sql.append("1=0");
             } else if (c instanceof PlanCondition.Compare) {
                 PlanCondition.Compare cmp = (PlanCondition.Compare) c;
                 if (cmp.value() instanceof String && cmp.op() != PlanCondition.Operator.EQ

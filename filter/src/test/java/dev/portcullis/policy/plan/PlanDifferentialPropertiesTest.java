@@ -1,5 +1,6 @@
 package dev.portcullis.policy.plan;
 
+import dev.portcullis.policy.EvaluationMode;
 import dev.portcullis.policy.PrincipalContext;
 import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
@@ -32,11 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * roles, deny rules, principal policies, variables, constants, all/any/none, in, has, numbers),
  * a plan admits a resource exactly when {@code decide} allows it, evaluated in memory and as the
  * {@link SqlWhere} fragment in a real H2 database. Missing attributes are generated too (decide
- * fails on them: allow rules do not match, deny rules deny).
+ * fails on them: allow rules do not match, deny rules deny under strict evaluation and do not
+ * under lenient). Both evaluation modes; scoped trees: {@link ScopedPlanDifferentialPropertiesTest}.
  */
 class PlanDifferentialPropertiesTest {
     static final CerbosPolicyEvaluator DEMO = CerbosPolicyEvaluator.loadClasspath("policies/demo");
     static final CerbosPolicyEvaluator RECORDS = CerbosPolicyEvaluator.loadClasspath("policies/plan");
+    static final CerbosPolicyEvaluator DEMO_LENIENT = CerbosPolicyEvaluator.builder().classpath("policies/demo")
+            .evaluationMode(EvaluationMode.LENIENT).build();
+    static final CerbosPolicyEvaluator RECORDS_LENIENT = CerbosPolicyEvaluator.builder().classpath("policies/plan")
+            .evaluationMode(EvaluationMode.LENIENT).build();
     static final Map<String, String> COLUMNS = Map.of("owner", "r.owner", "department", "r.department",
             "level", "r.level", "visibility", "r.visibility", "draft", "r.draft", "status", "r.status",
             "locked", "r.locked");
@@ -66,9 +72,11 @@ class PlanDifferentialPropertiesTest {
     @Property(tries = 600)
     void planAdmitsExactlyWhatDecideAllowsForRecords(@ForAll("principals") PrincipalContext principal,
                                                      @ForAll("records") Map<String, Object> record,
-                                                     @ForAll("recordActions") String action) throws SQLException {
-        Plan plan = RECORDS.plan(principal, "record", action);
-        boolean allowed = RECORDS.decide(principal, ResourceContext.of("record", "r1", record), action).isAllowed();
+                                                     @ForAll("recordActions") String action,
+                                                     @ForAll EvaluationMode mode) throws SQLException {
+        CerbosPolicyEvaluator engine = mode == EvaluationMode.STRICT ? RECORDS : RECORDS_LENIENT;
+        Plan plan = engine.plan(principal, "record", action);
+        boolean allowed = engine.decide(principal, ResourceContext.of("record", "r1", record), action).isAllowed();
         assertThat(plan.admits(record)).as("%s on %s: %s", principal, record, plan).isEqualTo(allowed);
         if (record.containsKey("teams") && record.containsKey("tags")) {
             assertThat(sqlAdmits(plan, record)).as("SQL %s on %s: %s", principal, record, plan).isEqualTo(allowed);
@@ -78,9 +86,11 @@ class PlanDifferentialPropertiesTest {
     @Property(tries = 300)
     void planAdmitsExactlyWhatDecideAllowsForDemoDocuments(@ForAll("principals") PrincipalContext principal,
                                                            @ForAll("owners") Map<String, Object> document,
-                                                           @ForAll("demoActions") String action) throws SQLException {
-        Plan plan = DEMO.plan(principal, "document", action);
-        boolean allowed = DEMO.decide(principal, ResourceContext.of("document", "1", document), action).isAllowed();
+                                                           @ForAll("demoActions") String action,
+                                                           @ForAll EvaluationMode mode) throws SQLException {
+        CerbosPolicyEvaluator engine = mode == EvaluationMode.STRICT ? DEMO : DEMO_LENIENT;
+        Plan plan = engine.plan(principal, "document", action);
+        boolean allowed = engine.decide(principal, ResourceContext.of("document", "1", document), action).isAllowed();
         assertThat(plan.admits(document)).as("%s on %s: %s", principal, document, plan).isEqualTo(allowed);
         Map<String, Object> row = new LinkedHashMap<>(document);
         row.put("teams", List.of());

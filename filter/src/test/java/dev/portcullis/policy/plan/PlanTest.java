@@ -111,9 +111,15 @@ class PlanTest {
     }
 
     @Test
-    void planWhenScopeGivenThenRefusedUntilScopedPoliciesExist() {
-        assertThatThrownBy(() -> DEMO.plan(PrincipalContext.of("alice", Set.of("admin")), "document", "read", "acme"))
-                .isInstanceOf(PlanException.class).hasMessageContaining("scope 'acme'");
+    void planWhenScopeGivenThenAnswersAsDecideInThatScope() {
+        PrincipalContext alice = PrincipalContext.of("alice", Set.of("admin"));
+        Plan plan = DEMO.plan(alice, "document", "read", "acme");
+        for (Map<String, Object> doc : List.<Map<String, Object>>of(Map.of("owner", "alice"), Map.of("owner", "bob"), Map.of())) {
+            assertThat(plan.admits(doc)).as("%s", doc).isEqualTo(DEMO.decide(alice,
+                    ResourceContext.of("document", "1", doc).withScope("acme"), "read").isAllowed());
+        }
+        assertThatThrownBy(() -> DEMO.plan(alice, "document", "read", "not a scope!"))
+                .isInstanceOf(PlanException.class).hasMessageContaining("scope 'not a scope!'");
     }
 
     @Test
