@@ -481,7 +481,7 @@ public final class Portcullis implements AutoCloseable {
         }
         // the resolver is asked only when something reads R.attr (a condition, an output, a schema,
         // the resolver's own scope): a role rule that decides first costs no resolver I/O
-        ResolveOnRead resolveOnRead = fixedAttributes == null && resourceId != null
+        ResolveOnRead resolveOnRead = fixedAttributes == null && resourceId != null && resources != ResourceResolver.NONE
                 ? new ResolveOnRead(resources, resourceKind, resourceId) : null;
         ResourceContext resource = resolveOnRead != null
                 ? ResourceContext.lazy(resourceKind, resourceId, resolveOnRead)
