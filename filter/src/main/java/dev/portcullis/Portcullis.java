@@ -588,7 +588,8 @@ public final class Portcullis implements AutoCloseable {
                         String rule, List<String> derivedRoles, long start) {
         java.time.Instant now = clock.instant();
         long nanos = System.nanoTime() - start;
-        metrics.decision(effect.toLowerCase(java.util.Locale.ROOT), reason, kind, action, nanos);
+        metrics.decision("ALLOW".equals(effect) ? "allow" : "DENY".equals(effect) ? "deny"
+                : effect.toLowerCase(java.util.Locale.ROOT), reason, kind, action, nanos);
         decisions.record(DecisionRecord.builder(now, decisionId)
                 .request(method, path)
                 .principal(who.issuer(), who.subject(), who.tokenId())
