@@ -3,7 +3,9 @@
 #  1. GET /api/documents/1 on the demo WAR (Jersey, @RequiresPermission, JDBC attribute store behind
 #     the attribute cache, resource resolver, Cerbos policy, decision log; cached token) against the
 #     same DocumentResource on the same Jetty and H2 without Portcullis (BareDemoServer), measured
-#     alternately ROUNDS times;
+#     alternately ROUNDS times, both sent the same request (the bare server ignores the token);
+#     besides wrk's figures, each server's own CPU time per request (from /proc), which the other
+#     load on a shared machine changes far less than throughput;
 #  2. token churn: every request a different token, the token cache off, so every request pays the
 #     signature, per algorithm (RS256, ES256, EdDSA), on the JDK and with the Amazon Corretto Crypto
 #     Provider (two demo servers, measured alternately).
@@ -40,8 +42,21 @@ run() { # file url [wrk options...] [-- script args...]: the URL goes before any
     local opts=() rest=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
     rest=("$@")
+    local before
+    before="$(server_cpu_ticks)"
     wrk -t"$THREADS" -c"$CONNECTIONS" --latency "${opts[@]}" "$url" "${rest[@]}" >"$OUT/$file.txt"
-    grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors" "$OUT/$file.txt" | sed "s/^/  $file: /"
+    if [ -n "$before" ]; then # the server's own CPU per request: what load on the shared cores does not change
+        local ticks requests
+        ticks=$(( $(server_cpu_ticks) - before ))
+        requests="$(grep -oE "^ +[0-9]+ requests" "$OUT/$file.txt" | grep -oE "[0-9]+")"
+        echo "Server CPU: $(( ticks * 10 )) ms for $requests requests, $(( ticks * 10000 / requests )) us/request" \
+            >>"$OUT/$file.txt"
+    fi
+    grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|Socket errors|Server CPU" "$OUT/$file.txt" | sed "s/^/  $file: /"
+}
+CPU_PID=""
+server_cpu_ticks() { # user + system ticks (10 ms) of CPU_PID, empty when not set
+    if [ -n "$CPU_PID" ]; then awk '{print $14 + $15}' "/proc/$CPU_PID/stat"; fi
 }
 
 PARTS="${PARTS:-fullpath churn}"
@@ -53,11 +68,14 @@ start_bare "$BARE_PORT"
 BARE=$SERVER_PID
 expect_status 200 "http://127.0.0.1:$PORT/api/documents/1" "$ALICE"
 expect_status 401 "http://127.0.0.1:$PORT/api/documents/1" "x.y.z"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:$BARE_PORT/api/documents/1" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$BARE_PORT/api/documents/1" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$PORT/api/documents/1" >/dev/null
+# the bare server gets the same request bytes (it ignores the header): only the processing differs
 for round in $(seq 1 "$ROUNDS"); do
-    run "fullpath-bare-$round" "http://127.0.0.1:$BARE_PORT/api/documents/1" -d"$DURATION"
-    run "fullpath-portcullis-$round" "http://127.0.0.1:$PORT/api/documents/1" -d"$DURATION" -H "Authorization: Bearer $ALICE"
+    CPU_PID=$BARE run "fullpath-bare-$round" "http://127.0.0.1:$BARE_PORT/api/documents/1" -d"$DURATION" \
+        -H "Authorization: Bearer $ALICE"
+    CPU_PID=$DEMO run "fullpath-portcullis-$round" "http://127.0.0.1:$PORT/api/documents/1" -d"$DURATION" \
+        -H "Authorization: Bearer $ALICE"
 done
 stop_server "$DEMO"
 stop_server "$BARE"

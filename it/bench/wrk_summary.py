@@ -29,6 +29,9 @@ def parse(path):
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socketErrors": sum(int(x) for x in sock.groups()) if sock else 0,
     }
+    cpu = re.search(r"Server CPU: \d+ ms for \d+ requests, (\d+) us/request", text)
+    if cpu:
+        out["serverCpuMicrosPerRequest"] = int(cpu.group(1))
     if status:
         out["status"] = dict(zip(("2xx", "4xx", "5xx", "other"), (int(x) for x in status.groups())))
     return out
@@ -44,6 +47,14 @@ def fullpath(out, rounds):
         rows = [r[side] for r in res["rounds"]]
         res[side] = {k: statistics.median(x[k] for x in rows) for k in ("requestsPerSecond", "p50ms", "p99ms")}
     res["ratio"] = res["portcullis"]["requestsPerSecond"] / res["bare"]["requestsPerSecond"]
+    if all("serverCpuMicrosPerRequest" in r[s] for r in res["rounds"] for s in ("bare", "portcullis")):
+        for side in ("bare", "portcullis"):
+            res[side]["serverCpuMicrosPerRequest"] = statistics.median(
+                r[side]["serverCpuMicrosPerRequest"] for r in res["rounds"])
+        res["cpuRatio"] = res["bare"]["serverCpuMicrosPerRequest"] / res["portcullis"]["serverCpuMicrosPerRequest"]
+        print("server CPU per request (median rounds): bare %d us, portcullis %d us: bare/portcullis %.1f%%"
+              % (res["bare"]["serverCpuMicrosPerRequest"], res["portcullis"]["serverCpuMicrosPerRequest"],
+                 100 * res["cpuRatio"]))
     json.dump(res, open(f"{out}/fullpath.json", "w"), indent=2)
     for i, r in enumerate(res["rounds"], 1):
         print("round %d: bare %.0f req/s (p50 %.2f ms, p99 %.2f ms), portcullis %.0f req/s (p50 %.2f ms, p99 %.2f ms), ratio %.3f"

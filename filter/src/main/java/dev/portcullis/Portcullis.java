@@ -479,15 +479,14 @@ public final class Portcullis implements AutoCloseable {
             throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
                     "principal has no id in policies: " + collision, start);
         }
-        Map<String, Object> resourceAttributes;
-        try {
-            resourceAttributes = fixedAttributes != null ? fixedAttributes
-                    : resourceId == null ? Map.of() : resources.resolve(resourceKind, resourceId);
-        } catch (RuntimeException e) {
-            LOG.warn("resource resolver failed for {}:{}: {}", resourceKind, LogText.safe(resourceId), e.toString());
-            throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable", e, 5);
-        }
-        ResourceContext resource = ResourceContext.of(resourceKind, resourceId, resourceAttributes);
+        // the resolver is asked only when something reads R.attr (a condition, an output, a schema,
+        // the resolver's own scope): a role rule that decides first costs no resolver I/O
+        ResolveOnRead resolveOnRead = fixedAttributes == null && resourceId != null && resources != ResourceResolver.NONE
+                ? new ResolveOnRead(resources, resourceKind, resourceId) : null;
+        ResourceContext resource = resolveOnRead != null
+                ? ResourceContext.lazy(resourceKind, resourceId, resolveOnRead)
+                : ResourceContext.of(resourceKind, resourceId, fixedAttributes);
+        Map<String, Object> resourceAttributes = resource.attr();
         if (fixedAttributes == null || requestedScope != null) {
             String scope;
             try {
@@ -521,7 +520,20 @@ public final class Portcullis implements AutoCloseable {
             // only then: attaching the claims builds a context per request
             principal = principal.withAuxDataJwt(who.claims());
         }
-        Decision decision = policy.decide(principal, resource, action);
+        Decision decision;
+        try {
+            decision = policy.decide(principal, resource, action);
+        } catch (RuntimeException e) {
+            if (resolveOnRead == null || resolveOnRead.failure == null) {
+                throw e;
+            }
+            decision = null;
+        }
+        if (resolveOnRead != null && resolveOnRead.failure != null) {
+            // the policies needed the attributes and could not have them: no decision made without them
+            throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable",
+                    resolveOnRead.failure, 5);
+        }
         String id = decisions.newDecisionId();
         List<String> derivedRoles = decision.activeDerivedRoles().isEmpty() ? List.of()
                 : List.copyOf(decision.activeDerivedRoles());
@@ -535,6 +547,31 @@ public final class Portcullis implements AutoCloseable {
             throw new PortcullisException(Reason.ACCESS_DENIED, "denied by " + decision, null, 0, null, id);
         }
         return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles, decision.outputs());
+    }
+
+    /** Asks the resource resolver once, when a policy first reads the attributes; keeps its failure. */
+    private static final class ResolveOnRead implements java.util.function.Supplier<Map<String, ?>> {
+        private final ResourceResolver resolver;
+        private final String kind;
+        private final String id;
+        RuntimeException failure;
+
+        ResolveOnRead(ResourceResolver resolver, String kind, String id) {
+            this.resolver = resolver;
+            this.kind = kind;
+            this.id = id;
+        }
+
+        @Override
+        public Map<String, ?> get() {
+            try {
+                return resolver.resolve(kind, id);
+            } catch (RuntimeException e) {
+                LOG.warn("resource resolver failed for {}:{}: {}", kind, LogText.safe(id), e.toString());
+                failure = e;
+                throw e;
+            }
+        }
     }
 
     PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
@@ -551,7 +588,8 @@ public final class Portcullis implements AutoCloseable {
                         String rule, List<String> derivedRoles, long start) {
         java.time.Instant now = clock.instant();
         long nanos = System.nanoTime() - start;
-        metrics.decision(effect.toLowerCase(java.util.Locale.ROOT), reason, kind, action, nanos);
+        metrics.decision("ALLOW".equals(effect) ? "allow" : "DENY".equals(effect) ? "deny"
+                : effect.toLowerCase(java.util.Locale.ROOT), reason, kind, action, nanos);
         decisions.record(DecisionRecord.builder(now, decisionId)
                 .request(method, path)
                 .principal(who.issuer(), who.subject(), who.tokenId())

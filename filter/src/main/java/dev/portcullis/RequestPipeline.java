@@ -24,6 +24,10 @@ final class RequestPipeline {
     /** The policy action that lets a caller see the health endpoint's details. */
     static final String HEALTH_ACTION = "health";
 
+    /** The outcome kinds as metrics name them, made once rather than lower-cased per request. */
+    private static final String[] KIND_NAMES = java.util.Arrays.stream(Outcome.Kind.values())
+            .map(k -> k.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     private final Portcullis engine;
 
     RequestPipeline(Portcullis engine) {
@@ -39,7 +43,7 @@ final class RequestPipeline {
             outcome = Outcome.internalError(engine, request.method(), request.path(), e);
         }
         Reason reason = outcome.reason();
-        engine.metrics().request(outcome.kind().name().toLowerCase(Locale.ROOT),
+        engine.metrics().request(KIND_NAMES[outcome.kind().ordinal()],
                 reason != null ? reason.code() : outcome.isRefused() ? "internal_error" : null,
                 System.nanoTime() - start);
         return outcome;

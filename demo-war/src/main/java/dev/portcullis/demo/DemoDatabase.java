@@ -123,6 +123,7 @@ public final class DemoDatabase implements ServletContextListener {
                 event.getServletContext().log("closing the demo database failed: " + e.getMessage());
             }
         }
+        DocumentStore.closeAll();
         deregisterBundledDrivers(event);
     }
 }

@@ -4,7 +4,6 @@ import dev.portcullis.config.Settings;
 import dev.portcullis.policy.ResourceResolver;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,14 +11,15 @@ import java.util.Map;
 
 /**
  * Resource attributes for the demo's policies: a document's {@code owner}, so that the policy's
- * owner condition ({@code R.attr.owner == P.id}) can decide updates. Registered with the filter
- * init-param {@code portcullis.resource-resolver}.
+ * owner condition ({@code R.attr.owner == P.id}) can decide reads and updates. Registered with the filter
+ * init-param {@code portcullis.resource-resolver}. Connections come from the pool the resources use
+ * ({@link DocumentStore}); the engine asks only when a policy reads {@code R.attr}.
  */
 public final class DemoDocumentResolver implements ResourceResolver {
-    private final String url;
+    private final DocumentStore store;
 
     public DemoDocumentResolver(Settings settings) {
-        this.url = settings.require(DemoDatabase.URL);
+        this.store = new DocumentStore(settings.require(DemoDatabase.URL));
     }
 
     @Override
@@ -27,7 +27,7 @@ public final class DemoDocumentResolver implements ResourceResolver {
         if (!"document".equals(kind)) {
             return Map.of();
         }
-        try (Connection c = DriverManager.getConnection(url);
+        try (Connection c = store.connect();
              PreparedStatement ps = c.prepareStatement("SELECT owner FROM demo_document WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {

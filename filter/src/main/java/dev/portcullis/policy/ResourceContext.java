@@ -1,10 +1,12 @@
 package dev.portcullis.policy;
 
 import dev.portcullis.policy.internal.CelValues;
+import dev.portcullis.policy.internal.LazyAttributes;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What is asked about: the resource kind, the instance id, its attributes and the policy version
@@ -16,7 +18,7 @@ import java.util.Objects;
  * ResourceContext r = ResourceContext.of("document", "42", resolver.resolve("document", "42"));
  * }</pre>
  *
- * <p>Thread safety: immutable.
+ * <p>Thread safety: immutable (a {@link #lazy} context loads its attributes once, under a lock).
  */
 public final class ResourceContext {
     private final String kind;
@@ -54,6 +56,24 @@ public final class ResourceContext {
     public static ResourceContext of(String kind, String id, Map<String, ?> attr) {
         Objects.requireNonNull(kind, "resource kind");
         return new ResourceContext(kind, id == null ? "" : id, CelValues.attributes(attr),
+                PrincipalContext.DEFAULT_VERSION);
+    }
+
+    /**
+     * A resource with the default policy version whose attributes are loaded when a policy first
+     * reads them ({@code R.attr}): {@code attributes} is called at most once, and not at all when
+     * the decision does not need them (for example, a role rule matches before any condition is
+     * tried). A failure of {@code attributes} is thrown to the reader; policies see it as an
+     * expression error, so a caller should refuse the decision when the supplier failed.
+     *
+     * @param kind the resource kind, not null
+     * @param id the instance id; null means none (seen by policies as the empty string)
+     * @param attributes gives the attributes (null for none) when first read, not null
+     */
+    public static ResourceContext lazy(String kind, String id, Supplier<? extends Map<String, ?>> attributes) {
+        Objects.requireNonNull(kind, "resource kind");
+        Objects.requireNonNull(attributes, "attributes");
+        return new ResourceContext(kind, id == null ? "" : id, new LazyAttributes(attributes),
                 PrincipalContext.DEFAULT_VERSION);
     }
 
@@ -119,7 +139,8 @@ public final class ResourceContext {
 
     @Override
     public String toString() {
-        return "ResourceContext{kind=" + kind + ", id=" + id + ", attr=" + attr.keySet()
+        boolean unread = attr instanceof LazyAttributes && !((LazyAttributes) attr).isLoaded();
+        return "ResourceContext{kind=" + kind + ", id=" + id + ", attr=" + (unread ? "(not read)" : attr.keySet())
                 + ", policyVersion=" + policyVersion + (scope.isEmpty() ? "" : ", scope=" + scope) + '}';
     }
 }

@@ -6,9 +6,13 @@ import java.util.Map;
  * Looks up the attributes of a resource instance (its owner, department, status...) so policies
  * can decide on them (attribute-based access control).
  *
- * <p>The engine calls {@link #resolve(String, String)} at most once per resource per request and
- * may keep the result for the rest of that request; implementations should not rely on being
- * called again within one request, and may themselves cache across requests if the data allows.
+ * <p>The engine calls {@link #resolve(String, String)} at most once per resource per request, and
+ * only when the decision reads the attributes: a policy condition, derived role, output or schema
+ * that reads {@code R.attr}, or this resolver's own {@link #scope}. A rule that decides without them
+ * (a role rule that matches before any condition is tried) costs no call. When the call throws
+ * where the attributes were needed, the request is refused as unavailable (503), never decided
+ * without them. Implementations should not rely on being called again within one request, and may
+ * themselves cache across requests if the data allows.
  * Returned maps should hold JSON-like values: String, Boolean, Number, List, Map.
  *
  * <pre>{@code

@@ -66,8 +66,66 @@ public final class DecisionRecord {
         return effect;
     }
 
-    /** The record as one line of JSON (absent values are left out). */
+    /**
+     * The record as one line of JSON (absent values are left out), written straight into one
+     * buffer: the same text {@link #toJsonByMap()} gives (jose4j's writer and escaping), without a
+     * map, boxed numbers and the writer's intermediate strings per record.
+     */
     public String toJson() {
+        StringBuilder b = new StringBuilder(512);
+        b.append("{\"time\":");
+        string(b, time.toString());
+        field(b, "decision_id", decisionId);
+        field(b, "method", method);
+        field(b, "path", path);
+        field(b, "issuer", issuer);
+        field(b, "subject", subject);
+        field(b, "token_id", tokenId);
+        field(b, "resource_kind", resourceKind);
+        field(b, "resource_id", resourceId);
+        field(b, "action", action);
+        field(b, "effect", effect);
+        field(b, "reason", reason);
+        field(b, "policy", policy);
+        field(b, "rule", rule);
+        b.append(",\"derived_roles\":");
+        if (derivedRoles == null) {
+            b.append("null");
+        } else {
+            b.append('[');
+            boolean first = true;
+            for (String role : derivedRoles) {
+                if (!first) {
+                    b.append(',');
+                }
+                first = false;
+                if (role == null) {
+                    b.append("null");
+                } else {
+                    string(b, role);
+                }
+            }
+            b.append(']');
+        }
+        field(b, "attribute_version", attributeVersion);
+        b.append(",\"attribute_age_ms\":").append(attributeAgeMillis);
+        b.append(",\"latency_us\":").append(latencyMicros);
+        return b.append('}').toString();
+    }
+
+    private static void field(StringBuilder b, String name, String value) {
+        if (value != null) {
+            b.append(",\"").append(name).append("\":");
+            string(b, value);
+        }
+    }
+
+    private static void string(StringBuilder b, String value) {
+        b.append('"').append(org.jose4j.json.internal.json_simple.JSONValue.escape(value)).append('"');
+    }
+
+    /** The former writer (a map through jose4j's JsonUtil), kept as the reference for tests. */
+    String toJsonByMap() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("time", time.toString());
         put(json, "decision_id", decisionId);
