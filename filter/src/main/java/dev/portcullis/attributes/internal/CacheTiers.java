@@ -1,5 +1,6 @@
 package dev.portcullis.attributes.internal;
 
+import dev.portcullis.internal.BoundedClose;
 import dev.portcullis.attributes.PrincipalKey;
 import static dev.portcullis.attributes.internal.AttributeCache.CLUSTER_URI;
 import static dev.portcullis.attributes.internal.AttributeCache.EHCACHE_ALIAS;
@@ -101,21 +102,30 @@ final class CacheTiers {
         return revocations;
     }
 
-    /** Closes the attributes' manager, then the revocations' (each failure logged, not thrown). */
+    /**
+     * Closes the attributes' manager, then the revocations' (each failure logged, not thrown),
+     * waiting at most {@link #CLOSE_LIMIT}: with the Terracotta server gone, Ehcache waits minutes
+     * for it before releasing a clustered tier ({@link BoundedClose}).
+     */
     void close() {
-        try {
-            manager.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing the attribute cache failed", e);
-        }
-        if (revocationsManager != null) {
+        BoundedClose.close("the attribute cache", () -> {
             try {
-                revocationsManager.close();
+                manager.close();
             } catch (RuntimeException e) {
-                LOG.warn("Closing the shared revocations failed", e);
+                LOG.warn("Closing the attribute cache failed", e);
             }
-        }
+            if (revocationsManager != null) {
+                try {
+                    revocationsManager.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Closing the shared revocations failed", e);
+                }
+            }
+        }, CLOSE_LIMIT);
     }
+
+    /** How long an engine's close waits for the cache managers (a clustered one may wait for its server). */
+    static final java.time.Duration CLOSE_LIMIT = java.time.Duration.ofSeconds(10);
 
     private static Configuration fromXml(CacheOptions o, ClassLoader loader) {
         XmlConfiguration xml;

@@ -1,5 +1,6 @@
 package dev.portcullis.signals.internal;
 
+import dev.portcullis.internal.BoundedClose;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.internal.LogText;
@@ -174,9 +175,12 @@ final class SignalStore implements AutoCloseable {
 
     @Override
     public void close() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        manager.close();
+        // bounded: with the Terracotta server gone, Ehcache waits minutes before releasing a tier
+        BoundedClose.close("the signal caches", () -> {
+            if (cluster != null) {
+                cluster.close();
+            }
+            manager.close();
+        }, java.time.Duration.ofSeconds(10));
     }
 }

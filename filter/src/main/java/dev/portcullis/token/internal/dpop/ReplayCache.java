@@ -1,5 +1,6 @@
 package dev.portcullis.token.internal.dpop;
 
+import dev.portcullis.internal.BoundedClose;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 
@@ -102,10 +103,7 @@ final class ReplayCache implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            manager.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing the DPoP replay cache failed", e);
-        }
+        // bounded: with the Terracotta server gone, Ehcache waits minutes before releasing the tier
+        BoundedClose.close("the DPoP replay cache", manager::close, java.time.Duration.ofSeconds(10));
     }
 }
