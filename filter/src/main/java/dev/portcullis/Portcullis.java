@@ -5,40 +5,31 @@ import dev.portcullis.attributes.internal.AttributesUnavailableException;
 import dev.portcullis.attributes.PrincipalAttributes;
 import dev.portcullis.attributes.PrincipalStatus;
 import dev.portcullis.internal.audit.DecisionLog;
-import dev.portcullis.internal.audit.DecisionRecord;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.EngineParts;
-import dev.portcullis.internal.Extensions;
 import dev.portcullis.internal.hygiene.ClaimHygiene;
-import dev.portcullis.internal.hygiene.HygieneResult;
 import dev.portcullis.internal.LogText;
 import dev.portcullis.internal.metrics.EngineMetrics;
 import dev.portcullis.internal.metrics.MeteredParts;
 import dev.portcullis.policy.internal.ReloadingPolicyEvaluator;
 import dev.portcullis.token.internal.IssuerKeyStatus;
 import dev.portcullis.policy.internal.CerbosPolicyEvaluator;
-import dev.portcullis.policy.Decision;
 import dev.portcullis.policy.PolicyEvaluator;
-import dev.portcullis.policy.PrincipalContext;
-import dev.portcullis.policy.ResourceContext;
 import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.signals.internal.SignalReceiver;
 import dev.portcullis.token.internal.BearerTokenExtractor;
 import dev.portcullis.token.internal.PrincipalIds;
 import dev.portcullis.token.internal.TokenCache;
-import dev.portcullis.token.internal.TokenSettings;
 import dev.portcullis.token.internal.TokenValidator;
 import dev.portcullis.token.internal.dpop.SenderConstraints;
-import dev.portcullis.token.internal.dpop.SenderSettings;
 import dev.portcullis.token.VerifiedToken;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +101,8 @@ public final class Portcullis implements AutoCloseable {
     private final SignalEndpoints signalEndpoints;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String principalScopeAttribute;
+    private final Decider decider;
+    private final Verification verification;
 
 
     private Portcullis(Builder b) {
@@ -142,6 +135,9 @@ public final class Portcullis implements AutoCloseable {
         this.principalScopeAttribute = b.principalScopeAttribute;
         this.metrics = EngineMetrics.create(b.metricsRegistry,
                 new MeteredParts(tokens, validator, attributes, policy, decisions, hygiene));
+        this.verification = new Verification(validator, tokens, hygiene, ids, signals, metrics);
+        this.decider = new Decider(policy, resources, decisions, clock, ids, principals, principalScopeAttribute,
+                metrics);
     }
 
     public static Builder builder() {
@@ -168,46 +164,7 @@ public final class Portcullis implements AutoCloseable {
      * context's); every other part comes from the settings.
      */
     public static Portcullis fromSettings(Settings settings, Clock clock, Consumer<Builder> extras) {
-        Objects.requireNonNull(settings, "settings");
-        Builder b = builder().clock(clock);
-        extras.accept(b);
-        BearerTokenExtractor extractor = TokenSettings.extractor(settings);
-        b.extractor(extractor);
-        TokenCache tokenCache = TokenCache.fromSettings(settings, clock, extractor.maxTokenBytes()).orElse(null);
-        b.validator(TokenSettings.validator(settings, clock, tokenCache == null ? (issuer, kids) -> { }
-                : tokenCache::keysRemoved));
-        if (tokenCache != null) {
-            b.tokens(tokenCache);
-        }
-        b.hygiene(ClaimHygiene.fromSettings(settings));
-        int capacity = settings.getInt(SettingNames.DECISION_LOG_CAPACITY, DecisionLog.DEFAULT_CAPACITY);
-        if (capacity < 1) {
-            throw new ConfigurationException(SettingNames.DECISION_LOG_CAPACITY, "must be positive, was " + capacity);
-        }
-        DecisionLog.Builder decisionLog = b.decisionLog(DecisionLog.builder(settings).capacity(capacity));
-        try {
-            if (settings.get(SettingNames.POLICY_DIR).isPresent()) {
-                b.policy(CerbosPolicyEvaluator.fromSettings(settings));
-            }
-            settings.get(SettingNames.RESOURCE_RESOLVER).ifPresent(name -> b.resources(resolver(name, settings)));
-            settings.get(SettingNames.POLICY_PRINCIPAL_SCOPE_ATTRIBUTE).ifPresent(b::principalScopeAttribute);
-            // jdbc, file, none, or the class name of the application's own AttributeSource
-            AttributeCache.fromSettings(settings, clock).ifPresent(b::attributes);
-            b.signals = SignalReceiver.fromSettings(settings, clock, TokenSettings.issuers(settings));
-            b.senders(SenderSettings.of(settings, settings.getDuration(SettingNames.CLOCK_SKEW,
-                    TokenValidator.DEFAULT_CLOCK_SKEW), clock));
-            b.decisions(decisionLog.start());
-            return b.build();
-        } catch (RuntimeException | Error e) {
-            // a later bad setting must not leave the parts already started running (policy
-            // watcher, connection pool): the application fails, and may be deployed again
-            closeAll(b.validator, b.policy, b.resources, b.attributes, b.signals, b.decisions, b.senders);
-            throw e;
-        }
-    }
-
-    private static ResourceResolver resolver(String className, Settings settings) {
-        return Extensions.instantiate(SettingNames.RESOURCE_RESOLVER, className, ResourceResolver.class, settings);
+        return EngineAssembly.fromSettings(settings, clock, extras);
     }
 
     /**
@@ -294,55 +251,7 @@ public final class Portcullis implements AutoCloseable {
 
     /** The token verified, through the verified-token cache. */
     private VerifiedToken verified(String token) throws PortcullisException {
-        if (tokens == null) {
-            return notRevoked(counted(token));
-        }
-        VerifiedToken cached = tokens.get(token);
-        if (cached != null) {
-            return notRevoked(cached);
-        }
-        long generation = tokens.generation();
-        VerifiedToken verified = counted(token);
-        tokens.put(token, verified, generation);
-        return notRevoked(verified);
-    }
-
-    /** Refuses a token issued before its principal was revoked by the identity provider (signals). */
-    private VerifiedToken notRevoked(VerifiedToken token) throws PortcullisException {
-        if (signals != null) {
-            signals.checkNotRevoked(token);
-        }
-        return token;
-    }
-
-    /** {@link #verify}, counted in the metrics by algorithm (verified) or reason (refused). */
-    private VerifiedToken counted(String token) throws PortcullisException {
-        VerifiedToken verified;
-        try {
-            verified = verify(token);
-        } catch (PortcullisException e) {
-            metrics.tokenVerification(null, e.reason().code());
-            throw e;
-        }
-        metrics.tokenVerification(verified.algorithm(), null);
-        return verified;
-    }
-
-    private VerifiedToken verify(String token) throws PortcullisException {
-        VerifiedToken verified = validator.validate(token);
-        String collision = ids.collision(verified.issuer(), verified.subject());
-        if (collision != null) {
-            // e.g. sub "partner:alice" from the unprefixed issuer: it would be partner's alice in policies
-            throw new PortcullisException(Reason.INVALID_CLAIMS, "sub '" + LogText.safe(verified.subject())
-                    + "' of issuer " + LogText.safe(verified.issuer()) + " has no principal id: " + collision
-                    + " (" + SettingNames.PRINCIPAL_PREFIX + ")");
-        }
-        HygieneResult result = hygiene.check(verified.claims());
-        if (result.refused()) {
-            throw new PortcullisException(result.reason().orElse(Reason.FORBIDDEN_CLAIMS),
-                    "claim hygiene: " + result, null, 0, result.description());
-        }
-        return verified.withClaims(result.allowedClaims());
+        return verification.verified(token);
     }
 
     /**
@@ -468,138 +377,14 @@ public final class Portcullis implements AutoCloseable {
     Authorization authorize(VerifiedToken who, PrincipalAttributes attrs, String resourceKind, String resourceId,
                             Map<String, Object> fixedAttributes, String requestedScope, String policyVersion,
                             String action, String method, String path) throws PortcullisException {
-        long start = System.nanoTime();
-        if (policy == null) {
-            throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
-                    "no policies configured (" + SettingNames.POLICY_DIR + ")", start);
-        }
-        String collision = ids.collision(who.issuer(), who.subject());
-        if (collision != null) {
-            // an identity this engine did not verify (another engine's issuers), or one without an id
-            throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
-                    "principal has no id in policies: " + collision, start);
-        }
-        // the resolver is asked only when something reads R.attr (a condition, an output, a schema,
-        // the resolver's own scope): a role rule that decides first costs no resolver I/O
-        ResolveOnRead resolveOnRead = fixedAttributes == null && resourceId != null && resources != ResourceResolver.NONE
-                ? new ResolveOnRead(resources, resourceKind, resourceId) : null;
-        ResourceContext resource = resolveOnRead != null
-                ? ResourceContext.lazy(resourceKind, resourceId, resolveOnRead)
-                : ResourceContext.of(resourceKind, resourceId, fixedAttributes);
-        Map<String, Object> resourceAttributes = resource.attr();
-        if (fixedAttributes == null || requestedScope != null) {
-            String scope;
-            try {
-                scope = ResourceScopes.scope(fixedAttributes == null ? resources : ResourceResolver.NONE,
-                        resourceKind, resourceId, resourceAttributes, requestedScope);
-            } catch (ResourceScopes.ScopeRefused e) {
-                throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
-                        e.getMessage(), start);
-            } catch (RuntimeException e) {
-                LOG.warn("resource resolver failed for the scope of {}:{}: {}", resourceKind, LogText.safe(resourceId),
-                        e.toString());
-                throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable", e, 5);
-            }
-            if (!scope.isEmpty()) {
-                resource = resource.withScope(scope);
-            }
-        }
-        PrincipalContext principal;
-        try {
-            principal = principals.of(ids.id(who.issuer(), who.subject()), who.issuer(), who.subject(), attrs,
-                    principalScopeAttribute);
-        } catch (IllegalArgumentException e) {
-            throw deny(who, resourceKind, resourceId, action, method, path, attrs, Reason.ACCESS_DENIED,
-                    LogText.safe(e.getMessage()), start);
-        }
-        if (policyVersion != null) {
-            principal = principal.withPolicyVersion(policyVersion);
-            resource = resource.withPolicyVersion(policyVersion);
-        }
-        if (policy.readsAuxData()) {
-            // only then: attaching the claims builds a context per request
-            principal = principal.withAuxDataJwt(who.claims());
-        }
-        Decision decision;
-        try {
-            decision = policy.decide(principal, resource, action);
-        } catch (RuntimeException e) {
-            if (resolveOnRead == null || resolveOnRead.failure == null) {
-                throw e;
-            }
-            decision = null;
-        }
-        if (resolveOnRead != null && resolveOnRead.failure != null) {
-            // the policies needed the attributes and could not have them: no decision made without them
-            throw new PortcullisException(Reason.ATTRIBUTES_UNAVAILABLE, "resource attributes unavailable",
-                    resolveOnRead.failure, 5);
-        }
-        String id = decisions.newDecisionId();
-        List<String> derivedRoles = decision.activeDerivedRoles().isEmpty() ? List.of()
-                : List.copyOf(decision.activeDerivedRoles());
-        record(id, who, resourceKind, resourceId, action, method, path, attrs, decision.isAllowed() ? "ALLOW" : "DENY",
-                decision.isAllowed() ? null : Reason.ACCESS_DENIED.code(), decision.policy().orElse(null),
-                decision.rule(), derivedRoles, start);
-        if (!decision.isAllowed()) {
-            decision.error().ifPresent(err -> LOG.warn("policy evaluation error for {} @ {} {} on {}:{}: {}",
-                    LogText.safe(who.subject()), LogText.safe(who.issuer()), action, resourceKind,
-                    LogText.safe(resourceId), LogText.safe(err, 1024)));
-            throw new PortcullisException(Reason.ACCESS_DENIED, "denied by " + decision, null, 0, null, id);
-        }
-        return new Authorization(id, decision.policy().orElse(null), decision.rule(), derivedRoles, decision.outputs());
+        return decider.authorize(who, attrs, resourceKind, resourceId, fixedAttributes, requestedScope, policyVersion,
+                action, method, path);
     }
 
-    /** Asks the resource resolver once, when a policy first reads the attributes; keeps its failure. */
-    private static final class ResolveOnRead implements java.util.function.Supplier<Map<String, ?>> {
-        private final ResourceResolver resolver;
-        private final String kind;
-        private final String id;
-        RuntimeException failure;
-
-        ResolveOnRead(ResourceResolver resolver, String kind, String id) {
-            this.resolver = resolver;
-            this.kind = kind;
-            this.id = id;
-        }
-
-        @Override
-        public Map<String, ?> get() {
-            try {
-                return resolver.resolve(kind, id);
-            } catch (RuntimeException e) {
-                LOG.warn("resource resolver failed for {}:{}: {}", kind, LogText.safe(id), e.toString());
-                failure = e;
-                throw e;
-            }
-        }
-    }
-
+    /** A refusal of {@code who} recorded in the decision log (with a decision id), to throw. */
     PortcullisException deny(VerifiedToken who, String kind, String id, String action, String method,
-                                       String path, PrincipalAttributes attrs, Reason reason, String detail,
-                                       long start) {
-        String decisionId = decisions.newDecisionId();
-        record(decisionId, who, kind, id, action, method, path, attrs, "DENY", reason.code(), null, null, List.of(),
-                start);
-        return new PortcullisException(reason, detail, null, 0, null, decisionId);
-    }
-
-    private void record(String decisionId, VerifiedToken who, String kind, String id, String action, String method,
-                        String path, PrincipalAttributes attrs, String effect, String reason, String policyName,
-                        String rule, List<String> derivedRoles, long start) {
-        java.time.Instant now = clock.instant();
-        long nanos = System.nanoTime() - start;
-        metrics.decision("ALLOW".equals(effect) ? "allow" : "DENY".equals(effect) ? "deny"
-                : effect.toLowerCase(java.util.Locale.ROOT), reason, kind, action, nanos);
-        decisions.record(DecisionRecord.builder(now, decisionId)
-                .request(method, path)
-                .principal(who.issuer(), who.subject(), who.tokenId())
-                .resource(kind, id, action)
-                .effect(effect, reason)
-                .rule(policyName, rule, derivedRoles)
-                .attributes(attrs == null ? null : attrs.version().orElse(null),
-                        attrs == null ? 0 : Duration.between(attrs.loadedAt(), now).toMillis())
-                .latencyMicros(nanos / 1000)
-                .build());
+                             String path, PrincipalAttributes attrs, Reason reason, String detail, long start) {
+        return decider.deny(who, kind, id, action, method, path, attrs, reason, detail, start);
     }
 
     /**
@@ -746,7 +531,7 @@ public final class Portcullis implements AutoCloseable {
         }
     }
 
-    private static void closeAll(Object... parts) {
+    static void closeAll(Object... parts) {
         for (Object part : parts) {
             if (part instanceof AutoCloseable) {
                 try {
@@ -765,17 +550,17 @@ public final class Portcullis implements AutoCloseable {
      */
     public static final class Builder {
         private BearerTokenExtractor extractor = BearerTokenExtractor.builder().build();
-        private TokenValidator validator;
+        TokenValidator validator;
         private TokenCache tokens;
         private ClaimHygiene hygiene = ClaimHygiene.defaults();
-        private AttributeCache attributes;
-        private PolicyEvaluator policy;
-        private ResourceResolver resources = ResourceResolver.NONE;
-        private DecisionLog decisions;
+        AttributeCache attributes;
+        PolicyEvaluator policy;
+        ResourceResolver resources = ResourceResolver.NONE;
+        DecisionLog decisions;
         private Clock clock = Clock.systemUTC();
         private PrincipalIds ids;
-        private SignalReceiver signals;
-        private SenderConstraints senders = SenderConstraints.none();
+        SignalReceiver signals;
+        SenderConstraints senders = SenderConstraints.none();
         private String principalScopeAttribute;
         private Object metricsRegistry;
         private Consumer<String> decisionListener;
