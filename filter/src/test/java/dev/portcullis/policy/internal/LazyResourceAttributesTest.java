@@ -102,8 +102,8 @@ class LazyResourceAttributesTest {
             read += d.read;
             notRead += d.notRead;
         }
-        System.out.printf("lazy attributes: %d checks compared, %d read the attributes, %d did not%n", compared, read, notRead);
-        assertThat(compared).isGreaterThan(50);
+        String counts = compared + " checks compared, " + read + " read the attributes, " + notRead + " did not";
+        assertThat(compared).as(counts).isGreaterThan(50);
         assertThat(read).as("decisions that needed the attributes").isPositive();
         assertThat(notRead).as("decisions made without reading them").isPositive();
     }
