@@ -61,13 +61,18 @@ start_demo() {
     wait_for "http://127.0.0.1:$port/health"
 }
 
-# start_bare PORT: the same documents resource without Portcullis; sets SERVER_PID
+# start_bare PORT [extra java options]: the demo WAR deployed the same way without Portcullis (no
+# filter, no feature: BareDemoServer); sets SERVER_PID
 start_bare() {
-    PORT="$1" java -Xms256m -Xmx256m -cp "$CP" dev.portcullis.demo.BareDemoServer >"$OUT/server-bare.log" 2>&1 &
+    local port="$1"
+    shift
+    PORT="$port" java -Xms256m -Xmx256m "$@" -Ddemo.target=demo-war/target \
+        -cp "demo-war/target/test-classes:$(cat demo-war/target/bench-classpath.txt)" \
+        dev.portcullis.demo.BareDemoServer >"$OUT/server-bare.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     for _ in $(seq 1 240); do
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/api/documents/1")" = 200 ]; then return 0; fi
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/documents/1")" = 200 ]; then return 0; fi
         sleep 0.5
     done
     echo "bare server did not start" >&2

@@ -5,7 +5,8 @@
 # and re-enables the user dave every second (POST /api/admin/users/dave/disable, then /enable: the
 # store changes and Portcullis.revoke drops the cached attributes). Each minute it records the live
 # heap after a full GC (jcmd GC.class_histogram: the total it prints is counted inside that GC's
-# safepoint, so the traffic allocating meanwhile does not blur it) and the server's thread count.
+# safepoint, so the traffic allocating meanwhile does not blur it) and the server's thread count,
+# at the end of each minute; the load goes on 30 s past the last sample.
 #
 #   bash it/bench/soak.sh                 # from the repository root; needs wrk and the JDK's jcmd
 #   MINUTES=3 bash it/bench/soak.sh       # a shorter run (the checks then compare minute 2 and the last)
@@ -33,7 +34,7 @@ expect_status 200 "$BASE/api/documents/1" "$ADMIN"
 # the revocation driver: disable and re-enable dave, one change a second; counts non-200 answers
 (
     bad=0 n=0
-    end=$((SECONDS + MINUTES * 60))
+    end=$((SECONDS + MINUTES * 60 + 30))
     while [ "$SECONDS" -lt "$end" ]; do
         for action in disable enable; do
             code="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $ADMIN" "$BASE/api/admin/users/dave/$action")"
@@ -47,14 +48,18 @@ expect_status 200 "$BASE/api/documents/1" "$ADMIN"
 DRIVER=$!
 PIDS+=("$DRIVER")
 
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${MINUTES}m" --timeout 10s --latency -s it/bench/soak.lua "$BASE" \
+# wrk runs 30 s past the last sample, so that every sample, the last one too, is taken under load
+START=$SECONDS
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$((MINUTES * 60 + 30))s" --timeout 10s --latency -s it/bench/soak.lua "$BASE" \
     -- "$TOKENS_DIR/tokens-users.txt" "$TOKENS_DIR/tokens-invalid.txt" >"$OUT/soak-wrk.txt" &
 WRK=$!
 PIDS+=("$WRK")
 
 echo "minute,heap_after_gc_kb,threads" >"$OUT/soak-samples.csv"
 for minute in $(seq 1 "$MINUTES"); do
-    sleep 60
+    # at minute N of the run, whatever the previous sample took
+    wait_s=$((START + minute * 60 - SECONDS))
+    if [ "$wait_s" -gt 0 ]; then sleep "$wait_s"; fi
     heap="$(jcmd "$DEMO" GC.class_histogram | awk '/^Total/ {print int($3 / 1024)}')"
     threads="$(awk '/^Threads:/ {print $2}' "/proc/$DEMO/status")"
     echo "$minute,$heap,$threads" | tee -a "$OUT/soak-samples.csv"

@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,11 @@ public final class DemoServer {
     }
 
     static Server start(int port, Path war) throws Exception {
+        return start(port, war, webapp -> { });
+    }
+
+    /** Starts the WAR as {@link #main} does; {@code customise} may change the context before it starts. */
+    static Server start(int port, Path war, Consumer<WebAppContext> customise) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(System.getenv().getOrDefault("HOST", "127.0.0.1"));
@@ -41,6 +47,7 @@ public final class DemoServer {
         webapp.setThrowUnavailableOnStartupException(true);
         // The WAR brings its own SLF4J and backend; keep the server's copy out of its sight.
         webapp.getHiddenClassMatcher().add("org.slf4j.");
+        customise.accept(webapp);
         server.setHandler(webapp);
         server.setStopAtShutdown(true);
         server.start();
