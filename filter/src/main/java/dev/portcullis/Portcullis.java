@@ -67,10 +67,10 @@ public final class Portcullis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Portcullis.class);
 
     static {
-        // the internal parts (token cache, validator, hygiene, decision log) are read through
+        // the internal parts (token cache, validator, hygiene, decision log, attribute cache) are read through
         // EngineParts by tests, benchmarks and tools, not through getters on this API type
         EngineParts.install(engine -> new EngineParts(engine.tokens, engine.validator, engine.hygiene,
-                engine.decisions));
+                engine.decisions, engine.attributes));
     }
     /** Request attribute under which adapters store the {@link VerifiedToken}. */
     public static final String IDENTITY_ATTRIBUTE = "dev.portcullis.identity";

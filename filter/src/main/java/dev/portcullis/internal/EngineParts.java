@@ -1,6 +1,7 @@
 package dev.portcullis.internal;
 
 import dev.portcullis.Portcullis;
+import dev.portcullis.attributes.internal.AttributeCache;
 import dev.portcullis.internal.audit.DecisionLog;
 import dev.portcullis.internal.hygiene.ClaimHygiene;
 import dev.portcullis.token.internal.TokenCache;
@@ -10,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The parts of a {@link Portcullis} engine that are not its API: its token cache, validator,
- * hygiene rules and decision log, for tests, benchmarks and tools that need their counters.
+ * hygiene rules, decision log and attribute cache, for tests, benchmarks and tools that need their counters.
  * Applications use {@link Portcullis} alone.
  *
  * <p>{@code Portcullis} hands its parts over through an {@link Access} it installs once, when its
@@ -35,13 +36,15 @@ public final class EngineParts {
     private final TokenValidator tokenValidator;
     private final ClaimHygiene hygiene;
     private final DecisionLog decisionLog;
+    private final AttributeCache attributeCache;
 
     public EngineParts(TokenCache tokenCache, TokenValidator tokenValidator, ClaimHygiene hygiene,
-                       DecisionLog decisionLog) {
+                       DecisionLog decisionLog, AttributeCache attributeCache) {
         this.tokenCache = tokenCache;
         this.tokenValidator = tokenValidator;
         this.hygiene = hygiene;
         this.decisionLog = decisionLog;
+        this.attributeCache = attributeCache;
     }
 
     /** Called once, by {@link Portcullis}'s static initialiser. */
@@ -80,5 +83,10 @@ public final class EngineParts {
     /** The decision log (and its counters). */
     public DecisionLog decisionLog() {
         return decisionLog;
+    }
+
+    /** The principal attribute cache (and its counters). */
+    public AttributeCache attributeCache() {
+        return attributeCache;
     }
 }

@@ -13,6 +13,7 @@ import dev.portcullis.Refusal;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.AdapterHandoff;
 import dev.portcullis.internal.RequestPaths;
 import dev.portcullis.token.internal.TokenSettings;
 
@@ -368,6 +369,7 @@ public class PortcullisFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         request.setAttribute(Portcullis.ENGINE_ATTRIBUTE, engine); // for the JAX-RS adapter, which sees no context attributes
+        request.removeAttribute(AdapterHandoff.OUTCOME_ATTRIBUTE); // set again below only if this engine admits
         String method = request.getMethod();
         DispatchedPath dispatched;
         try {
@@ -410,6 +412,7 @@ public class PortcullisFilter implements Filter {
                     request.setAttribute(Portcullis.AUTHORIZATION_ATTRIBUTE,
                             outcome.authorizations().get(outcome.authorizations().size() - 1));
                 }
+                request.setAttribute(AdapterHandoff.OUTCOME_ATTRIBUTE, outcome);
                 Set<String> roles = outcome.roles();
                 chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
                 return;

@@ -2,6 +2,7 @@ package dev.portcullis.jaxrs;
 
 import dev.portcullis.AccessRequest;
 import dev.portcullis.Outcome;
+import dev.portcullis.internal.AdapterHandoff;
 import dev.portcullis.Portcullis;
 import dev.portcullis.Requirement;
 import dev.portcullis.internal.LogText;
@@ -107,6 +108,12 @@ final class Authenticator {
                     + " servlet filter in front of JAX-RS, or set the portcullis.* properties",
                     LogText.safe(request.getMethod()), Refusals.logPath(request));
             return null;
+        }
+        Object handed = request.getProperty(AdapterHandoff.OUTCOME_ATTRIBUTE);
+        if (handed instanceof Outcome && request.getProperty(Portcullis.ENGINE_ATTRIBUTE) == engine) {
+            // the servlet filter of this request admitted it with this very engine (it sets the two
+            // together): the same token and attributes, no second authentication step
+            return (Outcome) handed;
         }
         try {
             return engine.decide(request(request, engine).requirement(Requirement.permitAll()).build());

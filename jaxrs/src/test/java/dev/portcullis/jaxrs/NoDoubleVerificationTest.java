@@ -1,6 +1,7 @@
 package dev.portcullis.jaxrs;
 
 import dev.portcullis.Portcullis;
+import dev.portcullis.attributes.internal.AttributeCache;
 import dev.portcullis.config.Settings;
 import dev.portcullis.internal.EngineParts;
 import dev.portcullis.servlet.PortcullisFilter;
@@ -32,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With the servlet filter in front, the JAX-RS layer reuses the identity the filter verified, but
- * only when it serves the request with the filter's very engine. A feature given an engine of its
+ * With the servlet filter in front, the JAX-RS layer reuses the identity the filter verified (and
+ * the attributes it admitted the principal with), but only when it serves the request with the
+ * filter's very engine. A feature given an engine of its
  * own (here one whose keys come from a JWKS endpoint that counts its fetches) verifies every
  * token itself: an identity verified under another engine's settings is never trusted.
  */
@@ -81,6 +83,12 @@ class NoDoubleVerificationTest {
         jaxrsEngine = Portcullis.fromSettings(Settings.of(settings));
         filterParams = new HashMap<>(mint.settings());
         filterParams.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
+        // the filter's engine reads attributes from a store, so its look-ups can be counted
+        Map<String, String> store = new TestStore(dir).settings(mint);
+        for (String name : List.of("portcullis.attributes.source", "portcullis.attributes.file",
+                "portcullis.attributes.file-check-interval")) {
+            filterParams.put(name, store.get(name));
+        }
     }
 
     @AfterEach
@@ -121,6 +129,9 @@ class NoDoubleVerificationTest {
 
         assertThat(EngineParts.of(server.filterEngine()).tokenCache().misses()).isEqualTo(3);
         assertThat(EngineParts.of(server.filterEngine()).tokenCache().hits()).isZero();
+        // nor were bob's attributes looked up again: JAX-RS continued from the filter's admission
+        AttributeCache attributes = EngineParts.of(server.filterEngine()).attributeCache();
+        assertThat(attributes.hits() + attributes.misses()).as("attribute look-ups for 3 requests").isEqualTo(3);
     }
 
     /** The feature's own engine verified the filtered requests again, with its own keys. */

@@ -73,8 +73,9 @@ public final class DecisionRecord {
      */
     public String toJson() {
         StringBuilder b = new StringBuilder(512);
-        b.append("{\"time\":");
-        string(b, time.toString());
+        b.append("{\"time\":\"");
+        instant(b, time);
+        b.append('"');
         field(b, "decision_id", decisionId);
         field(b, "method", method);
         field(b, "path", path);
@@ -111,6 +112,53 @@ public final class DecisionRecord {
         b.append(",\"attribute_age_ms\":").append(attributeAgeMillis);
         b.append(",\"latency_us\":").append(latencyMicros);
         return b.append('}').toString();
+    }
+
+    /**
+     * Appends the instant as {@link Instant#toString()} writes it (ISO-8601 in UTC, seconds always,
+     * the fraction in groups of three digits and only as long as needed) without the formatter that
+     * {@code toString} goes through; years outside 0000–9999 (never a clock's) are left to it.
+     */
+    static void instant(StringBuilder b, Instant time) {
+        long seconds = time.getEpochSecond();
+        if (seconds < MIN_FAST_SECOND || seconds > MAX_FAST_SECOND) {
+            b.append(time);
+            return;
+        }
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = Math.floorMod(seconds, 86_400);
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        digits(b, date.getYear(), 4).append('-');
+        digits(b, date.getMonthValue(), 2).append('-');
+        digits(b, date.getDayOfMonth(), 2).append('T');
+        digits(b, secondOfDay / 3600, 2).append(':');
+        digits(b, secondOfDay / 60 % 60, 2).append(':');
+        digits(b, secondOfDay % 60, 2);
+        int nanos = time.getNano();
+        if (nanos != 0) {
+            b.append('.');
+            if (nanos % 1_000_000 == 0) {
+                digits(b, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                digits(b, nanos / 1_000, 6);
+            } else {
+                digits(b, nanos, 9);
+            }
+        }
+        b.append('Z');
+    }
+
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
+    private static final long MIN_FAST_SECOND = -62_167_219_200L;
+    private static final long MAX_FAST_SECOND = 253_402_300_799L;
+
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+    private static StringBuilder digits(StringBuilder b, int value, int width) {
+        for (int divisor = POWERS_OF_TEN[width - 1]; divisor > 0; divisor /= 10) {
+            b.append((char) ('0' + value / divisor % 10));
+        }
+        return b;
     }
 
     private static void field(StringBuilder b, String name, String value) {

@@ -60,4 +60,29 @@ class DecisionRecordJsonTest {
             assertThat(parsed.get("subject")).isEqualTo(text);
         }
     }
+
+    @Test
+    void instantWhenAnyPrecisionThenWrittenAsInstantToString() {
+        Random random = new Random(1919);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.parse("1969-12-31T23:59:59.999999999Z"),
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999Z"),
+                Instant.parse("2026-12-01T10:00:00.100Z"), Instant.parse("2026-12-01T10:00:00.000100Z"),
+                Instant.parse("2026-12-01T10:00:00.000000100Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("-0001-12-31T23:59:59Z"), Instant.MIN, Instant.MAX));
+        for (int i = 0; i < 20_000; i++) {
+            long seconds = random.nextLong() % 253_402_300_800L;
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(seconds, nanos));
+        }
+        for (Instant instant : instants) {
+            StringBuilder b = new StringBuilder();
+            DecisionRecord.instant(b, instant);
+            assertThat(b.toString()).as("%s", instant).isEqualTo(instant.toString());
+        }
+    }
 }
