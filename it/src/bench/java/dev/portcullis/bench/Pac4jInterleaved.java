@@ -16,7 +16,8 @@ import java.util.StringJoiner;
  * percentiles of separately timed JMH trials move with the load of the moment, not with the code.
  * The same setup checks run first (every token admitted by both filters, an altered signature and
  * a missing token refused), and every measured answer must be a 200. Prints p50/p90/p99/p99.9 per side and writes
- * target/jmh/pac4j-interleaved.json. Arguments: seconds of measurement per case (default 10).
+ * target/jmh/pac4j-interleaved.json. Arguments: seconds of measurement per case (default 10), then
+ * optionally the algorithms (default {@code RS256,ES256}).
  */
 public final class Pac4jInterleaved {
     private static final String[] SIDES = {"bare", "portcullis", "pac4j"};
@@ -29,7 +30,8 @@ public final class Pac4jInterleaved {
         PrintStream out = System.out;
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
         StringJoiner json = new StringJoiner(",\n  ", "[\n  ", "\n]\n");
-        for (String alg : List.of("RS256", "ES256")) {
+        List<String> algs = List.of((args.length > 1 ? args[1] : "RS256,ES256").split(","));
+        for (String alg : algs) {
             for (String tokens : List.of("same", "churn")) {
                 Pac4jBench bench = new Pac4jBench();
                 bench.alg = alg;
