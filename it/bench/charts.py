@@ -9,6 +9,10 @@ Reads what the bench scripts wrote and draws whatever is there:
       -> coldpath.svg: median verification per algorithm, jose4j and Portcullis on each runtime/provider
   fullpath.json, churn.json (full-path-bench.sh)
       -> http.svg: requests/s with and without Portcullis, and token churn per algorithm and provider
+  pac4j.json (Pac4jBench -prof gc: bare servlet, Portcullis and pac4j on the same Jetty)
+      -> pac4j-alloc.svg: KB allocated per request
+  pac4j-interleaved*.json (Pac4jInterleaved: the same three sides, requests alternated)
+      -> pac4j-latency.svg: p50 and p99 per request (per case the run with the most requests)
 """
 import json
 import os
@@ -18,9 +22,9 @@ from html import escape
 COLOURS = ["#8c8c8c", "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2"]
 
 
-def bar_chart(path, title, unit, groups, series, log=False):
-    """groups: [(label, [value or None per series])]; series: [name]."""
-    bar_h, gap, left, right, top = 14, 10, 110, 150, 40
+def bar_chart(path, title, unit, groups, series, log=False, left=110):
+    """groups: [(label, [value or None per series])]; series: [name]; left: room for the labels (px)."""
+    bar_h, gap, right, top = 14, 10, 150, 40
     height = top + len(groups) * (len(series) * bar_h + gap) + 30 + 18 * len(series)
     width = 760
     values = [v for _, vs in groups for v in vs if v]
@@ -117,9 +121,45 @@ def http(jmh, charts):
                   "GET /api/documents/1 over HTTP (wrk, same run): requests/s", "req/s", groups, series)
 
 
+def pac4j(jmh, charts):
+    path = os.path.join(jmh, "pac4j.json")
+    if not os.path.exists(path):
+        return
+    rows = {}
+    for b in json.load(open(path)):
+        side = b["benchmark"].rsplit(".", 1)[1]
+        key = f'{b["params"]["alg"]} {b["params"]["tokens"]}'
+        rows[(key, side)] = b
+    keys = [k for k in ("RS256 same", "RS256 churn", "ES256 same", "ES256 churn") if (k, "portcullis") in rows]
+    sides = [("bare", "bare servlet"), ("portcullis", "Portcullis (token cache off)"), ("pac4j", "pac4j 6.1.2")]
+    label = {k: k.replace(" same", ", one token").replace(" churn", ", token churn")
+             for k in ("RS256 same", "RS256 churn", "ES256 same", "ES256 churn")}
+    alloc = [(label[k], [rows[(k, s)]["secondaryMetrics"]["gc.alloc.rate.norm"]["score"] / 1000 if (k, s) in rows else None
+                  for s, _ in sides]) for k in keys]
+    bar_chart(os.path.join(charts, "pac4j-alloc.svg"),
+              "Same Jetty, same run: KB allocated per request (JMH -prof gc)", "KB", alloc, [n for _, n in sides], left=130)
+    # latency from the interleaved runs (Pac4jInterleaved): the three sides in the same time window;
+    # per case the run with the most requests
+    best = {}
+    for name in sorted(os.listdir(jmh)):
+        if name.startswith("pac4j-interleaved") and name.endswith(".json"):
+            for r in json.load(open(os.path.join(jmh, name))):
+                key = f'{r["alg"]} {r["tokens"]}'
+                if key not in best or r["rounds"] > best[key]["rounds"]:
+                    best[key] = r
+    lat = []
+    for k in [k for k in ("RS256 same", "RS256 churn", "ES256 same", "ES256 churn") if k in best]:
+        for pct in ("p50", "p99"):
+            lat.append((f'{label.get(k, k)} {pct}', [best[k]["us"][s][pct] for s, _ in sides]))
+    if lat:
+        bar_chart(os.path.join(charts, "pac4j-latency.svg"),
+                  "Same Jetty, requests alternated: latency per request, p50 and p99", "µs", lat,
+                  [n for _, n in sides], log=True, left=160)
+
 if __name__ == "__main__":
     jmh = sys.argv[1] if len(sys.argv) > 1 else "it/target/jmh"
     charts = sys.argv[2] if len(sys.argv) > 2 else "docs/bench"
     os.makedirs(charts, exist_ok=True)
     coldpath(jmh, charts)
     http(jmh, charts)
+    pac4j(jmh, charts)

@@ -52,6 +52,50 @@ for alg in ("RS256", "PS256", "ES256", "EdDSA", "HS256"):
 table("Cold path (ColdPathBench)", cold, pair=("portcullis", "jose4j"))
 table("Policy decision (PolicyBench)", [row(r) for r in load("policy.json")], baseline="baseline")
 table("Attribute cache (AttributeCacheBench)", [row(r) for r in load("attributes.json")], pair=("attributeCacheHit", "concurrentHashMapHit"))
+
+
+def pac4j_table(data):
+    """Pac4jBench: per algorithm and token mode, bare / Portcullis / pac4j with -prof gc, and same-run ratios."""
+    if not data:
+        return
+    rows = {}
+    for b in data:
+        side = b["benchmark"].rsplit(".", 1)[1]
+        rows[(b["params"]["alg"], b["params"]["tokens"], side)] = b
+
+    def fig(b):
+        p = b["primaryMetric"]["scorePercentiles"]
+        sec = b.get("secondaryMetrics", {})
+        alloc = sec.get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+        count = sec.get("gc.count", {}).get("score", 0.0)
+        return p["50.0"], p["99.0"], alloc, count
+
+    print("\n### Portcullis and pac4j on the same Jetty (Pac4jBench)\n")
+    print("| alg | tokens | side | p50 µs | p99 µs | B/op | B/op over bare | gc.count (10 s) |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    ratios = []
+    for alg in ("RS256", "ES256"):
+        for tokens in ("same", "churn"):
+            if (alg, tokens, "bare") not in rows:
+                continue
+            bare = fig(rows[(alg, tokens, "bare")])
+            got = {}
+            for side in ("bare", "portcullis", "pac4j"):
+                if (alg, tokens, side) in rows:
+                    f = got[side] = fig(rows[(alg, tokens, side)])
+                    print(f"| {alg} | {tokens} | {side} | {f[0]:,.1f} | {f[1]:,.1f} | {f[2]:,.0f} | {f[2] - bare[2]:,.0f} | {f[3]:.0f} |")
+            if "portcullis" in got and "pac4j" in got:
+                pc, pj = got["portcullis"], got["pac4j"]
+                ratios.append(f"| {alg} | {tokens} | {pc[0] / pj[0]:.2f} | {pc[1] / pj[1]:.2f} | {pc[2] / pj[2]:.2f} | "
+                              f"{(pc[2] - bare[2]) / (pj[2] - bare[2]):.2f} |")
+    print("\n| alg | tokens | p50 Portcullis / pac4j | p99 | B/op | B/op over bare |")
+    print("|---|---|---:|---:|---:|---:|")
+    print("\n".join(ratios))
+
+
+pac4j_table(load("pac4j.json"))
+
+
 for extra in ("coldpath-interleaved.json", "memory.json", "http.json"):
     p = os.path.join(DIR, extra)
     if os.path.exists(p):
