@@ -73,6 +73,14 @@ public class Pac4jBench {
     @Param({"same", "churn"})
     public String tokens;
 
+    /**
+     * Portcullis' JCA provider ({@code portcullis.crypto.provider}): {@code jdk}, or
+     * {@code AmazonCorrettoCryptoProvider} (on the bench class path) to see ES256 with the native
+     * provider beside pac4j on the JDK ({@code -p provider=AmazonCorrettoCryptoProvider}).
+     */
+    @Param({"jdk"})
+    public String provider;
+
     Server server;
     LocalConnector connector;
     ByteBuffer[] bare;
@@ -93,7 +101,7 @@ public class Pac4jBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Map<String, String> params = Fixture.settings(Fixture.workDir("pac4j"),
-                "portcullis.token-cache.enabled", "false");
+                "portcullis.token-cache.enabled", "false", "portcullis.crypto.provider", provider);
         server = new Server();
         connector = new LocalConnector(server);
         server.addConnector(connector);
