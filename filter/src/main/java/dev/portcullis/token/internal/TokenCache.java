@@ -117,7 +117,7 @@ public final class TokenCache {
      * its entry has expired.
      */
     public VerifiedToken get(String token) {
-        Entry e = map.get(new Key(token));
+        Entry e = map.get(new Key(token, 0));
         if (e != null) {
             if (clock.millis() < e.expiresAtMillis) {
                 hits.increment();
@@ -126,6 +126,23 @@ public final class TokenCache {
             map.remove(e.key, e);
         }
         misses.increment();
+        return null;
+    }
+
+    /**
+     * The verified identity cached for the token made of {@code source}'s characters from
+     * {@code start} to its end (the {@code Authorization} header after {@code Bearer }), found
+     * without copying the token out of the header: the bucket by the same hash as {@link #get},
+     * then every character compared with the cached token's. Answers only a usable entry (counted
+     * as a hit); for anything else null, not counted: {@link #get} answers and counts it once the
+     * token has been checked and materialised.
+     */
+    public VerifiedToken hit(String source, int start) {
+        Entry e = map.get(new Key(source, start));
+        if (e != null && clock.millis() < e.expiresAtMillis) {
+            hits.increment();
+            return e.token;
+        }
         return null;
     }
 
@@ -158,7 +175,7 @@ public final class TokenCache {
         if (map.size() >= maxEntries) {
             makeRoom(now);
         }
-        Key key = new Key(token);
+        Key key = new Key(token, 0);
         Entry entry = new Entry(key, verified, until);
         map.put(key, entry);
         if (generation.get() != generationBefore) {
@@ -236,19 +253,30 @@ public final class TokenCache {
                 + hits.sum() + ", misses=" + misses.sum() + "]";
     }
 
-    /** The whole token string, hashed over its length and signature tail. */
+    /**
+     * A token's characters: those of {@code chars} from {@code start} to its end. Stored keys are
+     * whole token strings ({@code start} 0); a key with a later start is only ever a probe that
+     * {@link #hit} looks up in place in a header and drops. Hashed over the length and the
+     * signature tail; equal only when every character is.
+     */
     private static final class Key {
-        final String token;
+        final String chars;
+        final int start;
         final int hash;
 
-        Key(String token) {
-            this.token = token;
-            int n = token.length();
-            int h = n;
-            for (int i = Math.max(0, n - HASHED_SUFFIX); i < n; i++) {
-                h = 31 * h + token.charAt(i);
+        Key(String chars, int start) {
+            this.chars = chars;
+            this.start = start;
+            int end = chars.length();
+            int h = end - start;
+            for (int i = Math.max(start, end - HASHED_SUFFIX); i < end; i++) {
+                h = 31 * h + chars.charAt(i);
             }
             this.hash = h;
+        }
+
+        int length() {
+            return chars.length() - start;
         }
 
         @Override
@@ -258,7 +286,12 @@ public final class TokenCache {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key && ((Key) o).hash == hash && ((Key) o).token.equals(token);
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key k = (Key) o;
+            return k.hash == hash && k.length() == length()
+                    && chars.regionMatches(start, k.chars, k.start, length());
         }
     }
 
