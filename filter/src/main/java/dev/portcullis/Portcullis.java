@@ -20,6 +20,7 @@ import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.signals.internal.SignalReceiver;
 import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.LocatedToken;
 import dev.portcullis.token.internal.PrincipalIds;
 import dev.portcullis.token.internal.TokenCache;
 import dev.portcullis.token.internal.TokenValidator;
@@ -202,7 +203,7 @@ public final class Portcullis implements AutoCloseable {
      */
     VerifiedToken authenticate(AccessRequest r, List<String> parameterTokens) throws PortcullisException {
         SenderConstraints.Presented presented = senders.presented(r.authorization());
-        BearerTokenExtractor.Located token;
+        LocatedToken token;
         VerifiedToken verified;
         try {
             token = extractor.locate(presented.headers, parameterTokens);
@@ -242,7 +243,7 @@ public final class Portcullis implements AutoCloseable {
      */
     public VerifiedToken authenticate(List<String> authorizationHeaders, List<String> parameterTokens)
             throws PortcullisException {
-        BearerTokenExtractor.Located token = extractor.locate(authorizationHeaders, parameterTokens);
+        LocatedToken token = extractor.locate(authorizationHeaders, parameterTokens);
         if (token == null) {
             return null;
         }

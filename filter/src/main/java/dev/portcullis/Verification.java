@@ -7,7 +7,7 @@ import dev.portcullis.internal.hygiene.HygieneResult;
 import dev.portcullis.internal.metrics.EngineMetrics;
 import dev.portcullis.signals.internal.SignalReceiver;
 import dev.portcullis.token.VerifiedToken;
-import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.LocatedToken;
 import dev.portcullis.token.internal.PrincipalIds;
 import dev.portcullis.token.internal.TokenCache;
 import dev.portcullis.token.internal.TokenValidator;
@@ -44,7 +44,7 @@ final class Verification {
      * without the scan: only a token that passed the same extractor's syntax rules and full
      * validation is cached, and a hit has exactly its characters, compared one by one.
      */
-    VerifiedToken verified(BearerTokenExtractor.Located located) throws PortcullisException {
+    VerifiedToken verified(LocatedToken located) throws PortcullisException {
         if (tokens != null) {
             VerifiedToken cached = tokens.hit(located.source(), located.start());
             if (cached != null) {

@@ -90,7 +90,7 @@ public final class BearerTokenExtractor {
     }
 
     /**
-     * Extracts the token: {@link #locate} and {@link Located#checkedToken}.
+     * Extracts the token: {@link #locate} and {@link LocatedToken#checkedToken}.
      *
      * @param authorizationHeaders every {@code Authorization} header value of the request, in order
      * @param parameterTokens every {@code access_token} value from the query string or form body
@@ -100,28 +100,29 @@ public final class BearerTokenExtractor {
      */
     public String extract(List<String> authorizationHeaders, List<String> parameterTokens)
             throws PortcullisException {
-        Located located = locate(authorizationHeaders, parameterTokens);
+        LocatedToken located = locate(authorizationHeaders, parameterTokens);
         return located == null ? null : located.checkedToken();
     }
 
     /**
-     * Finds the one token of the request (rules 1 to 3 and the size gate of a header token) without
-     * copying it out of the header and without the syntax scan, which {@link Located#checkedToken}
-     * runs. The engine looks a located token up in the verified-token cache first: only a token
-     * that passed {@link Located#checkedToken} and full validation is ever cached, so a hit (the
-     * same characters, compared in full) has passed the syntax rules already, and a miss takes the
-     * checked path. The answer for every request is the one {@link #extract} gives.
+     * Finds the one token of the request (rules 1 to 3 and the size gate of a header token)
+     * without copying it out of the header and without the syntax scan, which
+     * {@link LocatedToken#checkedToken} runs. The engine looks a located token up in the
+     * verified-token cache first: only a token that passed {@code checkedToken} and full
+     * validation is ever cached, so a hit (the same characters, compared in full) has passed the
+     * syntax rules already, and a miss takes the checked path. Every request gets the answer
+     * {@link #extract} gives.
      *
      * @return where the token is, or {@code null} when the request carries no bearer credentials
      * @throws PortcullisException as {@link #extract}, except for the syntax faults of the token
-     *         itself, which {@link Located#checkedToken} throws
+     *         itself, which {@link LocatedToken#checkedToken} throws
      */
-    public Located locate(List<String> authorizationHeaders, List<String> parameterTokens)
+    public LocatedToken locate(List<String> authorizationHeaders, List<String> parameterTokens)
             throws PortcullisException {
         if (authorizationHeaders.size() > 1) {
             throw new PortcullisException(Reason.INVALID_REQUEST, "more than one Authorization header");
         }
-        Located inHeader = authorizationHeaders.size() == 1 ? fromHeader(authorizationHeaders.get(0)) : null;
+        LocatedToken inHeader = authorizationHeaders.size() == 1 ? fromHeader(authorizationHeaders.get(0)) : null;
         if (parameterTokens.isEmpty()) {
             return inHeader;
         }
@@ -144,10 +145,10 @@ public final class BearerTokenExtractor {
             throw new PortcullisException(Reason.INVALID_REQUEST, "more than one token in the request");
         }
         String token = parameterTokens.get(0);
-        return token == null ? null : new Located(this, token, 0, false);
+        return token == null ? null : new LocatedToken(this, token, 0, false);
     }
 
-    private Located fromHeader(String header) throws PortcullisException {
+    private LocatedToken fromHeader(String header) throws PortcullisException {
         if (header == null) {
             return null;
         }
@@ -167,7 +168,7 @@ public final class BearerTokenExtractor {
         return tokenAfter(header, space);
     }
 
-    private Located tokenAfter(String header, int space) throws PortcullisException {
+    private LocatedToken tokenAfter(String header, int space) throws PortcullisException {
         int length = space < 0 ? 0 : header.length() - space - 1;
         if (length == 0) {
             throw new PortcullisException(Reason.INVALID_REQUEST, "Bearer scheme without a token");
@@ -176,69 +177,11 @@ public final class BearerTokenExtractor {
             // the size gate comes before every scan of the token
             throw tooLarge(length);
         }
-        return new Located(this, header, space + 1, true); // separators: checked with the syntax
-    }
-
-    /**
-     * The request's one token, located but not yet checked for syntax: the characters of
-     * {@link #source()} from {@link #start()} to its end (the {@code Authorization} header after
-     * {@code Bearer }, or a whole {@code access_token} parameter).
-     *
-     * <p>Thread safety: immutable.
-     */
-    public static final class Located {
-        private final BearerTokenExtractor extractor;
-        private final String source;
-        private final int start;
-        private final boolean inHeader;
-
-        Located(BearerTokenExtractor extractor, String source, int start, boolean inHeader) {
-            this.extractor = extractor;
-            this.source = source;
-            this.start = start;
-            this.inHeader = inHeader;
-        }
-
-        /** The string the token ends: a header value or a request parameter. */
-        public String source() {
-            return source;
-        }
-
-        /** Where the token starts in {@link #source()}. */
-        public int start() {
-            return start;
-        }
-
-        /** The token's characters as they are, unchecked (a copy out of the header). */
-        public String text() {
-            return source.substring(start);
-        }
-
-        /**
-         * The token after the syntax rules: for a header token the separators, for a parameter
-         * token the size gate, then three canonical base64url segments.
-         *
-         * @throws PortcullisException {@code invalid_request}, {@code malformed_token},
-         *         {@code token_too_large} or {@code encrypted_token}
-         */
-        public String checkedToken() throws PortcullisException {
-            String token = text();
-            if (inHeader) {
-                // one scan of a well-formed token proves it has no separator either; only a token
-                // that fails it is looked at again for the separators that make the request invalid
-                if (!extractor.isWellFormed(token)) {
-                    checkSeparators(token);
-                    extractor.checkSyntaxOneByOne(token);
-                }
-            } else {
-                extractor.checkSyntax(token);
-            }
-            return token;
-        }
+        return new LocatedToken(this, header, space + 1, true); // separators: checked with the syntax
     }
 
     /** A space, tab or comma after {@code Bearer }: several tokens or parameters, an invalid request. */
-    private static void checkSeparators(String token) throws PortcullisException {
+    static void checkSeparators(String token) throws PortcullisException {
         if (token.indexOf(' ') >= 0 || token.indexOf('\t') >= 0 || token.indexOf(',') >= 0) {
             throw new PortcullisException(Reason.INVALID_REQUEST, "more than one token after Bearer");
         }
@@ -248,7 +191,7 @@ public final class BearerTokenExtractor {
         return new PortcullisException(Reason.TOKEN_TOO_LARGE, "token of " + length + " bytes exceeds " + maxTokenBytes);
     }
 
-    private void checkSyntax(String token) throws PortcullisException {
+    void checkSyntax(String token) throws PortcullisException {
         if (token.length() > maxTokenBytes) {
             throw tooLarge(token.length());
         }

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * characters (part of the signature) to keep a hit cheap, but a token that differs from a cached
  * one anywhere (a tampered payload reusing a known header and signature, say) never matches and
  * goes through full validation. Only tokens that verified are ever stored, so an attacker cannot
- * fill one bucket with colliding keys.
+ * fill one bucket with colliding keys. The engine looks a request's token up in place in its
+ * {@code Authorization} header first ({@link #hit}: no copy of the token, the same hash and the
+ * same full comparison), before the syntax scan: a token equal to a cached one passed that scan
+ * when it was cached.
  *
  * <p><b>Expiry.</b> An entry expires at the earlier of the token's {@code exp} and the time it was
  * cached plus the {@linkplain SettingNames#TOKEN_CACHE_TTL ttl}, judged by the injected {@link Clock}. The validator
