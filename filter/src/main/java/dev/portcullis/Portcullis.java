@@ -20,6 +20,7 @@ import dev.portcullis.policy.PolicyEvaluator;
 import dev.portcullis.policy.ResourceResolver;
 import dev.portcullis.signals.internal.SignalReceiver;
 import dev.portcullis.token.internal.BearerTokenExtractor;
+import dev.portcullis.token.internal.LocatedToken;
 import dev.portcullis.token.internal.PrincipalIds;
 import dev.portcullis.token.internal.TokenCache;
 import dev.portcullis.token.internal.TokenValidator;
@@ -202,18 +203,20 @@ public final class Portcullis implements AutoCloseable {
      */
     VerifiedToken authenticate(AccessRequest r, List<String> parameterTokens) throws PortcullisException {
         SenderConstraints.Presented presented = senders.presented(r.authorization());
-        String token;
+        LocatedToken token;
         VerifiedToken verified;
         try {
-            token = extractor.extract(presented.headers, parameterTokens);
+            token = extractor.locate(presented.headers, parameterTokens);
             if (token == null) {
                 return null;
             }
-            verified = verified(token);
+            verified = verification.verified(token);
         } catch (PortcullisException e) {
             throw SenderConstraints.underScheme(e, presented.dpop);
         }
-        senders.check(presented.dpop, verified, token, r.method(), r.url(), r.dpop(), r.clientCertificate());
+        // the token's text is read only by a DPoP proof's ath check: a Bearer cache hit copies nothing
+        senders.check(presented.dpop, verified, presented.dpop ? token.text() : null, r.method(), r.url(),
+                r.dpop(), r.clientCertificate());
         return verified;
     }
 
@@ -240,18 +243,13 @@ public final class Portcullis implements AutoCloseable {
      */
     public VerifiedToken authenticate(List<String> authorizationHeaders, List<String> parameterTokens)
             throws PortcullisException {
-        String token = extractor.extract(authorizationHeaders, parameterTokens);
+        LocatedToken token = extractor.locate(authorizationHeaders, parameterTokens);
         if (token == null) {
             return null;
         }
-        VerifiedToken verified = verified(token);
-        senders.check(false, verified, token, null, null, List.of(), null);
+        VerifiedToken verified = verification.verified(token);
+        senders.check(false, verified, null, null, null, List.of(), null); // no DPoP proof: the text is not read
         return verified;
-    }
-
-    /** The token verified, through the verified-token cache. */
-    private VerifiedToken verified(String token) throws PortcullisException {
-        return verification.verified(token);
     }
 
     /**

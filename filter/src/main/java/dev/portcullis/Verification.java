@@ -7,6 +7,7 @@ import dev.portcullis.internal.hygiene.HygieneResult;
 import dev.portcullis.internal.metrics.EngineMetrics;
 import dev.portcullis.signals.internal.SignalReceiver;
 import dev.portcullis.token.VerifiedToken;
+import dev.portcullis.token.internal.LocatedToken;
 import dev.portcullis.token.internal.PrincipalIds;
 import dev.portcullis.token.internal.TokenCache;
 import dev.portcullis.token.internal.TokenValidator;
@@ -35,6 +36,22 @@ final class Verification {
         this.ids = ids;
         this.signals = signals;
         this.metrics = metrics;
+    }
+
+    /**
+     * The located token verified: a verified-token cache hit looked up in place (no copy of the
+     * token, no syntax scan), else its syntax checked and {@link #verified(String)}. A hit is safe
+     * without the scan: only a token that passed the same extractor's syntax rules and full
+     * validation is cached, and a hit has exactly its characters, compared one by one.
+     */
+    VerifiedToken verified(LocatedToken located) throws PortcullisException {
+        if (tokens != null) {
+            VerifiedToken cached = tokens.hit(located.source(), located.start());
+            if (cached != null) {
+                return notRevoked(cached);
+            }
+        }
+        return verified(located.checkedToken());
     }
 
     /** The token verified, through the verified-token cache. */

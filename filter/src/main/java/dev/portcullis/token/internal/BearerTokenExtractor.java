@@ -90,7 +90,7 @@ public final class BearerTokenExtractor {
     }
 
     /**
-     * Extracts the token.
+     * Extracts the token: {@link #locate} and {@link LocatedToken#checkedToken}.
      *
      * @param authorizationHeaders every {@code Authorization} header value of the request, in order
      * @param parameterTokens every {@code access_token} value from the query string or form body
@@ -100,44 +100,55 @@ public final class BearerTokenExtractor {
      */
     public String extract(List<String> authorizationHeaders, List<String> parameterTokens)
             throws PortcullisException {
-        String token = null;
-        boolean checked = false;
+        LocatedToken located = locate(authorizationHeaders, parameterTokens);
+        return located == null ? null : located.checkedToken();
+    }
+
+    /**
+     * Finds the one token of the request (rules 1 to 3 and the size gate of a header token)
+     * without copying it out of the header and without the syntax scan, which
+     * {@link LocatedToken#checkedToken} runs. The engine looks a located token up in the
+     * verified-token cache first: only a token that passed {@code checkedToken} and full
+     * validation is ever cached, so a hit (the same characters, compared in full) has passed the
+     * syntax rules already, and a miss takes the checked path. Every request gets the answer
+     * {@link #extract} gives.
+     *
+     * @return where the token is, or {@code null} when the request carries no bearer credentials
+     * @throws PortcullisException as {@link #extract}, except for the syntax faults of the token
+     *         itself, which {@link LocatedToken#checkedToken} throws
+     */
+    public LocatedToken locate(List<String> authorizationHeaders, List<String> parameterTokens)
+            throws PortcullisException {
         if (authorizationHeaders.size() > 1) {
             throw new PortcullisException(Reason.INVALID_REQUEST, "more than one Authorization header");
         }
-        if (authorizationHeaders.size() == 1) {
-            token = fromHeader(authorizationHeaders.get(0));
-            // one scan of a well-formed token proves it has no separator either; only a token that
-            // fails it is looked at again for the separators that make the request invalid
-            checked = token != null && isWellFormed(token);
-            if (token != null && !checked) {
+        LocatedToken inHeader = authorizationHeaders.size() == 1 ? fromHeader(authorizationHeaders.get(0)) : null;
+        if (parameterTokens.isEmpty()) {
+            return inHeader;
+        }
+        if (inHeader != null) {
+            // a header token's own separators are reported before the parameter conflict, as ever
+            String token = inHeader.text();
+            if (!isWellFormed(token)) {
                 checkSeparators(token);
             }
         }
-        if (!parameterTokens.isEmpty()) {
-            if (!allowQueryParameterTokens) {
-                if (token == null) {
-                    throw new PortcullisException(Reason.INVALID_REQUEST,
-                            "access_token request parameter refused (query and form tokens are disabled)");
-                }
+        if (!allowQueryParameterTokens) {
+            if (inHeader == null) {
                 throw new PortcullisException(Reason.INVALID_REQUEST,
-                        "token in both the Authorization header and a request parameter");
+                        "access_token request parameter refused (query and form tokens are disabled)");
             }
-            if (token != null || parameterTokens.size() > 1) {
-                throw new PortcullisException(Reason.INVALID_REQUEST, "more than one token in the request");
-            }
-            token = parameterTokens.get(0);
+            throw new PortcullisException(Reason.INVALID_REQUEST,
+                    "token in both the Authorization header and a request parameter");
         }
-        if (token == null) {
-            return null;
+        if (inHeader != null || parameterTokens.size() > 1) {
+            throw new PortcullisException(Reason.INVALID_REQUEST, "more than one token in the request");
         }
-        if (!checked) {
-            checkSyntax(token);
-        }
-        return token;
+        String token = parameterTokens.get(0);
+        return token == null ? null : new LocatedToken(this, token, 0, false);
     }
 
-    private String fromHeader(String header) throws PortcullisException {
+    private LocatedToken fromHeader(String header) throws PortcullisException {
         if (header == null) {
             return null;
         }
@@ -157,7 +168,7 @@ public final class BearerTokenExtractor {
         return tokenAfter(header, space);
     }
 
-    private String tokenAfter(String header, int space) throws PortcullisException {
+    private LocatedToken tokenAfter(String header, int space) throws PortcullisException {
         int length = space < 0 ? 0 : header.length() - space - 1;
         if (length == 0) {
             throw new PortcullisException(Reason.INVALID_REQUEST, "Bearer scheme without a token");
@@ -166,11 +177,11 @@ public final class BearerTokenExtractor {
             // the size gate comes before every scan of the token
             throw tooLarge(length);
         }
-        return header.substring(space + 1); // separators: checkSeparators, unless the syntax scan passed
+        return new LocatedToken(this, header, space + 1, true); // separators: checked with the syntax
     }
 
     /** A space, tab or comma after {@code Bearer }: several tokens or parameters, an invalid request. */
-    private static void checkSeparators(String token) throws PortcullisException {
+    static void checkSeparators(String token) throws PortcullisException {
         if (token.indexOf(' ') >= 0 || token.indexOf('\t') >= 0 || token.indexOf(',') >= 0) {
             throw new PortcullisException(Reason.INVALID_REQUEST, "more than one token after Bearer");
         }
@@ -180,7 +191,7 @@ public final class BearerTokenExtractor {
         return new PortcullisException(Reason.TOKEN_TOO_LARGE, "token of " + length + " bytes exceeds " + maxTokenBytes);
     }
 
-    private void checkSyntax(String token) throws PortcullisException {
+    void checkSyntax(String token) throws PortcullisException {
         if (token.length() > maxTokenBytes) {
             throw tooLarge(token.length());
         }

@@ -38,6 +38,21 @@ class DecisionRecordJsonTest {
     }
 
     @Test
+    void toJsonWhenEveryCharacterThenEscapedAsTheMapWriterEscapesIt() {
+        // every UTF-16 code unit, the ends of each escaped range included, one per value
+        StringBuilder all = new StringBuilder();
+        for (int c = 0; c <= 0xffff; c++) {
+            all.append((char) c);
+        }
+        DecisionRecord r = full(all.toString());
+        assertThat(r.toJson()).isEqualTo(r.toJsonByMap());
+        for (char c : new char[] {0x1f, 0x20, 0x7e, 0x7f, 0x9f, 0xa0, 0x1fff, 0x2000, 0x20ff, 0x2100}) {
+            DecisionRecord one = full(String.valueOf(c));
+            assertThat(one.toJson()).as("U+%04X", (int) c).isEqualTo(one.toJsonByMap());
+        }
+    }
+
+    @Test
     void toJsonWhenFieldsAbsentThenLeftOutAsBefore() {
         DecisionRecord sparse = DecisionRecord.builder(Instant.EPOCH, "x-1").effect("ALLOW", null).build();
         assertThat(sparse.toJson()).isEqualTo(sparse.toJsonByMap());

@@ -101,6 +101,8 @@ public final class SenderConstraints implements AutoCloseable {
     /**
      * Checks the token's sender constraints for this request.
      *
+     * @param rawToken the token as presented; read only under the {@code DPoP} scheme (the proof's
+     *        {@code ath}), so it may be null under {@code Bearer}
      * @param url the request URL as the container sees it (scheme, host, port, raw path), or null
      * @throws PortcullisException a {@link SenderException} saying why the sender is refused
      */
