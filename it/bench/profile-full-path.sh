@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Where the full path's time goes (issue 19): the demo WAR and the same WAR without Portcullis
+# (BareDemoServer) under the same wrk load as full-path-bench.sh, each profiled for DURATION with
+# async-profiler (CPU clock, every 0.5 ms of CPU, all threads), then summed per request by owner:
+# Portcullis, Jersey, HK2, Jetty, H2, the logging backend, GC, JIT.
+#
+#   bash it/bench/profile-full-path.sh        # from the repository root; needs wrk
+#
+# async-profiler comes from the Maven artifact tools.profiler:async-profiler (its jar carries the
+# native library), loaded into the running servers with jcmd JVMTI.agent_load.
+# Environment: PORT (18080), BARE_PORT (18081), WARMUP (30s, twice per server), DURATION (15s).
+# Writes it/target/jmh/profile-{bare,portcullis}.collapsed and profile.json.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source it/bench/lib.sh
+
+PORT="${PORT:-18080}"
+BARE_PORT="${BARE_PORT:-18081}"
+WARMUP="${WARMUP:-30s}"
+DURATION="${DURATION:-15s}"
+AP_VERSION=4.1
+
+build_demo
+mvn -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$AP_VERSION" -DoutputDirectory="$OUT/async-profiler"
+(cd "$OUT/async-profiler" && unzip -q -o "async-profiler-$AP_VERSION.jar" 'linux-x64/*')
+LIB="$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so"
+make_tokens 4 3600
+ALICE="$(head -1 "$TOKENS_DIR/tokens-RS256.txt")"
+
+start_demo portcullis "$PORT" jdk true no -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+DEMO=$SERVER_PID
+start_bare "$BARE_PORT" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+BARE=$SERVER_PID
+for _ in 1 2; do
+    for port in "$BARE_PORT" "$PORT"; do
+        wrk -t2 -c16 -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$port/api/documents/1" >/dev/null
+    done
+done
+SUMMARY_ARGS=()
+for side in bare:"$BARE":"$BARE_PORT" portcullis:"$DEMO":"$PORT"; do
+    name="${side%%:*}" rest="${side#*:}"
+    pid="${rest%%:*}" port="${rest#*:}"
+    # jcmd's parser splits on commas unless the option string is quoted
+    jcmd "$pid" JVMTI.agent_load "$LIB" '"start,event=cpu,interval=500us"' >/dev/null
+    requests="$(wrk -t2 -c16 -d"$DURATION" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$port/api/documents/1" \
+        | grep -oE "^ +[0-9]+ requests" | grep -oE "[0-9]+")"
+    jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/profile-$name.collapsed,collapsed\"" >/dev/null
+    SUMMARY_ARGS+=("$name" "$OUT/profile-$name.collapsed" "$requests")
+done
+stop_server "$DEMO"
+stop_server "$BARE"
+python3 it/bench/profile_summary.py "$OUT/profile.json" 500 "${SUMMARY_ARGS[@]}"
