@@ -4,9 +4,6 @@ import dev.portcullis.servlet.PortcullisFilter;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -36,7 +33,6 @@ import org.pac4j.jwt.config.signature.ECSignatureConfiguration;
 import org.pac4j.jwt.config.signature.RSASignatureConfiguration;
 import org.pac4j.jwt.credentials.authenticator.JwtAuthenticator;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -87,16 +83,6 @@ public class Pac4jBench {
     ByteBuffer[] portcullis;
     ByteBuffer[] pac4j;
     int next;
-
-    static final class Ok extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            resp.setContentType("text/plain");
-            resp.getOutputStream().write('k');
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -155,7 +141,7 @@ public class Pac4jBench {
             holder.setInitParameters(params);
             context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        context.addServlet(new ServletHolder("ok", new Ok()), "/*");
+        context.addServlet(new ServletHolder("ok", new ServletBench.Ok()), "/*");
         return context;
     }
 
@@ -183,12 +169,7 @@ public class Pac4jBench {
     }
 
     private String exchange(ByteBuffer request) {
-        try {
-            ByteBuffer response = connector.getResponse(request.duplicate());
-            return StandardCharsets.ISO_8859_1.decode(response).toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ServletBench.exchange(connector, request);
     }
 
     /** One request through the connector, for {@link Pac4jInterleaved}. */

@@ -102,6 +102,11 @@ public class ServletBench {
     }
 
     private String exchange(ByteBuffer request) {
+        return exchange(connector, request);
+    }
+
+    /** One request through an in-memory connector, the whole response as text (also {@link Pac4jBench}'s). */
+    static String exchange(LocalConnector connector, ByteBuffer request) {
         try {
             ByteBuffer response = connector.getResponse(request.duplicate());
             return StandardCharsets.ISO_8859_1.decode(response).toString();
