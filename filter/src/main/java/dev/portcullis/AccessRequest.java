@@ -6,6 +6,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One request as {@link Portcullis#decide} sees it, translated from the container by an adapter:
@@ -41,7 +42,7 @@ public final class AccessRequest {
     private final String contentType;
     private final Body body;
     private final List<String> dpop;
-    private final String url;
+    private final Supplier<String> url;
     private final X509Certificate clientCertificate;
 
     private AccessRequest(Builder b) {
@@ -136,9 +137,13 @@ public final class AccessRequest {
         return dpop;
     }
 
-    /** The request URL as the container sees it (no query), for a DPoP proof's {@code htu}; null if unknown. */
+    /**
+     * The request URL as the container sees it (no query), for a DPoP proof's {@code htu}; null if
+     * unknown. Computed when read, if the adapter gave it as a {@link Builder#url(Supplier)}: the
+     * engine reads it only for a DPoP proof.
+     */
     public String url() {
-        return url;
+        return url == null ? null : url.get();
     }
 
     /** The TLS client certificate the container verified (RFC 8705), or null. */
@@ -171,7 +176,7 @@ public final class AccessRequest {
         private String contentType;
         private Body body;
         private List<String> dpop = List.of();
-        private String url;
+        private Supplier<String> url;
         private X509Certificate clientCertificate;
 
         private Builder(String method, String path) {
@@ -260,6 +265,16 @@ public final class AccessRequest {
          * and compares it with a DPoP proof's {@code htu}.
          */
         public Builder url(String url) {
+            this.url = url == null ? null : () -> url;
+            return this;
+        }
+
+        /**
+         * {@link #url(String)}, computed only if the engine reads it (for a DPoP proof): building a
+         * request URL costs the adapters a string per request that a Bearer request never needs.
+         * The supplier is called on the thread that calls {@code decide}, at most once per read.
+         */
+        public Builder url(Supplier<String> url) {
             this.url = url;
             return this;
         }

@@ -214,9 +214,10 @@ public final class Portcullis implements AutoCloseable {
         } catch (PortcullisException e) {
             throw SenderConstraints.underScheme(e, presented.dpop);
         }
-        // the token's text is read only by a DPoP proof's ath check: a Bearer cache hit copies nothing
-        senders.check(presented.dpop, verified, presented.dpop ? token.text() : null, r.method(), r.url(),
-                r.dpop(), r.clientCertificate());
+        // the token's text and the URL are read only by a DPoP proof's ath and htu checks: a Bearer
+        // cache hit copies nothing and builds no URL
+        senders.check(presented.dpop, verified, presented.dpop ? token.text() : null, r.method(),
+                presented.dpop ? r.url() : null, r.dpop(), r.clientCertificate());
         return verified;
     }
 

@@ -105,6 +105,26 @@ class DecideTest {
     }
 
     @Test
+    void decideWhenBearerThenTheRequestUrlIsNeverBuilt() {
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<String> url = () -> {
+            built.incrementAndGet();
+            return "https://app.example/d/1";
+        };
+        List<String> token = bearer("alice");
+
+        Outcome first = engine.decide(get("/d/1").authorization(token).url(url).build());
+        Outcome cached = engine.decide(get("/d/1").authorization(token).url(url).build());
+        AccessRequest request = get("/d/1").url(url).build();
+
+        assertThat(first.isAdmitted()).as("positive control").isTrue();
+        assertThat(cached.isAdmitted()).isTrue();
+        assertThat(built).as("only a DPoP proof's htu reads the URL").hasValue(0);
+        assertThat(request.url()).isEqualTo("https://app.example/d/1");
+        assertThat(built).hasValue(1);
+    }
+
+    @Test
     void decideWhenPermitAllThenPrincipalOnlyForAnActiveOne() {
         Outcome active = engine.decide(get("/open").authorization(bearer("alice"))
                 .requirement(Requirement.permitAll()).build());

@@ -392,7 +392,7 @@ public class PortcullisFilter implements Filter {
             outcome = engine.decide(AccessRequest.builder(method, path)
                     .authorization(headers(request))
                     .dpop(values(request.getHeaders("DPoP")))
-                    .url(request.getRequestURL().toString())
+                    .url(() -> request.getRequestURL().toString())
                     .clientCertificate(clientCertificate(request))
                     .query(request.getQueryString())
                     .parameters(name -> values(request, name))

@@ -129,7 +129,7 @@ final class Authenticator {
         return AccessRequest.builder(request.getMethod(), Refusals.recordPath(request))
                 .authorization(headers(request))
                 .dpop(values(request.getHeaders().get("DPoP")))
-                .url(url(request.getUriInfo().getRequestUri()))
+                .url(() -> url(request.getUriInfo().getRequestUri()))
                 .clientCertificate(clientCertificate(request))
                 .query(request.getUriInfo().getRequestUri().getRawQuery())
                 .parameters(name -> request.getUriInfo().getQueryParameters(true).get(name))

@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
 /**
  * The decision log: one JSON line per decision on the SLF4J logger {@value #LOGGER_NAME} at INFO.
  *
- * <p>Records go into a bounded queue drained by one daemon thread, which polls (napping 2 ms when
+ * <p>Records go into a bounded queue drained by one daemon thread, which polls (napping 10 ms when
  * the queue is empty) so that a request never pays for waking it. When the queue is full, the
  * {@linkplain Overflow overflow policy} decides:
  * <ul>
@@ -66,7 +66,7 @@ public final class DecisionLog implements AutoCloseable {
     private static final Logger DECISIONS = LoggerFactory.getLogger(LOGGER_NAME);
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
     /** How long the writer naps when the queue is empty: the most a record waits to be written. */
-    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final DecisionRecord POISON = DecisionRecord.builder(java.time.Instant.EPOCH, "").build();
     private static final long NEVER = Long.MIN_VALUE;
 
