@@ -3,6 +3,7 @@ package dev.portcullis.internal.audit;
 import org.jose4j.json.JsonUtil;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,12 @@ import java.util.Map;
  * <p>Thread safety: immutable.
  */
 public final class DecisionRecord {
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years {@link #instant} writes itself. */
+    private static final long MIN_FAST_SECOND = -62_167_219_200L;
+    private static final long MAX_FAST_SECOND = 253_402_300_799L;
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     final Instant time;
     final String decisionId;
     final String method;
@@ -127,7 +134,7 @@ public final class DecisionRecord {
         }
         long days = Math.floorDiv(seconds, 86_400);
         int secondOfDay = Math.floorMod(seconds, 86_400);
-        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        LocalDate date = LocalDate.ofEpochDay(days);
         digits(b, date.getYear(), 4).append('-');
         digits(b, date.getMonthValue(), 2).append('-');
         digits(b, date.getDayOfMonth(), 2).append('T');
@@ -147,12 +154,6 @@ public final class DecisionRecord {
         }
         b.append('Z');
     }
-
-    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
-    private static final long MIN_FAST_SECOND = -62_167_219_200L;
-    private static final long MAX_FAST_SECOND = 253_402_300_799L;
-
-    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     private static StringBuilder digits(StringBuilder b, int value, int width) {
         for (int divisor = POWERS_OF_TEN[width - 1]; divisor > 0; divisor /= 10) {
@@ -196,8 +197,6 @@ public final class DecisionRecord {
         }
         b.append('"');
     }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /** The former writer (a map through jose4j's JsonUtil), kept as the reference for tests. */
     String toJsonByMap() {
