@@ -109,14 +109,17 @@ def http(jmh, charts):
     ch = os.path.join(jmh, "churn.json")
     if os.path.exists(fp):
         f = json.load(open(fp))
-        groups.append(("full path", [f["bare"]["requestsPerSecond"], f["portcullis"]["requestsPerSecond"], None]))
+        groups.append(("full path", [f["bare"]["requestsPerSecond"], f.get("frame", {}).get("requestsPerSecond"),
+                                     f["portcullis"]["requestsPerSecond"], None]))
     if os.path.exists(ch):
         c = json.load(open(ch))
         for alg in ("RS256", "ES256", "EdDSA"):
             if alg in c:
-                groups.append((f"churn {alg}", [None, c[alg]["jdk"]["requestsPerSecond"], c[alg]["accp"]["requestsPerSecond"]]))
+                groups.append((f"churn {alg}", [None, None, c[alg]["jdk"]["requestsPerSecond"],
+                                                c[alg]["accp"]["requestsPerSecond"]]))
     if groups:
-        series = ["without Portcullis", "Portcullis (JDK)", "Portcullis + ACCP"]
+        series = ["without Portcullis", "filter and feature shapes, no decisions", "Portcullis (JDK)",
+                  "Portcullis + ACCP"]
         bar_chart(os.path.join(charts, "http.svg"),
                   "GET /api/documents/1 over HTTP (wrk, same run): requests/s", "req/s", groups, series)
 

@@ -6,6 +6,10 @@
 #     alternately ROUNDS times, both sent the same request (the bare server ignores the token);
 #     besides wrk's figures, each server's own CPU time per request (from /proc), which the other
 #     load on a shared machine changes far less than throughput;
+#     With DECOMPOSE=yes (the default) two more servers in the same rounds tell where the difference
+#     goes: the frame of a security layer deciding nothing (FrameDemoServer: the filter's request
+#     attributes and wrapper, the feature's filter shapes, the decision header), and the demo with
+#     its decision log through the SLF4J logger (slf4j-simple) instead of standard output;
 #  2. token churn: every request a different token, the token cache off, so every request pays the
 #     signature, per algorithm (RS256, ES256, EdDSA), on the JDK and with the Amazon Corretto Crypto
 #     Provider (two demo servers, measured alternately).
@@ -16,7 +20,7 @@
 # CONNECTIONS (16), WARMUP (30s, twice per server: the demo has far more code to compile than the
 # bare server, and a short warm-up measured the JIT rather than the request path), ROUNDS (5),
 # CHURN_DURATION (10s), TOKENS (2000 per algorithm),
-# PARTS ("fullpath churn": either or both).
+# PARTS ("fullpath churn": either or both), DECOMPOSE (yes), FRAME_PORT (18083), LOGGER_PORT (18084).
 # Writes it/target/jmh/fullpath.json and it/target/jmh/churn.json, then draws the charts
 # (it/bench/charts.py). wrk runs on the same machine as the servers.
 set -euo pipefail
@@ -33,6 +37,9 @@ WARMUP="${WARMUP:-30s}"
 ROUNDS="${ROUNDS:-5}"
 CHURN_DURATION="${CHURN_DURATION:-10s}"
 TOKENS="${TOKENS:-2000}"
+DECOMPOSE="${DECOMPOSE:-yes}"
+FRAME_PORT="${FRAME_PORT:-18083}"
+LOGGER_PORT="${LOGGER_PORT:-18084}"
 
 build_demo
 make_tokens "$TOKENS" 3600
@@ -68,21 +75,36 @@ start_demo portcullis "$PORT" jdk true no
 DEMO=$SERVER_PID
 start_bare "$BARE_PORT"
 BARE=$SERVER_PID
+SIDES="bare:$BARE:$BARE_PORT portcullis:$DEMO:$PORT"
+if [ "$DECOMPOSE" = yes ]; then
+    # the frame of a security layer without decisions, and the demo with its decision log through
+    # the SLF4J logger (slf4j-simple) rather than on standard output
+    start_frame "$FRAME_PORT"
+    SIDES="$SIDES frame:$SERVER_PID:$FRAME_PORT"
+    start_demo logger "$LOGGER_PORT" jdk true no -Dportcullis.decision-log.output=logger
+    SIDES="$SIDES logger:$SERVER_PID:$LOGGER_PORT"
+fi
 expect_status 200 "http://127.0.0.1:$PORT/api/documents/1" "$ALICE"
 expect_status 401 "http://127.0.0.1:$PORT/api/documents/1" "x.y.z"
 for _ in 1 2; do
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$BARE_PORT/api/documents/1" >/dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$PORT/api/documents/1" >/dev/null
+    for side in $SIDES; do
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $ALICE" \
+            "http://127.0.0.1:${side##*:}/api/documents/1" >/dev/null
+    done
 done
-# the bare server gets the same request bytes (it ignores the header): only the processing differs
+# every server gets the same request bytes (the bare and frame servers ignore the header): only the
+# processing differs
 for round in $(seq 1 "$ROUNDS"); do
-    CPU_PID=$BARE run "fullpath-bare-$round" "http://127.0.0.1:$BARE_PORT/api/documents/1" -d"$DURATION" \
-        -H "Authorization: Bearer $ALICE"
-    CPU_PID=$DEMO run "fullpath-portcullis-$round" "http://127.0.0.1:$PORT/api/documents/1" -d"$DURATION" \
-        -H "Authorization: Bearer $ALICE"
+    for side in $SIDES; do
+        name="${side%%:*}" rest="${side#*:}"
+        CPU_PID="${rest%%:*}" run "fullpath-$name-$round" "http://127.0.0.1:${rest#*:}/api/documents/1" \
+            -d"$DURATION" -H "Authorization: Bearer $ALICE"
+    done
 done
-stop_server "$DEMO"
-stop_server "$BARE"
+for side in $SIDES; do
+    rest="${side#*:}"
+    stop_server "${rest%%:*}"
+done
 fi
 
 if [[ " $PARTS " == *" churn "* ]]; then

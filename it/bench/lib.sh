@@ -64,18 +64,31 @@ start_demo() {
 # start_bare PORT [extra java options]: the demo WAR deployed the same way without Portcullis (no
 # filter, no feature: BareDemoServer); sets SERVER_PID
 start_bare() {
-    local port="$1"
-    shift
+    start_war_variant bare dev.portcullis.demo.BareDemoServer "$@"
+}
+
+# start_frame PORT [extra java options]: the demo WAR with the frame of a security layer and no
+# decisions (FrameDemoServer: the filter's attributes and request wrapper, the feature's filter
+# shapes, the decision header); sets SERVER_PID
+start_frame() {
+    start_war_variant frame dev.portcullis.demo.FrameDemoServer "$@"
+}
+
+# start_war_variant NAME MAIN_CLASS PORT [extra java options]: the demo WAR under another
+# descriptor (test code of demo-war), up when it answers GET /api/documents/1; sets SERVER_PID
+start_war_variant() {
+    local name="$1" main="$2" port="$3"
+    shift 3
     PORT="$port" java -Xms256m -Xmx256m "$@" -Ddemo.target=demo-war/target \
         -cp "demo-war/target/test-classes:$(cat demo-war/target/bench-classpath.txt)" \
-        dev.portcullis.demo.BareDemoServer >"$OUT/server-bare.log" 2>&1 &
+        "$main" >"$OUT/server-$name.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     for _ in $(seq 1 240); do
         if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/documents/1")" = 200 ]; then return 0; fi
         sleep 0.5
     done
-    echo "bare server did not start" >&2
+    echo "$name server did not start" >&2
     exit 1
 }
 

@@ -5,6 +5,7 @@
     python3 it/bench/wrk_summary.py churn OUT             -> OUT/churn.json
 """
 import json
+import os
 import re
 import statistics
 import sys
@@ -37,33 +38,42 @@ def parse(path):
     return out
 
 
+SIDES = ("bare", "portcullis", "frame", "logger")
+LABELS = {"bare": "bare", "portcullis": "portcullis", "frame": "frame (no decisions)",
+          "logger": "portcullis, decision log via slf4j-simple"}
+
+
 def fullpath(out, rounds):
+    sides = [s for s in SIDES if os.path.exists(f"{out}/fullpath-{s}-1.txt")]
     res = {"rounds": []}
     for r in range(1, rounds + 1):
-        b = parse(f"{out}/fullpath-bare-{r}.txt")
-        p = parse(f"{out}/fullpath-portcullis-{r}.txt")
-        res["rounds"].append({"bare": b, "portcullis": p, "ratio": p["requestsPerSecond"] / b["requestsPerSecond"]})
-    for side in ("bare", "portcullis"):
+        row = {s: parse(f"{out}/fullpath-{s}-{r}.txt") for s in sides}
+        for s in sides[1:]:
+            row[f"ratio_{s}"] = row[s]["requestsPerSecond"] / row["bare"]["requestsPerSecond"]
+        row["ratio"] = row["ratio_portcullis"]
+        res["rounds"].append(row)
+    for side in sides:
         rows = [r[side] for r in res["rounds"]]
         res[side] = {k: statistics.median(x[k] for x in rows) for k in ("requestsPerSecond", "p50ms", "p99ms")}
-    # each round measures the two servers one right after the other: the median of those paired
+    # each round measures the servers one right after the other: the median of those paired
     # ratios is what load drift between rounds moves least
     res["ratio"] = statistics.median(r["ratio"] for r in res["rounds"])
-    if all("serverCpuMicrosPerRequest" in r[s] for r in res["rounds"] for s in ("bare", "portcullis")):
-        for side in ("bare", "portcullis"):
+    res["ratios"] = {s: statistics.median(r[f"ratio_{s}"] for r in res["rounds"]) for s in sides[1:]}
+    if all("serverCpuMicrosPerRequest" in r[s] for r in res["rounds"] for s in sides):
+        for side in sides:
             res[side]["serverCpuMicrosPerRequest"] = statistics.median(
                 r[side]["serverCpuMicrosPerRequest"] for r in res["rounds"])
         res["cpuRatio"] = res["bare"]["serverCpuMicrosPerRequest"] / res["portcullis"]["serverCpuMicrosPerRequest"]
-        print("server CPU per request (median rounds): bare %d us, portcullis %d us: bare/portcullis %.1f%%"
-              % (res["bare"]["serverCpuMicrosPerRequest"], res["portcullis"]["serverCpuMicrosPerRequest"],
-                 100 * res["cpuRatio"]))
+        print("server CPU per request (median of the rounds): "
+              + ", ".join("%s %d us" % (LABELS[s], res[s]["serverCpuMicrosPerRequest"]) for s in sides))
     json.dump(res, open(f"{out}/fullpath.json", "w"), indent=2)
     for i, r in enumerate(res["rounds"], 1):
-        print("round %d: bare %.0f req/s (p50 %.2f ms, p99 %.2f ms), portcullis %.0f req/s (p50 %.2f ms, p99 %.2f ms), ratio %.3f"
-              % (i, r["bare"]["requestsPerSecond"], r["bare"]["p50ms"], r["bare"]["p99ms"],
-                 r["portcullis"]["requestsPerSecond"], r["portcullis"]["p50ms"], r["portcullis"]["p99ms"], r["ratio"]))
-    print("full path: Portcullis/bare requests per second (median of the rounds' ratios) %.1f%% (goal >= 90%%)"
-          % (100 * res["ratio"]))
+        print("round %d: " % i + "; ".join("%s %.0f req/s (p50 %.2f ms, p99 %.2f ms)%s"
+              % (LABELS[s], r[s]["requestsPerSecond"], r[s]["p50ms"], r[s]["p99ms"],
+                 "" if s == "bare" else ", ratio %.3f" % r[f"ratio_{s}"]) for s in sides))
+    for s in sides[1:]:
+        print("full path: %s / bare requests per second (median of the rounds' ratios) %.1f%%%s"
+              % (LABELS[s], 100 * res["ratios"][s], " (goal >= 90%)" if s == "portcullis" else ""))
 
 
 def churn(out):

@@ -32,28 +32,33 @@ public class BareApplication extends ResourceConfig {
 
         @Override
         public void filter(ContainerRequestContext request) {
-            SecurityContext original = request.getSecurityContext();
-            request.setSecurityContext(new SecurityContext() {
-                @Override
-                public Principal getUserPrincipal() {
-                    return BENCH;
-                }
-
-                @Override
-                public boolean isUserInRole(String role) {
-                    return false;
-                }
-
-                @Override
-                public boolean isSecure() {
-                    return original.isSecure();
-                }
-
-                @Override
-                public String getAuthenticationScheme() {
-                    return null;
-                }
-            });
+            request.setSecurityContext(caller(BENCH, null, request.getSecurityContext()));
         }
+    }
+
+    /** A security context with {@code caller}, no roles, and the runtime's {@code isSecure}. */
+    static SecurityContext caller(Principal caller, String scheme, SecurityContext original) {
+        boolean secure = original.isSecure();
+        return new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return caller;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return false;
+            }
+
+            @Override
+            public boolean isSecure() {
+                return secure;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return scheme;
+            }
+        };
     }
 }

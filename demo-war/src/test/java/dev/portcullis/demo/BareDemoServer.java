@@ -19,12 +19,17 @@ public final class BareDemoServer {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8081"));
-        URL descriptor = BareDemoServer.class.getResource("/bare-war/web.xml");
+        serve("/bare-war/web.xml", 8081);
+    }
+
+    /** Serves the demo WAR with {@code descriptor} (a resource of these test classes) in place of its own. */
+    static void serve(String descriptor, int defaultPort) throws Exception {
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", Integer.toString(defaultPort)));
+        URL url = BareDemoServer.class.getResource(descriptor);
         Path testClasses = Path.of(BareDemoServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Server server = DemoServer.start(port, DemoServer.findWar(), webapp -> {
             webapp.setOverrideDescriptor(null);
-            webapp.setDescriptor(descriptor.toExternalForm());
+            webapp.setDescriptor(url.toExternalForm());
             webapp.setExtraClasspath(testClasses.toString());
         });
         server.join();

@@ -223,6 +223,12 @@ public final class SettingNames {
     public static final String DECISION_LOG_OVERFLOW = "portcullis.decision-log.overflow";
     /** With {@code overflow=block}, the longest a request waits for room (1 ms to 10 s). Default: {@code 100ms}. */
     public static final String DECISION_LOG_BLOCK_TIMEOUT = "portcullis.decision-log.block-timeout";
+    /**
+     * Where the decision lines go: {@code logger} (the {@code portcullis.decision} SLF4J logger at
+     * INFO), {@code stdout}, {@code stderr} or a file (appended); the last three as plain JSON lines
+     * written a batch at a time. Default: {@code logger}.
+     */
+    public static final String DECISION_LOG_OUTPUT = "portcullis.decision-log.output";
     /** JAX-RS methods without annotations: {@code deny}, {@code authenticated} or {@code permit}. Default: {@code authenticated}. */
     public static final String JAXRS_UNANNOTATED = "portcullis.jaxrs.unannotated";
     /** {@code false} keeps a scanned ({@code @Provider}) {@code PortcullisFeature} from registering. Default: {@code true}. */

@@ -23,6 +23,14 @@ public final class RequestPaths {
      * its trailing {@code /} kept; if it cannot be normalised safely, {@link #withoutParameters}.
      */
     public static String forRecord(String rawPath) {
+        if (plain(rawPath)) {
+            return rawPath; // what normalising it would give back: nothing to decode, drop or resolve
+        }
+        return normalisedForRecord(rawPath);
+    }
+
+    /** {@link #forRecord} without the shortcut for {@linkplain #plain plain} paths. */
+    static String normalisedForRecord(String rawPath) {
         List<String> segments = rawPath == null ? null : RouteTable.normalise(rawPath);
         if (segments == null) {
             return withoutParameters(rawPath);
@@ -35,6 +43,36 @@ public final class RequestPaths {
             sb.append('/');
         }
         return sb.toString();
+    }
+
+    /**
+     * Whether {@code rawPath} is already normalised: it starts with {@code /}, has only unreserved
+     * characters (RFC 3986 §2.3: letters, digits, {@code -._~}) besides {@code /}, no empty segment
+     * but a trailing one, and no {@code .} or {@code ..} segment. Such a path has nothing to decode,
+     * no parameter and nothing to resolve.
+     */
+    public static boolean plain(String rawPath) {
+        int n = rawPath == null ? 0 : rawPath.length();
+        if (n == 0 || rawPath.charAt(0) != '/') {
+            return false;
+        }
+        int start = 1;
+        for (int i = 1; i <= n; i++) {
+            char c = i < n ? rawPath.charAt(i) : '/';
+            if (c == '/') {
+                int length = i - start;
+                if (length == 0 && i < n
+                        || length == 1 && rawPath.charAt(start) == '.'
+                        || length == 2 && rawPath.charAt(start) == '.' && rawPath.charAt(start + 1) == '.') {
+                    return false;
+                }
+                start = i + 1;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code rawPath} with the {@code ;parameters} of every segment removed (nothing else changed). */

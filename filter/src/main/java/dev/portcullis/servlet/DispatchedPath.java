@@ -2,6 +2,7 @@ package dev.portcullis.servlet;
 
 import dev.portcullis.PortcullisException;
 import dev.portcullis.Reason;
+import dev.portcullis.internal.RequestPaths;
 import dev.portcullis.internal.route.RouteTable;
 
 import jakarta.servlet.DispatcherType;
@@ -79,6 +80,11 @@ final class DispatchedPath {
         this.path = sb.toString();
     }
 
+    private DispatchedPath(List<String> segments, String path) {
+        this.segments = List.copyOf(segments);
+        this.path = path;
+    }
+
     /**
      * The dispatched path of {@code request}.
      *
@@ -103,6 +109,34 @@ final class DispatchedPath {
             servletPath = request.getServletPath();
             pathInfo = request.getPathInfo();
         }
+        return of(uri, contextPath, servletPath, pathInfo);
+    }
+
+    /**
+     * The dispatched path for these four values (the request's, or the include target's).
+     * A request whose raw URI is already normalised ({@link RequestPaths#plain}: nothing to
+     * decode, no parameter, no empty or dot segment) and is exactly the context path followed by
+     * the dispatched path needs no segment-by-segment comparison: its path is that URI's rest.
+     * Every other request takes {@link #strictly}; both give the same answer
+     * ({@code DispatchedPathShortcutTest}).
+     */
+    static DispatchedPath of(String uri, String contextPath, String servletPath, String pathInfo)
+            throws PortcullisException {
+        String context = contextPath == null ? "" : contextPath;
+        if (RequestPaths.plain(uri) && (context.isEmpty() || !context.endsWith("/") && RequestPaths.plain(context))
+                && uri.startsWith(context)) {
+            String rest = uri.substring(context.length());
+            String dispatched = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+            if (rest.equals(dispatched) && (rest.isEmpty() || rest.charAt(0) == '/')) {
+                return new DispatchedPath(nonEmptySegments(dispatched), rest.isEmpty() ? "/" : rest);
+            }
+        }
+        return strictly(uri, contextPath, servletPath, pathInfo);
+    }
+
+    /** The dispatched path by normalising and comparing the four values segment by segment. */
+    static DispatchedPath strictly(String uri, String contextPath, String servletPath, String pathInfo)
+            throws PortcullisException {
         List<String> raw = uri == null ? null : RouteTable.normalise(uri.isEmpty() ? "/" : uri);
         if (raw == null) {
             throw invalid("the request path cannot be normalised safely");

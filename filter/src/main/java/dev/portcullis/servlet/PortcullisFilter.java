@@ -456,13 +456,23 @@ public class PortcullisFilter implements Filter {
                 ? ((X509Certificate[]) chain)[0] : null;
     }
 
+    /** The values of a header: none (the usual case for all but one header) without a list per request. */
     private static List<String> values(Enumeration<String> values) {
-        return values == null ? List.of() : Collections.list(values);
+        if (values == null || !values.hasMoreElements()) {
+            return List.of();
+        }
+        String first = values.nextElement();
+        if (!values.hasMoreElements()) {
+            return Collections.singletonList(first);
+        }
+        List<String> all = new ArrayList<>(2);
+        all.add(first);
+        all.addAll(Collections.list(values));
+        return all;
     }
 
     private static List<String> headers(HttpServletRequest request) {
-        Enumeration<String> values = request.getHeaders("Authorization");
-        return values == null ? List.of() : Collections.list(values);
+        return values(request.getHeaders("Authorization"));
     }
 
     /** Answers with the refusal (already logged by the engine), except on an INCLUDE dispatch. */

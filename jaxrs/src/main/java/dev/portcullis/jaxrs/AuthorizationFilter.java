@@ -25,7 +25,8 @@ import java.util.List;
  * that cannot be determined, 503 keys or attribute store unavailable, 500 a bug) is answered with
  * the engine's {@link dev.portcullis.Refusal} through {@code abortWith}.
  *
- * <p>Thread safety: immutable; thread-safe.
+ * <p>Thread safety: thread-safe; its one cache (the last direct request's rules) is an immutable
+ * holder in a volatile field.
  */
 @Priority(Priorities.AUTHORIZATION)
 final class AuthorizationFilter implements ContainerRequestFilter {
@@ -39,6 +40,8 @@ final class AuthorizationFilter implements ContainerRequestFilter {
     private final Method method;
     private final Requirements requirements;
     private final Authenticator authenticator;
+    /** The rules of the last request that reached the method with no locator on the way, by the instance's class. */
+    private volatile Direct direct;
 
     /**
      * @param declaredType the resource class {@code ResourceInfo} named
@@ -55,8 +58,9 @@ final class AuthorizationFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         Outcome outcome;
         try {
-            List<MethodRule> rules = requirements.of(declaredType, method, request.getUriInfo());
-            Requirement requirement = requirement(rules, request.getUriInfo());
+            UriInfo uriInfo = request.getUriInfo();
+            List<MethodRule> rules = rules(uriInfo);
+            Requirement requirement = requirement(rules, uriInfo);
             Outcome authenticated = authenticator.authenticate(request);
             Portcullis engine = authenticator.engine(request);
             if (engine == null) {
@@ -80,6 +84,36 @@ final class AuthorizationFilter implements ContainerRequestFilter {
         List<Authorization> allowedBy = outcome.authorizations();
         if (!allowedBy.isEmpty()) {
             request.setProperty(AUTHORIZATION_PROPERTY, allowedBy.get(allowedBy.size() - 1));
+        }
+    }
+
+    /**
+     * {@link Requirements#of}; for a request that reached the method directly (one matched
+     * resource, no locator) the answer depends only on the instance's class, and is kept for it.
+     */
+    private List<MethodRule> rules(UriInfo uriInfo) {
+        List<Object> matched = uriInfo.getMatchedResources();
+        if (matched.size() != 1) {
+            return requirements.of(declaredType, method, uriInfo);
+        }
+        Class<?> type = matched.get(0).getClass();
+        Direct known = direct;
+        if (known != null && known.type == type) {
+            return known.rules;
+        }
+        List<MethodRule> rules = List.copyOf(requirements.of(declaredType, method, uriInfo));
+        direct = new Direct(type, rules);
+        return rules;
+    }
+
+    /** A matched instance's class and the rules a direct request to the method on it must pass. */
+    private static final class Direct {
+        final Class<?> type;
+        final List<MethodRule> rules;
+
+        Direct(Class<?> type, List<MethodRule> rules) {
+            this.type = type;
+            this.rules = rules;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.portcullis.jaxrs;
 
 import dev.portcullis.BearerPrincipal;
+import dev.portcullis.Outcome;
 import dev.portcullis.Portcullis;
 import dev.portcullis.PortcullisException;
 import dev.portcullis.internal.LogText;
@@ -33,12 +34,12 @@ final class BearerSecurityContext implements SecurityContext {
     private Set<String> roles;
     private PortcullisException rolesFailure;
 
-    /** The context of a principal the engine admitted, with its fresh roles. */
+    /** The context of a principal the engine admitted, with its fresh roles ({@link Outcome#roles()}, unmodifiable). */
     BearerSecurityContext(VerifiedToken token, Set<String> roles, SecurityContext original) {
         this.engine = null;
         this.principal = new BearerPrincipal(token);
         this.secure = original != null && original.isSecure();
-        this.roles = Set.copyOf(roles);
+        this.roles = roles; // Outcome.roles(): the principal's unmodifiable roles, not a copy per request
     }
 
     /** The context of a verified token whose roles are loaded from {@code engine} on first use. */

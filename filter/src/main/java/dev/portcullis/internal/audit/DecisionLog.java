@@ -7,7 +7,10 @@ import dev.portcullis.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -21,8 +24,10 @@ import java.util.function.LongSupplier;
 /**
  * The decision log: one JSON line per decision on the SLF4J logger {@value #LOGGER_NAME} at INFO.
  *
- * <p>Records go into a bounded queue drained by one daemon thread, which polls (napping 10 ms when
- * the queue is empty) so that a request never pays for waking it. When the queue is full, the
+ * <p>Records go into a bounded queue drained by one daemon thread, which takes them a batch at a
+ * time (napping 10 ms when the queue is empty) so that a request never pays for waking it; besides
+ * the queue's capacity, only the batch being written (at most {@value #BATCH} records) is held.
+ * When the queue is full, the
  * {@linkplain Overflow overflow policy} decides:
  * <ul>
  *   <li>{@code drop} (the default, setting {@value SettingNames#DECISION_LOG_OVERFLOW}): the record is dropped and counted
@@ -69,12 +74,17 @@ public final class DecisionLog implements AutoCloseable {
     private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final DecisionRecord POISON = DecisionRecord.builder(java.time.Instant.EPOCH, "").build();
     private static final long NEVER = Long.MIN_VALUE;
+    /** The most records the writer takes from the queue at once. */
+    static final int BATCH = 256;
 
     private final BlockingQueue<DecisionRecord> queue;
     private final int capacity;
     private final Overflow overflow;
     private final long blockTimeoutNanos;
     private final Consumer<String> sink;
+    /** The direct output ({@value SettingNames#DECISION_LOG_OUTPUT}), or null for the sink. */
+    private final Output output;
+    private final Consumer<String> listener;
     private final Consumer<String> warnings;
     private final LongSupplier ticker;
     private final long warnIntervalNanos;
@@ -92,13 +102,15 @@ public final class DecisionLog implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(b.capacity);
         this.overflow = b.overflow;
         this.blockTimeoutNanos = b.blockTimeout.toNanos();
-        this.sink = b.listener == null ? b.sink : b.sink.andThen(line -> {
+        this.listener = b.listener == null ? null : line -> {
             try {
                 b.listener.accept(line);
             } catch (RuntimeException e) {
                 LOG.warn("decision log listener failed: {}", e.toString());
             }
-        });
+        };
+        this.sink = listener == null ? b.sink : b.sink.andThen(listener);
+        this.output = b.file == null ? null : Output.open(b.file);
         this.warnings = b.warnings;
         this.ticker = b.ticker;
         this.warnIntervalNanos = b.warnInterval.toNanos();
@@ -118,6 +130,7 @@ public final class DecisionLog implements AutoCloseable {
      */
     public static Builder builder(Settings settings) {
         Builder b = builder();
+        settings.get(SettingNames.DECISION_LOG_OUTPUT).ifPresent(b::output);
         Overflow overflow = settings.getEnum(SettingNames.DECISION_LOG_OVERFLOW, Overflow.class, Overflow.DROP);
         b.overflow(overflow);
         if (settings.get(SettingNames.DECISION_LOG_BLOCK_TIMEOUT).isPresent()) {
@@ -215,11 +228,16 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     private void drain() {
+        // one buffer for every line: the writer is the only thread that formats
+        StringBuilder text = new StringBuilder(1024);
+        List<DecisionRecord> batch = new ArrayList<>(BATCH);
         while (true) {
             // Poll and nap rather than take(): a writer blocked in take() must be woken by every
             // record, and that wake-up (a system call) would cost each request a microsecond or more.
-            DecisionRecord r = queue.poll();
-            if (r == null) {
+            // Records are taken a batch at a time: one turn of the queue's lock, which the request
+            // threads' offers share, per batch rather than per record.
+            batch.clear();
+            if (queue.drainTo(batch, BATCH) == 0) {
                 if (Thread.interrupted()) {
                     return;
                 }
@@ -227,17 +245,69 @@ public final class DecisionLog implements AutoCloseable {
                 LockSupport.parkNanos(IDLE_NAP_NANOS);
                 continue;
             }
-            if (r == POISON) {
+            boolean last = output == null ? writeEach(batch, text) : writeAll(batch, text);
+            if (text.capacity() > 65_536) {
+                text = new StringBuilder(1024); // an outsized batch does not keep its buffer
+            }
+            if (last) {
                 return;
             }
+            warnIfDue(false);
+        }
+    }
+
+    /** Hands each record's line to the sink; true when the batch ended the log. */
+    private boolean writeEach(List<DecisionRecord> batch, StringBuilder line) {
+        for (DecisionRecord r : batch) {
+            if (r == POISON) {
+                return true;
+            }
             try {
-                sink.accept(r.toJson());
+                line.setLength(0);
+                r.appendJson(line);
+                sink.accept(line.toString());
                 written.incrementAndGet();
             } catch (RuntimeException e) {
                 LOG.warn("decision log sink failed: {}", e.toString());
             }
-            warnIfDue(false);
         }
+        return false;
+    }
+
+    /**
+     * Writes the batch's lines to the output at once (one system call for the batch, not one per
+     * line), then hands each line to the listener; true when the batch ended the log.
+     */
+    private boolean writeAll(List<DecisionRecord> batch, StringBuilder text) {
+        text.setLength(0);
+        int lines = 0;
+        boolean last = false;
+        for (DecisionRecord r : batch) {
+            if (r == POISON) {
+                last = true;
+                break;
+            }
+            r.appendJson(text);
+            text.append('\n');
+            lines++;
+        }
+        if (lines == 0) {
+            return last;
+        }
+        try {
+            output.write(text);
+            written.addAndGet(lines);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("decision log output {} failed, {} decision records lost: {}", output, lines, e.toString());
+            return last;
+        }
+        if (listener != null) {
+            for (int from = 0, to; from < text.length(); from = to + 1) {
+                to = text.indexOf("\n", from);
+                listener.accept(text.substring(from, to));
+            }
+        }
+        return last;
     }
 
     /** Writes what is queued (waiting up to 2 s), stops the writer, and reports unreported drops. */
@@ -252,6 +322,9 @@ public final class DecisionLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (output != null && !writer.isAlive()) {
+                output.close();
+            }
             warnIfDue(true);
         }
     }
@@ -268,6 +341,7 @@ public final class DecisionLog implements AutoCloseable {
         private Consumer<String> sink = line -> DECISIONS.info(line);
         private Consumer<String> warnings = line -> LOG.warn(line);
         private Consumer<String> listener;
+        private String file;
         private LongSupplier ticker = System::nanoTime;
         private Duration warnInterval = WARN_INTERVAL;
 
@@ -301,6 +375,26 @@ public final class DecisionLog implements AutoCloseable {
         /** Where lines go (default the {@value DecisionLog#LOGGER_NAME} SLF4J logger at INFO). */
         public Builder sink(Consumer<String> sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Where the lines go: {@code logger} (the default: the sink, normally the
+         * {@value DecisionLog#LOGGER_NAME} SLF4J logger), or instead {@code stdout} or {@code stderr}
+         * (the current {@code System.out} or {@code System.err}), or a file, created if missing and
+         * appended to. Those three get plain JSON lines, one per decision, and the writer writes
+         * each batch it takes at once: one system call per batch rather than one per line.
+         *
+         * @throws ConfigurationException naming {@value SettingNames#DECISION_LOG_OUTPUT} when the file cannot be opened
+         */
+        public Builder output(String where) {
+            String value = Objects.requireNonNull(where, "where").trim();
+            if (value.equals(Output.LOGGER)) {
+                this.file = null;
+                return this;
+            }
+            Output.open(value).close(); // a file that cannot be opened fails now, naming the setting
+            this.file = value;
             return this;
         }
 

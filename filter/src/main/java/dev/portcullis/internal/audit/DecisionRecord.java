@@ -80,22 +80,31 @@ public final class DecisionRecord {
      */
     public String toJson() {
         StringBuilder b = new StringBuilder(512);
+        appendJson(b);
+        return b.toString();
+    }
+
+    /**
+     * Appends {@link #toJson()}'s line to {@code b}: the decision log's writer reuses one buffer
+     * for every record.
+     */
+    void appendJson(StringBuilder b) {
         b.append("{\"time\":\"");
         instant(b, time);
         b.append('"');
-        field(b, "decision_id", decisionId);
-        field(b, "method", method);
-        field(b, "path", path);
-        field(b, "issuer", issuer);
-        field(b, "subject", subject);
-        field(b, "token_id", tokenId);
-        field(b, "resource_kind", resourceKind);
-        field(b, "resource_id", resourceId);
-        field(b, "action", action);
-        field(b, "effect", effect);
-        field(b, "reason", reason);
-        field(b, "policy", policy);
-        field(b, "rule", rule);
+        field(b, ",\"decision_id\":", decisionId);
+        field(b, ",\"method\":", method);
+        field(b, ",\"path\":", path);
+        field(b, ",\"issuer\":", issuer);
+        field(b, ",\"subject\":", subject);
+        field(b, ",\"token_id\":", tokenId);
+        field(b, ",\"resource_kind\":", resourceKind);
+        field(b, ",\"resource_id\":", resourceId);
+        field(b, ",\"action\":", action);
+        field(b, ",\"effect\":", effect);
+        field(b, ",\"reason\":", reason);
+        field(b, ",\"policy\":", policy);
+        field(b, ",\"rule\":", rule);
         b.append(",\"derived_roles\":");
         if (derivedRoles == null) {
             b.append("null");
@@ -115,10 +124,10 @@ public final class DecisionRecord {
             }
             b.append(']');
         }
-        field(b, "attribute_version", attributeVersion);
+        field(b, ",\"attribute_version\":", attributeVersion);
         b.append(",\"attribute_age_ms\":").append(attributeAgeMillis);
         b.append(",\"latency_us\":").append(latencyMicros);
-        return b.append('}').toString();
+        b.append('}');
     }
 
     /**
@@ -162,9 +171,10 @@ public final class DecisionRecord {
         return b;
     }
 
-    private static void field(StringBuilder b, String name, String value) {
+    /** Appends {@code prefix} (the comma and the quoted name) and the value, unless it is null. */
+    private static void field(StringBuilder b, String prefix, String value) {
         if (value != null) {
-            b.append(",\"").append(name).append("\":");
+            b.append(prefix);
             string(b, value);
         }
     }
@@ -176,7 +186,19 @@ public final class DecisionRecord {
      */
     private static void string(StringBuilder b, String value) {
         b.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        int n = value.length();
+        int clean = 0;
+        while (clean < n && !escaped(value.charAt(clean))) {
+            clean++;
+        }
+        // identifiers and paths rarely need escaping: copy them whole, then go char by char from
+        // the first character that does
+        if (clean == n) {
+            b.append(value);
+        } else {
+            b.append(value, 0, clean);
+        }
+        for (int i = clean; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"': b.append("\\\""); break;
@@ -187,7 +209,7 @@ public final class DecisionRecord {
                 case '\r': b.append("\\r"); break;
                 case '\t': b.append("\\t"); break;
                 default:
-                    if (c <= 0x1f || (c >= 0x7f && c <= 0x9f) || (c >= 0x2000 && c <= 0x20ff)) {
+                    if (escaped(c)) {
                         b.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
                                 .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
                     } else {
@@ -196,6 +218,11 @@ public final class DecisionRecord {
             }
         }
         b.append('"');
+    }
+
+    /** Whether jose4j's {@code JSONValue.escape} writes {@code c} other than as itself. */
+    private static boolean escaped(char c) {
+        return c <= 0x1f || c == '"' || c == '\\' || (c >= 0x7f && c <= 0x9f) || (c >= 0x2000 && c <= 0x20ff);
     }
 
     /** The former writer (a map through jose4j's JsonUtil), kept as the reference for tests. */

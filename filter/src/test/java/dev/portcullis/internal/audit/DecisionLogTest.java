@@ -61,7 +61,8 @@ class DecisionLogTest {
             }
         }
         assertThat(log.dropped()).isEqualTo(50 - accepted).isGreaterThan(0);
-        assertThat(accepted).isBetween(2, 3); // the queue holds 2, the writer may hold 1
+        // the queue holds 2; the writer's batch, taken from the queue, at most as many again
+        assertThat(accepted).isBetween(2, 4);
         release.countDown();
         log.close();
         assertThat(lines).hasSize(accepted);

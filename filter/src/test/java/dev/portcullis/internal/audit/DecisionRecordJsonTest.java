@@ -53,6 +53,19 @@ class DecisionRecordJsonTest {
     }
 
     @Test
+    void appendJsonWhenBufferReusedThenEachLineWholeAndAlone() {
+        // the writer's one buffer: a long line, then a short one, must not leave a tail behind
+        StringBuilder b = new StringBuilder();
+        DecisionRecord longer = full("x".repeat(3000) + "\"");
+        DecisionRecord shorter = DecisionRecord.builder(Instant.EPOCH, "x-1").effect("ALLOW", null).build();
+        longer.appendJson(b);
+        assertThat(b.toString()).isEqualTo(longer.toJsonByMap());
+        b.setLength(0);
+        shorter.appendJson(b);
+        assertThat(b.toString()).isEqualTo(shorter.toJsonByMap());
+    }
+
+    @Test
     void toJsonWhenFieldsAbsentThenLeftOutAsBefore() {
         DecisionRecord sparse = DecisionRecord.builder(Instant.EPOCH, "x-1").effect("ALLOW", null).build();
         assertThat(sparse.toJson()).isEqualTo(sparse.toJsonByMap());

@@ -1,0 +1,128 @@
+package dev.portcullis.internal.audit;
+
+import dev.portcullis.config.ConfigurationException;
+import dev.portcullis.config.SettingNames;
+import dev.portcullis.config.Settings;
+
+import org.jose4j.json.JsonUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@value SettingNames#DECISION_LOG_OUTPUT}: the decision lines go, as plain JSON lines, to a file
+ * (appended) or a standard stream, each batch in one write of whole lines; the listener still gets
+ * every line; a file that cannot be opened fails at startup naming the setting.
+ */
+class DecisionLogOutputTest {
+    private static DecisionRecord record(DecisionLog log, int n) {
+        return DecisionRecord.builder(Instant.parse("2026-12-01T10:00:00Z"), log.newDecisionId())
+                .request("GET", "/api/documents/" + n)
+                .principal("https://idp", "alice", "t-" + n)
+                .resource("document", Integer.toString(n), "read")
+                .effect("ALLOW", null)
+                .rule("resource.document.vdefault", "read", List.of())
+                .attributes("v1", 5)
+                .latencyMicros(3)
+                .build();
+    }
+
+    @Test
+    void fileWhenRecordsThenEveryLineAppendedInOrderAndToTheListener(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("decisions.jsonl");
+        Files.writeString(file, "earlier line\n");
+        List<String> heard = new CopyOnWriteArrayList<>();
+        List<String> expected = new ArrayList<>();
+        List<String> sunk = new CopyOnWriteArrayList<>();
+        DecisionLog log = DecisionLog.builder(Settings.of(Map.of(SettingNames.DECISION_LOG_OUTPUT, file.toString())))
+                .sink(sunk::add).listener(heard::add).start();
+        for (int i = 0; i < 1000; i++) {
+            DecisionRecord r = record(log, i);
+            expected.add(r.toJson());
+            assertThat(log.record(r)).isTrue();
+        }
+        log.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines.get(0)).as("appended, not truncated").isEqualTo("earlier line");
+        assertThat(lines.subList(1, lines.size())).containsExactlyElementsOf(expected);
+        assertThat(heard).containsExactlyElementsOf(expected);
+        assertThat(sunk).as("the output replaces the SLF4J sink").isEmpty();
+        assertThat(log.written()).isEqualTo(1000);
+        assertThat(JsonUtil.parseJson(lines.get(1))).containsEntry("resource_id", "0").containsEntry("effect", "ALLOW");
+    }
+
+    @Test
+    void stdoutWhenBurstThenWholeLinesInFewerWritesThanLines() throws Exception {
+        List<String> writes = new CopyOnWriteArrayList<>();
+        PrintStream original = System.out;
+        PrintStream counting = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
+            @Override
+            public void write(byte[] buf, int off, int len) {
+                writes.add(new String(buf, off, len, StandardCharsets.UTF_8));
+            }
+        };
+        System.setOut(counting);
+        List<String> expected = new ArrayList<>();
+        try {
+            DecisionLog log = DecisionLog.builder().output("stdout").start();
+            for (int i = 0; i < 1000; i++) {
+                DecisionRecord r = record(log, i);
+                expected.add(r.toJson());
+                log.record(r);
+            }
+            log.close();
+        } finally {
+            System.setOut(original);
+        }
+        List<String> lines = new ArrayList<>();
+        for (String w : writes) {
+            assertThat(w).as("a write holds whole lines").endsWith("\n");
+            lines.addAll(List.of(w.split("\n")));
+        }
+        assertThat(lines).containsExactlyElementsOf(expected);
+        assertThat(writes.size()).as("writes for 1000 lines recorded in a burst: batches, not one per line")
+                .isLessThan(500);
+    }
+
+    @Test
+    void fileWhenCannotBeOpenedThenFailsNamingTheSetting(@TempDir Path dir) {
+        String missing = dir.resolve("no-such-dir").resolve("decisions.jsonl").toString();
+        assertThatThrownBy(() -> DecisionLog.builder(Settings.of(Map.of(SettingNames.DECISION_LOG_OUTPUT, missing))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(SettingNames.DECISION_LOG_OUTPUT).hasMessageContaining(missing);
+        assertThatThrownBy(() -> DecisionLog.builder().output(" "))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(SettingNames.DECISION_LOG_OUTPUT);
+    }
+
+    @Test
+    void loggerWhenDefaultOrNamedThenLinesGoToTheSink() throws Exception {
+        for (Map<String, String> settings : List.of(Map.<String, String>of(),
+                Map.of(SettingNames.DECISION_LOG_OUTPUT, "logger"))) {
+            List<String> sunk = new CopyOnWriteArrayList<>();
+            DecisionLog log = DecisionLog.builder(Settings.of(settings)).sink(sunk::add).start();
+            DecisionRecord r = record(log, 1);
+            log.record(r);
+            log.close();
+            assertThat(sunk).as("%s", settings).containsExactly(r.toJson());
+        }
+        // and the setting given later wins: back to the logger after a file
+        List<String> sunk = new CopyOnWriteArrayList<>();
+        DecisionLog log = DecisionLog.builder().output("stderr").output("logger").sink(sunk::add).start();
+        log.record(record(log, 2));
+        log.close();
+        assertThat(sunk).hasSize(1);
+    }
+}
