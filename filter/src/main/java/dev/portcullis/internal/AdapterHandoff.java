@@ -15,6 +15,14 @@ public final class AdapterHandoff {
      * again: the same token, already verified, and the principal's attributes of a moment ago.
      */
     public static final String OUTCOME_ATTRIBUTE = "dev.portcullis.internal.outcome";
+    /**
+     * Request attribute: the path the servlet filter decided this dispatch on (the dispatched path
+     * within the web application: decoded, normalised, without parameters), set for every dispatch
+     * it lets through, public or decided. The JAX-RS adapter records this path, so that one request
+     * has one path in the decision log whichever adapter decided it; without a filter in front it
+     * records the request URI's path, context path included (JAX-RS does not know the context path).
+     */
+    public static final String PATH_ATTRIBUTE = "dev.portcullis.internal.path";
 
     private AdapterHandoff() {
     }

@@ -381,6 +381,7 @@ public class PortcullisFilter implements Filter {
             return;
         }
         String path = dispatched.path();
+        request.setAttribute(AdapterHandoff.PATH_ATTRIBUTE, path); // the JAX-RS adapter records this path too
         Requirement own = path.equals(pushPath) ? Requirement.signalPush()
                 : path.equals(logoutPath) ? Requirement.backchannelLogout() : null;
         if (publicPaths.matches(path) && own == null) {

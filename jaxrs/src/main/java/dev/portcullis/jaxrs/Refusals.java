@@ -1,6 +1,7 @@
 package dev.portcullis.jaxrs;
 
 import dev.portcullis.Refusal;
+import dev.portcullis.internal.AdapterHandoff;
 import dev.portcullis.internal.LogText;
 import dev.portcullis.internal.RequestPaths;
 
@@ -21,8 +22,16 @@ final class Refusals {
     private Refusals() {
     }
 
-    /** The request path for a log line or decision record: normalised, without {@code ;jsessionid=...}. */
+    /**
+     * The request path for a log line or decision record: the servlet filter's path for this
+     * dispatch when it runs in front ({@link AdapterHandoff#PATH_ATTRIBUTE}: the path within the web
+     * application), else the request URI's path; normalised, without {@code ;jsessionid=...}.
+     */
     static String recordPath(ContainerRequestContext request) {
+        Object filtered = request.getProperty(AdapterHandoff.PATH_ATTRIBUTE);
+        if (filtered instanceof String) {
+            return (String) filtered; // the servlet filter's path for this dispatch: one request, one path
+        }
         return RequestPaths.forRecord(request.getUriInfo().getRequestUri().getRawPath());
     }
 

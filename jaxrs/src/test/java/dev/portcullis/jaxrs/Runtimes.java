@@ -95,8 +95,35 @@ final class Runtimes {
 
     private static Deployed jetty(ServletHolder servlet, Map<String, String> filterParams, AutoCloseable after,
                                   ResteasyDeployment deployment) throws Exception {
+        return jetty(servlet, filterParams, after, deployment, "/", "/*", Map.of());
+    }
+
+    /**
+     * Jersey's or RESTEasy's servlet in Jetty behind the Portcullis servlet filter, in a web
+     * application at {@code contextPath} with the servlet mapped at {@code mapping} (such as
+     * {@code /api/*}) and these servlet context attributes; {@link Deployed#base} is the servlet's.
+     */
+    static Deployed behindFilterAt(boolean jersey, ResourceConfig config, Application application,
+                                   Map<String, String> filterParams, String contextPath, String mapping,
+                                   Map<String, Object> attributes) throws Exception {
+        if (jersey) {
+            return jetty(new ServletHolder(new ServletContainer(config)), filterParams, () -> { }, null, contextPath,
+                    mapping, attributes);
+        }
+        ResteasyDeployment deployment = new ResteasyDeploymentImpl();
+        deployment.setApplication(application);
+        deployment.start();
+        ServletHolder holder = new ServletHolder(new HttpServletDispatcher());
+        holder.setInitParameter("resteasy.servlet.mapping.prefix", mapping.substring(0, mapping.length() - 2));
+        return jetty(holder, filterParams, deployment::stop, deployment, contextPath, mapping, attributes);
+    }
+
+    private static Deployed jetty(ServletHolder servlet, Map<String, String> filterParams, AutoCloseable after,
+                                  ResteasyDeployment deployment, String contextPath, String mapping,
+                                  Map<String, Object> attributes) throws Exception {
         Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
-        ServletContextHandler context = new ServletContextHandler("/");
+        ServletContextHandler context = new ServletContextHandler(contextPath);
+        attributes.forEach(context::setAttribute);
         if (deployment != null) {
             context.setAttribute(ResteasyDeployment.class.getName(), deployment);
         }
@@ -107,11 +134,12 @@ final class Runtimes {
             filter.setInitParameters(filterParams);
             context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        context.addServlet(servlet, "/*");
+        context.addServlet(servlet, mapping);
         server.setHandler(context);
         server.start();
         int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        return new Deployed(URI.create("http://127.0.0.1:" + port + "/"), () -> {
+        String base = (contextPath.equals("/") ? "" : contextPath) + mapping.substring(0, mapping.length() - 1);
+        return new Deployed(URI.create("http://127.0.0.1:" + port + base), () -> {
             server.stop();
             after.close();
         }, portcullisFilter::engine);
