@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * The decision log: one JSON line per decision on the SLF4J logger {@value #LOGGER_NAME} at INFO.
+ * The decision log: one JSON line per decision on the SLF4J logger {@value #LOGGER_NAME} at INFO,
+ * or, with {@value SettingNames#DECISION_LOG_OUTPUT}, on standard output or error or in a file.
  *
  * <p>Records go into a bounded queue drained by one daemon thread, which takes them a batch at a
  * time (napping 10 ms when the queue is empty) so that a request never pays for waking it; besides
@@ -93,6 +94,9 @@ public final class DecisionLog implements AutoCloseable {
     private final AtomicLong lastWarn = new AtomicLong(NEVER);
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
+    /** Records the output failed to write, and when that was last reported; the writer's own. */
+    private long lost;
+    private long lastLossWarn = NEVER;
     private final String idPrefix;
     private final Thread writer;
     private volatile boolean closed;
@@ -298,7 +302,13 @@ public final class DecisionLog implements AutoCloseable {
             output.write(text);
             written.addAndGet(lines);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("decision log output {} failed, {} decision records lost: {}", output, lines, e.toString());
+            // a broken output fails every batch: one WARN line at once, then at most one per interval
+            lost += lines;
+            long now = ticker.getAsLong();
+            if (lastLossWarn == NEVER || now - lastLossWarn >= warnIntervalNanos) {
+                lastLossWarn = now;
+                LOG.warn("decision log output {} failed: {} decision records lost so far: {}", output, lost, e.toString());
+            }
             return last;
         }
         if (listener != null) {

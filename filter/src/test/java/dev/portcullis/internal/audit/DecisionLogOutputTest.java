@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,6 +97,35 @@ class DecisionLogOutputTest {
         assertThat(lines).containsExactlyElementsOf(expected);
         assertThat(writes.size()).as("writes for 1000 lines recorded in a burst: batches, not one per line")
                 .isLessThan(500);
+    }
+
+    @Test
+    void stdoutWhenBrokenThenLinesLostAndTheWriterGoesOn() throws Exception {
+        PrintStream original = System.out;
+        PrintStream broken = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("stream closed");
+            }
+        }, true, StandardCharsets.UTF_8);
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setOut(broken);
+            DecisionLog log = DecisionLog.builder().output("stdout").start();
+            log.record(record(log, 1));
+            Thread.sleep(300); // the writer naps 10 ms: it has tried by now
+            assertThat(log.written()).as("nothing written to a broken stream").isZero();
+
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            DecisionRecord after = record(log, 2);
+            log.record(after);
+            log.close();
+
+            assertThat(log.written()).isEqualTo(1);
+            assertThat(captured.toString(StandardCharsets.UTF_8)).isEqualTo(after.toJson() + "\n");
+        } finally {
+            System.setOut(original);
+        }
     }
 
     @Test
