@@ -67,12 +67,17 @@ public final class RequestPaths {
                     return false;
                 }
                 start = i + 1;
-            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~')) {
+            } else if (!unreserved(c)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether {@code c} is an unreserved URI character (RFC 3986 §2.3: letters, digits, {@code -._~}). */
+    public static boolean unreserved(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~';
     }
 
     /** {@code rawPath} with the {@code ;parameters} of every segment removed (nothing else changed). */

@@ -16,8 +16,7 @@ import java.util.function.Supplier;
 /**
  * Where the decision log's writer puts a batch of lines when {@value SettingNames#DECISION_LOG_OUTPUT}
  * is not {@value #LOGGER}: the process's standard output or error stream, or a file opened for
- * appending. Each
- * {@link #write} is one batch of whole lines, written at once.
+ * appending. Each {@link #write} is one batch of whole lines, written at once.
  *
  * <p>Thread safety: used by the writer thread only (and closed by {@link DecisionLog#close()}
  * after the writer has stopped).
@@ -81,8 +80,7 @@ abstract class Output {
             byte[] bytes = utf8(lines);
             PrintStream out = stream.get();
             out.write(bytes, 0, bytes.length); // one synchronized write: the lines stay whole among other output
-            out.flush();
-            if (out.checkError()) {
+            if (out.checkError()) { // flushes, then tells whether any write or flush failed
                 throw new IOException("the " + name + " stream reports an error");
             }
         }

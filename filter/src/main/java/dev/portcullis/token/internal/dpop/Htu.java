@@ -1,5 +1,7 @@
 package dev.portcullis.token.internal.dpop;
 
+import dev.portcullis.internal.RequestPaths;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayDeque;
@@ -77,7 +79,7 @@ final class Htu {
                 return null;
             }
             char decoded = (char) (hi * 16 + lo);
-            if (unreserved(decoded)) {
+            if (RequestPaths.unreserved(decoded)) {
                 out.append(decoded);
             } else {
                 out.append('%').append(Character.toUpperCase(raw.charAt(i + 1)))
@@ -86,11 +88,6 @@ final class Htu {
             i += 2;
         }
         return out.toString();
-    }
-
-    private static boolean unreserved(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
     }
 
     /** RFC 3986 §5.2.4 on an absolute path. */
