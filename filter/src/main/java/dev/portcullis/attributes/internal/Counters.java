@@ -1,16 +1,20 @@
 package dev.portcullis.attributes.internal;
 
 import dev.portcullis.attributes.AttributeSource;
+import dev.portcullis.internal.Stripes;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters an {@link AttributeCache} publishes (its {@code hits()}, {@code misses()} and so
  * on): each part of the cache counts its own events here.
  *
- * <p>Thread safety: safe for concurrent use (one {@link LongAdder} per counter).
+ * <p>Thread safety: safe for concurrent use (one {@link LongAdder} per counter; {@link Stripes} for
+ * the one every request adds to).
  */
 final class Counters {
-    private final LongAdder hits = new LongAdder();
+    /** Every request with cached attributes counts a hit: striped, so that request threads do not share its line. */
+    private final Stripes hits = new Stripes(1);
     private final LongAdder misses = new LongAdder();
     private final LongAdder loads = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();
@@ -23,7 +27,7 @@ final class Counters {
 
     /** A get answered from a fresh entry. */
     void hit() {
-        hits.increment();
+        hits.add(0, 1);
     }
 
     /** A get that found no fresh entry. */
@@ -64,7 +68,7 @@ final class Counters {
     }
 
     long hits() {
-        return hits.sum();
+        return hits.sum(0);
     }
 
     long misses() {

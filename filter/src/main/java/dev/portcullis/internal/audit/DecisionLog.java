@@ -3,6 +3,7 @@ package dev.portcullis.internal.audit;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
+import dev.portcullis.internal.Stripes;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,7 @@ public final class DecisionLog implements AutoCloseable {
     private final AtomicLong reportedDrops = new AtomicLong();
     private final AtomicLong lastWarn = new AtomicLong(NEVER);
     private final AtomicLong written = new AtomicLong();
-    private final AtomicLong sequence = new AtomicLong();
+    private final Stripes ids = new Stripes(1);
     /** Records the output failed to write, and when that was last reported; the writer's own. */
     private long lost;
     private long lastLossWarn = NEVER;
@@ -158,9 +159,12 @@ public final class DecisionLog implements AutoCloseable {
         return builder().capacity(capacity).sink(sink).start();
     }
 
-    /** A short unique id for a decision: a per-log random prefix and a sequence number. */
+    /**
+     * A short unique id for a decision: a per-log random prefix and a number unique in this log
+     * (not a sequence: threads draw from their own stripes, so that they share no counter).
+     */
     public String newDecisionId() {
-        return idPrefix + "-" + Long.toString(sequence.incrementAndGet(), 36);
+        return idPrefix + "-" + Long.toString(ids.nextUnique(), 36);
     }
 
     /**

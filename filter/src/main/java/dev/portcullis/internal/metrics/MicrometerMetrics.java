@@ -2,6 +2,7 @@ package dev.portcullis.internal.metrics;
 
 import dev.portcullis.Reason;
 import dev.portcullis.attributes.internal.AttributeCache;
+import dev.portcullis.internal.Stripes;
 import dev.portcullis.internal.hygiene.ClaimCategory;
 import dev.portcullis.internal.hygiene.ClaimHygiene;
 import dev.portcullis.policy.internal.ReloadingPolicyEvaluator;
@@ -16,7 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
-import io.micrometer.core.instrument.Timer;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,8 +42,9 @@ final class MicrometerMetrics implements EngineMetrics {
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
-    private final Map<List<String>, Timer> decisions = new ConcurrentHashMap<>();
-    private final Map<List<String>, Timer> requests = new ConcurrentHashMap<>();
+    /** The per-request timers, striped (the function timers registered for them hold them weakly). */
+    private final Map<List<String>, Stripes> decisions = new ConcurrentHashMap<>();
+    private final Map<List<String>, Stripes> requests = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> verifications = new ConcurrentHashMap<>();
 
     private MicrometerMetrics(MeterRegistry registry) {
@@ -69,19 +70,38 @@ final class MicrometerMetrics implements EngineMetrics {
     @Override
     public void decision(String effect, String reason, String kind, String action, long nanos) {
         List<String> key = List.of(tag(effect), tag(reason), tag(kind), tag(action));
-        decisions.computeIfAbsent(key, k -> keep(Timer.builder(meter("decisions"))
-                .description("Decisions written to the decision log, by effect, reason, resource kind and action")
-                .tags("effect", k.get(0), "reason", k.get(1), "kind", k.get(2), "action", k.get(3))
-                .register(registry))).record(nanos, TimeUnit.NANOSECONDS);
+        Stripes timer = decisions.get(key);
+        if (timer == null) {
+            timer = decisions.computeIfAbsent(key, k -> timer(meter("decisions"),
+                    "Decisions written to the decision log, by effect, reason, resource kind and action",
+                    Tags.of("effect", k.get(0), "reason", k.get(1), "kind", k.get(2), "action", k.get(3))));
+        }
+        timer.addEvent(nanos);
     }
 
     @Override
     public void request(String outcome, String reason, long nanos) {
         List<String> key = List.of(tag(outcome), tag(reason));
-        requests.computeIfAbsent(key, k -> keep(Timer.builder(meter("requests"))
-                .description("Requests decided by the engine, start to end, by outcome and refusal reason")
-                .tags("outcome", k.get(0), "reason", k.get(1))
-                .register(registry))).record(nanos, TimeUnit.NANOSECONDS);
+        Stripes timer = requests.get(key);
+        if (timer == null) {
+            timer = requests.computeIfAbsent(key, k -> timer(meter("requests"),
+                    "Requests decided by the engine, start to end, by outcome and refusal reason",
+                    Tags.of("outcome", k.get(0), "reason", k.get(1))));
+        }
+        timer.addEvent(nanos);
+    }
+
+    /**
+     * A function timer (count and total time) over new {@link Stripes}: a request adds to its own
+     * thread's stripe rather than to a {@code Timer}'s shared count, total and maximum.
+     */
+    private Stripes timer(String name, String description, Tags tags) {
+        Stripes timer = new Stripes(2);
+        keep(FunctionTimer.builder(name, timer, t -> t.sum(0), t -> t.sum(1), TimeUnit.NANOSECONDS)
+                .description(description)
+                .tags(tags)
+                .register(registry));
+        return timer;
     }
 
     @Override
