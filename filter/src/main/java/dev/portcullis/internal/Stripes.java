@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <pre>{@code
  * Stripes times = new Stripes(2);       // a count and a total
- * times.add(0, 1);
- * times.add(1, nanos);
+ * times.addEvent(nanos);                // one event that took nanos
  * long count = times.sum(0);
+ * long totalNanos = times.sum(1);
  * }</pre>
  *
  * <p>Thread safety: thread-safe; {@link #add} is lock-free.
