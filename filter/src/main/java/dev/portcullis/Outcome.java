@@ -53,14 +53,16 @@ public final class Outcome {
     private final int handledStatus;
     private final String handledBody;
     private final long handledRetryAfter;
+    private final String handledAllow;
 
     private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
                     Refusal refusal, String decisionId) {
-        this(kind, engine, identity, authorizations, refusal, decisionId, 204, null, 0);
+        this(kind, engine, identity, authorizations, refusal, decisionId, 204, null, 0, null);
     }
 
     private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
-                    Refusal refusal, String decisionId, int handledStatus, String handledBody, long handledRetryAfter) {
+                    Refusal refusal, String decisionId, int handledStatus, String handledBody, long handledRetryAfter,
+                    String handledAllow) {
         this.kind = kind;
         this.engine = engine;
         this.identity = identity;
@@ -70,6 +72,7 @@ public final class Outcome {
         this.handledStatus = handledStatus;
         this.handledBody = handledBody;
         this.handledRetryAfter = handledRetryAfter;
+        this.handledAllow = handledAllow;
     }
 
     static Outcome admitted(Portcullis engine, Identification identity, List<Authorization> authorizations) {
@@ -78,15 +81,20 @@ public final class Outcome {
     }
 
     static Outcome handled(Portcullis engine, Identification identity) {
-        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, 204, null, 0);
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, 204, null, 0, null);
     }
 
     static Outcome handled(Portcullis engine, Identification identity, int status, String jsonBody) {
-        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, status, jsonBody, 0);
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, status, jsonBody, 0, null);
     }
 
     static Outcome handled(Portcullis engine, int status, String jsonBody, long retryAfter) {
-        return new Outcome(Kind.HANDLED, engine, null, List.of(), null, null, status, jsonBody, retryAfter);
+        return new Outcome(Kind.HANDLED, engine, null, List.of(), null, null, status, jsonBody, retryAfter, null);
+    }
+
+    /** 405 from one of the engine's own endpoints, which allows only {@code allow} (the {@code Allow} header). */
+    static Outcome methodNotAllowed(Portcullis engine, Identification identity, String allow) {
+        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, 405, null, 0, allow);
     }
 
     /** For {@link Kind#HANDLED}: the status to answer ({@code 204} for the revocation endpoint). */
@@ -102,6 +110,14 @@ public final class Outcome {
     /** For {@link Kind#HANDLED}: seconds for {@code Retry-After} (429, 503), or 0 for none. */
     public long handledRetryAfter() {
         return handledRetryAfter;
+    }
+
+    /**
+     * For {@link Kind#HANDLED} with status 405: the {@code Allow} header's value, the methods the
+     * endpoint answers ({@code POST} for the signal endpoints, {@code GET, HEAD} for health); else null.
+     */
+    public String handledAllow() {
+        return handledAllow;
     }
 
     /**

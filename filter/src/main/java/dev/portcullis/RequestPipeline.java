@@ -23,6 +23,8 @@ import java.util.Map;
 final class RequestPipeline {
     /** The policy action that lets a caller see the health endpoint's details. */
     static final String HEALTH_ACTION = "health";
+    /** The methods the health endpoint answers; others get 405 with this {@code Allow}. */
+    static final String HEALTH_METHODS = "GET, HEAD";
 
     /** The outcome kinds as metrics name them, made once rather than lower-cased per request. */
     private static final String[] KIND_NAMES = java.util.Arrays.stream(Outcome.Kind.values())
@@ -69,6 +71,10 @@ final class RequestPipeline {
                     ? Outcome.admitted(engine, Outcome.Identification.NONE, List.of()) : earlier;
         }
         long start = System.nanoTime();
+        if (requirement.kind() == Requirement.Kind.HEALTH && !isRead(r.method())) {
+            // a probe reads; any other method is answered before the token is looked at
+            return Outcome.methodNotAllowed(engine, null, HEALTH_METHODS);
+        }
         Outcome.Identification who = identify(r);
         if (requirement.kind() == Requirement.Kind.HEALTH) {
             return health(r, who);
@@ -206,6 +212,10 @@ final class RequestPipeline {
         }
         Health health = engine.health();
         return Outcome.handled(engine, who, health.httpStatus(), health.toJson(details));
+    }
+
+    private static boolean isRead(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
     }
 
     private static List<String> parameter(AccessRequest r, String name) {

@@ -46,6 +46,9 @@ final class SignalEndpoints {
         SignalReceiver.Reply reply = push
                 ? receiver.push(r.method(), r.contentType(), r.authorization(), body)
                 : receiver.logout(r.method(), r.contentType(), body);
+        if (reply.status() == 405) {
+            return Outcome.methodNotAllowed(engine, null, "POST");
+        }
         return Outcome.handled(engine, reply.status(), reply.body(), reply.retryAfter());
     }
 

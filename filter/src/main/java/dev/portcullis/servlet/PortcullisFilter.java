@@ -433,8 +433,8 @@ public class PortcullisFilter implements Filter {
         if (outcome.handledRetryAfter() > 0) {
             response.setHeader("Retry-After", Long.toString(outcome.handledRetryAfter()));
         }
-        if (outcome.handledStatus() == 405) {
-            response.setHeader("Allow", "POST");
+        if (outcome.handledAllow() != null) {
+            response.setHeader("Allow", outcome.handledAllow());
         }
         if (outcome.handledBody() != null) {
             byte[] body = outcome.handledBody().getBytes(StandardCharsets.UTF_8);

@@ -115,6 +115,7 @@ class BackchannelLogoutAttackTest {
         assertInvalidRequest(app.send(app.request("/oidc/logout", "Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build()));
         assertThat(app.get("/oidc/logout").statusCode()).isEqualTo(405);
+        assertThat(app.get("/oidc/logout").headers().firstValue("Allow")).contains("POST");
         assertThat(app.getWithToken("/x", old).statusCode()).isEqualTo(200);
     }
 

@@ -230,7 +230,9 @@ class SignalAttackTest {
 
     @Test
     void pushWhenWrongMethodMediaTypeOrOversizedThenRefusedWithoutReading() throws Exception {
-        assertThat(app.get("/ssf/events", "Authorization", "Bearer " + PUSH_TOKEN).statusCode()).isEqualTo(405);
+        HttpResponse<String> get = app.get("/ssf/events", "Authorization", "Bearer " + PUSH_TOKEN);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("Allow")).contains("POST");
         HttpResponse<String> form = app.postForm("/ssf/events", "a=b", "Authorization", "Bearer " + PUSH_TOKEN);
         assertSetError(form, "invalid_request");
         HttpResponse<String> big = tx.push(push, PUSH_TOKEN, revokeAlice().claim("pad", "x".repeat(20_000)).sign());

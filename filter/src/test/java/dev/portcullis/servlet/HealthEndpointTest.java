@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,6 +138,34 @@ class HealthEndpointTest {
         assertThat((String) policy.get("version")).matches("[0-9a-f]{12}");
         assertThat(policy).containsEntry("reload_failing", false).containsKey("loaded_at");
         assertThat(admin.body()).doesNotContain("alice").doesNotContain("eyJ");
+    }
+
+    /**
+     * A probe reads: {@code HEAD} is answered like {@code GET}; any other method is 405 with
+     * {@code Allow: GET, HEAD}, whatever the token, and never reaches the application (the health
+     * path is the engine's, not a path of the application's).
+     */
+    @Test
+    void healthWhenNotGetOrHeadThen405WithAllow() throws Exception {
+        HttpResponse<String> head = app.send(app.request(HEALTH).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
+        assertThat(head.statusCode()).as("positive control: HEAD reads").isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+
+        for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+            for (String bearer : new String[] {null, token("alice"), "not.a.token"}) {
+                HttpRequest.Builder request = bearer == null ? app.request(HEALTH)
+                        : app.request(HEALTH, "Authorization", "Bearer " + bearer);
+                HttpResponse<String> r = app.send(request.method(method, HttpRequest.BodyPublishers.ofString("{}"))
+                        .build());
+                assertThat(r.statusCode()).as(method + " with " + bearer).isEqualTo(405);
+                assertThat(r.headers().firstValue("Allow")).as(method).contains("GET, HEAD");
+                assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+                assertThat(r.body()).doesNotContain("UP").doesNotContain("attribute_store");
+            }
+        }
+        assertThat(health(token("alice")).statusCode()).as("positive control: GET still answers").isEqualTo(200);
+        assertThat(app.invocations()).as("the application saw none of them").isZero();
     }
 
     @Test
