@@ -1,7 +1,7 @@
 package dev.portcullis.attributes.internal;
 
 import dev.portcullis.attributes.AttributeSource;
-import dev.portcullis.internal.Stripes;
+import dev.portcullis.internal.ThreadCounters;
 
 import java.util.concurrent.atomic.LongAdder;
 
@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.LongAdder;
  * The counters an {@link AttributeCache} publishes (its {@code hits()}, {@code misses()} and so
  * on): each part of the cache counts its own events here.
  *
- * <p>Thread safety: safe for concurrent use (one {@link LongAdder} per counter; {@link Stripes} for
+ * <p>Thread safety: safe for concurrent use (one {@link LongAdder} per counter; {@link ThreadCounters} for
  * the one every request adds to).
  */
 final class Counters {
-    /** Every request with cached attributes counts a hit: striped, so that request threads do not share its line. */
-    private final Stripes hits = new Stripes(1);
+    /** Every request with cached attributes counts a hit: per thread, so that request threads write no shared line. */
+    private final ThreadCounters hits = new ThreadCounters(1);
     private final LongAdder misses = new LongAdder();
     private final LongAdder loads = new LongAdder();
     private final LongAdder loadFailures = new LongAdder();

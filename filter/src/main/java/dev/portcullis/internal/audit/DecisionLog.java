@@ -3,7 +3,7 @@ package dev.portcullis.internal.audit;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.internal.Stripes;
+import dev.portcullis.internal.ThreadCounters;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +94,7 @@ public final class DecisionLog implements AutoCloseable {
     private final AtomicLong reportedDrops = new AtomicLong();
     private final AtomicLong lastWarn = new AtomicLong(NEVER);
     private final AtomicLong written = new AtomicLong();
-    private final Stripes ids = new Stripes(1);
+    private final ThreadCounters ids = new ThreadCounters(1);
     /** Records the output failed to write, and when that was last reported; the writer's own. */
     private long lost;
     private long lastLossWarn = NEVER;
@@ -161,7 +161,7 @@ public final class DecisionLog implements AutoCloseable {
 
     /**
      * A short unique id for a decision: a per-log random prefix and a number unique in this log
-     * (not a sequence: threads draw from their own stripes, so that they share no counter).
+     * (not a sequence: each thread draws from a block of its own, so that threads share no counter).
      */
     public String newDecisionId() {
         return idPrefix + "-" + Long.toString(ids.nextUnique(), 36);

@@ -2,7 +2,7 @@ package dev.portcullis.internal.metrics;
 
 import dev.portcullis.Reason;
 import dev.portcullis.attributes.internal.AttributeCache;
-import dev.portcullis.internal.Stripes;
+import dev.portcullis.internal.ThreadCounters;
 import dev.portcullis.internal.hygiene.ClaimCategory;
 import dev.portcullis.internal.hygiene.ClaimHygiene;
 import dev.portcullis.policy.internal.ReloadingPolicyEvaluator;
@@ -42,9 +42,9 @@ final class MicrometerMetrics implements EngineMetrics {
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
-    /** The per-request timers, striped (the function timers registered for them hold them weakly). */
-    private final Map<List<String>, Stripes> decisions = new ConcurrentHashMap<>();
-    private final Map<List<String>, Stripes> requests = new ConcurrentHashMap<>();
+    /** The per-request timers, counted per thread (the function timers registered for them hold them weakly). */
+    private final Map<List<String>, ThreadCounters> decisions = new ConcurrentHashMap<>();
+    private final Map<List<String>, ThreadCounters> requests = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> verifications = new ConcurrentHashMap<>();
 
     private MicrometerMetrics(MeterRegistry registry) {
@@ -70,7 +70,7 @@ final class MicrometerMetrics implements EngineMetrics {
     @Override
     public void decision(String effect, String reason, String kind, String action, long nanos) {
         List<String> key = List.of(tag(effect), tag(reason), tag(kind), tag(action));
-        Stripes timer = decisions.get(key);
+        ThreadCounters timer = decisions.get(key);
         if (timer == null) {
             timer = decisions.computeIfAbsent(key, k -> timer(meter("decisions"),
                     "Decisions written to the decision log, by effect, reason, resource kind and action",
@@ -82,7 +82,7 @@ final class MicrometerMetrics implements EngineMetrics {
     @Override
     public void request(String outcome, String reason, long nanos) {
         List<String> key = List.of(tag(outcome), tag(reason));
-        Stripes timer = requests.get(key);
+        ThreadCounters timer = requests.get(key);
         if (timer == null) {
             timer = requests.computeIfAbsent(key, k -> timer(meter("requests"),
                     "Requests decided by the engine, start to end, by outcome and refusal reason",
@@ -92,11 +92,11 @@ final class MicrometerMetrics implements EngineMetrics {
     }
 
     /**
-     * A function timer (count and total time) over new {@link Stripes}: a request adds to its own
-     * thread's stripe rather than to a {@code Timer}'s shared count, total and maximum.
+     * A function timer (count and total time) over new {@link ThreadCounters}: a request adds to its
+     * thread's own cell rather than to a {@code Timer}'s shared count, total and maximum.
      */
-    private Stripes timer(String name, String description, Tags tags) {
-        Stripes timer = new Stripes(2);
+    private ThreadCounters timer(String name, String description, Tags tags) {
+        ThreadCounters timer = new ThreadCounters(2);
         keep(FunctionTimer.builder(name, timer, t -> t.sum(0), t -> t.sum(1), TimeUnit.NANOSECONDS)
                 .description(description)
                 .tags(tags)

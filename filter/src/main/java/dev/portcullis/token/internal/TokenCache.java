@@ -3,7 +3,7 @@ package dev.portcullis.token.internal;
 import dev.portcullis.config.ConfigurationException;
 import dev.portcullis.config.SettingNames;
 import dev.portcullis.config.Settings;
-import dev.portcullis.internal.Stripes;
+import dev.portcullis.internal.ThreadCounters;
 import dev.portcullis.token.VerifiedToken;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,8 +82,8 @@ public final class TokenCache {
     private final long ttlMillis;
     private final int maxTokenChars;
     private final AtomicLong generation = new AtomicLong();
-    /** Every cached request counts a hit: striped, so that request threads do not share its line. */
-    private final Stripes hits = new Stripes(1);
+    /** Every cached request counts a hit: per thread, so that request threads write no shared line. */
+    private final ThreadCounters hits = new ThreadCounters(1);
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
 
