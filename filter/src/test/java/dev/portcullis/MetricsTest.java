@@ -180,6 +180,29 @@ class MetricsTest {
                 .isZero();
     }
 
+    /**
+     * README ("Metrics"): a request the servlet filter admits and a JAX-RS check then decides takes
+     * two engine steps, and {@code portcullis.requests} counts both: {@code admitted} for the
+     * filter's step, then the check's outcome. The second step reuses the first one's identity.
+     */
+    @Test
+    void requestsWhenTwoStepsThenEachStepCounted() {
+        List<String> alice = bearer("alice");
+        Outcome filter = engine.decide(AccessRequest.builder("PUT", "/docs/42").authorization(alice)
+                .requirement(Requirement.authenticated()).build());
+        assertThat(filter.isAdmitted()).as("positive control: the filter's step admits alice").isTrue();
+        Outcome check = engine.decide(AccessRequest.builder("PUT", "/docs/42").authorization(alice).after(filter)
+                .requirement(Requirement.permission("document", "update", "42", "Documents#update")).build());
+        assertThat(check.reason()).isEqualTo(Reason.ACCESS_DENIED);
+
+        assertThat(registry.get("portcullis.requests").tags("outcome", "admitted", "reason", "none").functionTimer()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.requests").tags("outcome", "refused", "reason", "access_denied")
+                .functionTimer().count()).isEqualTo(1);
+        assertThat(registry.get("portcullis.token.verifications").tags("result", "verified", "alg", "RS256").counter()
+                .count()).as("one verification for the two steps").isEqualTo(1);
+    }
+
     @Test
     void tagsAreBoundedAndNeverCarryRequestValues() throws Exception {
         exercise();
