@@ -33,7 +33,6 @@ ALICE="$(head -1 "$TOKENS_DIR/tokens-RS256.txt")"
 port="$BASE_PORT"
 start_bare "$port"
 SIDES="bare:$SERVER_PID:$port"
-cp="demo-war/target/test-classes:$(cat demo-war/target/bench-classpath.txt)"
 for arg in "$@"; do
     name="${arg%%=*}" rest="${arg#*=}"
     dir="${rest%%@*}" opts=""
@@ -41,12 +40,8 @@ for arg in "$@"; do
     ls "$dir"/portcullis-demo-war-*.war >/dev/null || { echo "no demo WAR in $dir" >&2; exit 2; }
     port=$((port + 1))
     # shellcheck disable=SC2086 # the options are words
-    PORT="$port" PORTCULLIS_JWKS_URI="http://127.0.0.1:$JWKS_PORT/jwks.json" PORTCULLIS_CRYPTO_PROVIDER=jdk \
-        PORTCULLIS_TOKEN_CACHE_ENABLED=true java -Xms256m -Xmx256m $opts -Ddemo.target="$dir" -cp "$cp" \
-        dev.portcullis.demo.DemoServer >"$OUT/server-ab-$name.log" 2>&1 &
-    PIDS+=($!)
-    SIDES="$SIDES $name:$!:$port"
-    wait_for "http://127.0.0.1:$port/health"
+    DEMO_TARGET="$dir" start_demo "ab-$name" "$port" jdk true no $opts
+    SIDES="$SIDES $name:$SERVER_PID:$port"
     expect_status 200 "http://127.0.0.1:$port/api/documents/1" "$ALICE"
     expect_status 401 "http://127.0.0.1:$port/api/documents/1" "x.y.z"
 done

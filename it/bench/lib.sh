@@ -46,7 +46,8 @@ wait_for() { # url
 }
 
 # start_demo NAME PORT PROVIDER TOKEN_CACHE WITH_ACCP(yes|no) [extra java options]: the demo WAR on
-# Jetty 12 trusting the bench keys; sets SERVER_PID
+# Jetty 12 trusting the bench keys, from DEMO_TARGET (a directory holding the WAR; default
+# demo-war/target); sets SERVER_PID
 start_demo() {
     local name="$1" port="$2" provider="$3" cache="$4" accp="$5"
     shift 5
@@ -54,7 +55,7 @@ start_demo() {
     if [ "$accp" = yes ]; then cp="$cp:$ACCP_JAR"; fi
     PORT="$port" PORTCULLIS_JWKS_URI="http://127.0.0.1:$JWKS_PORT/jwks.json" \
         PORTCULLIS_CRYPTO_PROVIDER="$provider" PORTCULLIS_TOKEN_CACHE_ENABLED="$cache" \
-        java -Xms256m -Xmx256m "$@" -Ddemo.target=demo-war/target -cp "$cp" \
+        java -Xms256m -Xmx256m "$@" -Ddemo.target="${DEMO_TARGET:-demo-war/target}" -cp "$cp" \
         dev.portcullis.demo.DemoServer >"$OUT/server-$name.log" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
