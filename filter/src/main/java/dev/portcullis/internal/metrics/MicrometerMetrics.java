@@ -85,7 +85,8 @@ final class MicrometerMetrics implements EngineMetrics {
         ThreadCounters timer = requests.get(key);
         if (timer == null) {
             timer = requests.computeIfAbsent(key, k -> timer(meter("requests"),
-                    "Requests decided by the engine, start to end, by outcome and refusal reason",
+                    "Engine steps deciding requests, start to end, by outcome and refusal reason"
+                            + " (behind the servlet filter, a JAX-RS check is a second step)",
                     Tags.of("outcome", k.get(0), "reason", k.get(1))));
         }
         timer.addEvent(nanos);
