@@ -93,8 +93,8 @@ public final class Outcome {
     }
 
     /** 405 from one of the engine's own endpoints, which allows only {@code allow} (the {@code Allow} header). */
-    static Outcome methodNotAllowed(Portcullis engine, Identification identity, String allow) {
-        return new Outcome(Kind.HANDLED, engine, identity, List.of(), null, null, 405, null, 0, allow);
+    static Outcome methodNotAllowed(Portcullis engine, String allow) {
+        return new Outcome(Kind.HANDLED, engine, null, List.of(), null, null, 405, null, 0, allow);
     }
 
     /** For {@link Kind#HANDLED}: the status to answer ({@code 204} for the revocation endpoint). */

@@ -73,7 +73,7 @@ final class RequestPipeline {
         long start = System.nanoTime();
         if (requirement.kind() == Requirement.Kind.HEALTH && !isRead(r.method())) {
             // a probe reads; any other method is answered before the token is looked at
-            return Outcome.methodNotAllowed(engine, null, HEALTH_METHODS);
+            return Outcome.methodNotAllowed(engine, HEALTH_METHODS);
         }
         Outcome.Identification who = identify(r);
         if (requirement.kind() == Requirement.Kind.HEALTH) {

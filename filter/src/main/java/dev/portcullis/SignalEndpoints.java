@@ -47,7 +47,7 @@ final class SignalEndpoints {
                 ? receiver.push(r.method(), r.contentType(), r.authorization(), body)
                 : receiver.logout(r.method(), r.contentType(), body);
         if (reply.status() == 405) {
-            return Outcome.methodNotAllowed(engine, null, "POST");
+            return Outcome.methodNotAllowed(engine, "POST");
         }
         return Outcome.handled(engine, reply.status(), reply.body(), reply.retryAfter());
     }
