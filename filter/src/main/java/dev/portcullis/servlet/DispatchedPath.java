@@ -200,12 +200,17 @@ final class DispatchedPath {
         return RouteTable.normalise(contextPath);
     }
 
-    private static List<String> nonEmptySegments(String path) {
-        List<String> out = new ArrayList<>();
-        for (String s : path.split("/")) {
-            if (!s.isEmpty()) {
-                out.add(s);
+    /** The segments between slashes, empty ones left out (as {@code split("/")} without its regex and array). */
+    static List<String> nonEmptySegments(String path) {
+        List<String> out = new ArrayList<>(4);
+        int n = path.length();
+        for (int from = 0; from < n; ) {
+            int slash = path.indexOf('/', from);
+            int to = slash < 0 ? n : slash;
+            if (to > from) {
+                out.add(path.substring(from, to));
             }
+            from = to + 1;
         }
         return out;
     }

@@ -54,6 +54,31 @@ class DispatchedPathShortcutTest {
         assertThat(accepted).as("requests accepted").isGreaterThan(10_000);
     }
 
+    @Test
+    void nonEmptySegmentsWhenAnyPathThenAsSplitOnSlashWithoutEmptySegments() {
+        Random random = new Random(17);
+        int several = 0;
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = random.nextInt(12);
+            for (int j = 0; j < n; j++) {
+                b.append("//a;b.%".charAt(random.nextInt(7)));
+            }
+            String path = b.toString();
+            List<String> expected = new java.util.ArrayList<>();
+            for (String s : path.split("/")) {
+                if (!s.isEmpty()) {
+                    expected.add(s);
+                }
+            }
+            assertThat(DispatchedPath.nonEmptySegments(path)).as("'%s'", path).isEqualTo(expected);
+            if (expected.size() > 1) {
+                several++;
+            }
+        }
+        assertThat(several).as("paths with several segments").isGreaterThan(10_000);
+    }
+
     private static String randomPath(Random random) {
         StringBuilder b = new StringBuilder("/");
         int n = random.nextInt(10);

@@ -76,8 +76,18 @@ public final class DecisionLog implements AutoCloseable {
     private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final DecisionRecord POISON = DecisionRecord.builder(java.time.Instant.EPOCH, "").build();
     private static final long NEVER = Long.MIN_VALUE;
+    private static final char[] BASE_36 = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+    /** A decision id's most characters: the 8-character prefix, '-' and a long's 13 base-36 digits. */
+    private static final int ID_CHARS = 8 + 1 + 13;
     /** The most records the writer takes from the queue at once. */
     static final int BATCH = 256;
+    /**
+     * Characters the writer formats before it writes them out (with an output): its buffer stays
+     * about this size however many records a batch holds.
+     */
+    static final int CHUNK = 32 * 1024;
+    /** A buffer grown past this by an outsized line is dropped after its batch. */
+    private static final int MAX_KEPT_BUFFER = 4 * CHUNK;
 
     private final BlockingQueue<DecisionRecord> queue;
     private final int capacity;
@@ -98,7 +108,7 @@ public final class DecisionLog implements AutoCloseable {
     /** Records the output failed to write, and when that was last reported; the writer's own. */
     private long lost;
     private long lastLossWarn = NEVER;
-    private final String idPrefix;
+    private final char[] idPrefix;
     private final Thread writer;
     private volatile boolean closed;
 
@@ -119,7 +129,8 @@ public final class DecisionLog implements AutoCloseable {
         this.warnings = b.warnings;
         this.ticker = b.ticker;
         this.warnIntervalNanos = b.warnInterval.toNanos();
-        this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 8);
+        this.idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE).substring(0, 8)
+                .toCharArray();
         this.writer = new Thread(this::drain, "portcullis-decision-log");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -164,7 +175,19 @@ public final class DecisionLog implements AutoCloseable {
      * (not a sequence: each thread draws from a block of its own, so that threads share no counter).
      */
     public String newDecisionId() {
-        return idPrefix + "-" + Long.toString(ids.nextUnique(), 36);
+        // the prefix, '-' and the number in base 36 (as Long.toString(n, 36)), built in one array:
+        // one string per id rather than the number's string and the concatenation's
+        long n = ids.nextUnique();
+        char[] id = new char[ID_CHARS];
+        int at = ID_CHARS;
+        do {
+            id[--at] = BASE_36[(int) (n % 36)];
+            n /= 36;
+        } while (n > 0);
+        id[--at] = '-';
+        at -= idPrefix.length;
+        System.arraycopy(idPrefix, 0, id, at, idPrefix.length);
+        return new String(id, at, ID_CHARS - at);
     }
 
     /**
@@ -237,7 +260,7 @@ public final class DecisionLog implements AutoCloseable {
 
     private void drain() {
         // one buffer for every line: the writer is the only thread that formats
-        StringBuilder text = new StringBuilder(1024);
+        StringBuilder text = new StringBuilder(CHUNK + 1024);
         List<DecisionRecord> batch = new ArrayList<>(BATCH);
         while (true) {
             // Poll and nap rather than take(): a writer blocked in take() must be woken by every
@@ -254,8 +277,8 @@ public final class DecisionLog implements AutoCloseable {
                 continue;
             }
             boolean last = output == null ? writeEach(batch, text) : writeAll(batch, text);
-            if (text.capacity() > 65_536) {
-                text = new StringBuilder(1024); // an outsized batch does not keep its buffer
+            if (text.capacity() > MAX_KEPT_BUFFER) {
+                text = new StringBuilder(CHUNK + 1024); // an outsized line does not keep its buffer
             }
             if (last) {
                 return;
@@ -283,37 +306,48 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     /**
-     * Writes the batch's lines to the output at once (one system call for the batch, not one per
-     * line), then hands each line to the listener; true when the batch ended the log.
+     * Writes the batch's lines to the output a chunk of about {@value #CHUNK} characters at a
+     * time (one system call per chunk, not one per line; the buffer stays that size however large
+     * the batch), then hands each line to the listener; true when the batch ended the log.
      */
     private boolean writeAll(List<DecisionRecord> batch, StringBuilder text) {
         text.setLength(0);
         int lines = 0;
-        boolean last = false;
         for (DecisionRecord r : batch) {
             if (r == POISON) {
-                last = true;
-                break;
+                flush(text, lines);
+                return true;
             }
             r.appendJson(text);
             text.append('\n');
             lines++;
+            if (text.length() >= CHUNK) {
+                flush(text, lines);
+                text.setLength(0);
+                lines = 0;
+            }
         }
+        flush(text, lines);
+        return false;
+    }
+
+    /** Writes {@code lines} whole lines held in {@code text} to the output, then to the listener. */
+    private void flush(StringBuilder text, int lines) {
         if (lines == 0) {
-            return last;
+            return;
         }
         try {
             output.write(text);
             written.addAndGet(lines);
         } catch (IOException | RuntimeException e) {
-            // a broken output fails every batch: one WARN line at once, then at most one per interval
+            // a broken output fails every chunk: one WARN line at once, then at most one per interval
             lost += lines;
             long now = ticker.getAsLong();
             if (lastLossWarn == NEVER || now - lastLossWarn >= warnIntervalNanos) {
                 lastLossWarn = now;
                 LOG.warn("decision log output {} failed: {} decision records lost so far: {}", output, lost, e.toString());
             }
-            return last;
+            return;
         }
         if (listener != null) {
             for (int from = 0, to; from < text.length(); from = to + 1) {
@@ -321,7 +355,6 @@ public final class DecisionLog implements AutoCloseable {
                 listener.accept(text.substring(from, to));
             }
         }
-        return last;
     }
 
     /** Writes what is queued (waiting up to 2 s), stops the writer, and reports unreported drops. */
@@ -397,7 +430,8 @@ public final class DecisionLog implements AutoCloseable {
          * {@value DecisionLog#LOGGER_NAME} SLF4J logger), or instead {@code stdout} or {@code stderr}
          * (the current {@code System.out} or {@code System.err}), or a file, created if missing and
          * appended to. Those three get plain JSON lines, one per decision, and the writer writes
-         * each batch it takes at once: one system call per batch rather than one per line.
+         * them a chunk at a time: one system call per batch, or per {@value DecisionLog#CHUNK}
+         * characters of a large batch, rather than one per line.
          *
          * @throws ConfigurationException naming {@value SettingNames#DECISION_LOG_OUTPUT} when the file cannot be opened
          */

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@value SettingNames#DECISION_LOG_OUTPUT}: the decision lines go, as plain JSON lines, to a file
- * (appended) or a standard stream, each batch in one write of whole lines; the listener still gets
+ * (appended) or a standard stream, each batch in writes of whole lines (a chunk at most); the listener still gets
  * every line; a file that cannot be opened fails at startup naming the setting.
  */
 class DecisionLogOutputTest {
@@ -40,6 +40,16 @@ class DecisionLogOutputTest {
                 .attributes("v1", 5)
                 .latencyMicros(3)
                 .build();
+    }
+
+    /** A stream keeping each {@code write(byte[], int, int)} call's text as one element of {@code writes}. */
+    private static PrintStream eachWriteInto(List<String> writes) {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
+            @Override
+            public void write(byte[] buf, int off, int len) {
+                writes.add(new String(buf, off, len, StandardCharsets.UTF_8));
+            }
+        };
     }
 
     @Test
@@ -70,13 +80,7 @@ class DecisionLogOutputTest {
     void stdoutWhenBurstThenWholeLinesInFewerWritesThanLines() throws Exception {
         List<String> writes = new CopyOnWriteArrayList<>();
         PrintStream original = System.out;
-        PrintStream counting = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
-            @Override
-            public void write(byte[] buf, int off, int len) {
-                writes.add(new String(buf, off, len, StandardCharsets.UTF_8));
-            }
-        };
-        System.setOut(counting);
+        System.setOut(eachWriteInto(writes));
         List<String> expected = new ArrayList<>();
         try {
             DecisionLog log = DecisionLog.builder().output("stdout").start();
@@ -97,6 +101,40 @@ class DecisionLogOutputTest {
         assertThat(lines).containsExactlyElementsOf(expected);
         assertThat(writes.size()).as("writes for 1000 lines recorded in a burst: batches, not one per line")
                 .isLessThan(500);
+    }
+
+    @Test
+    void stdoutWhenBatchesLargerThanAChunkThenWritesStayChunkSizedAndLinesWholeInOrder() throws Exception {
+        List<String> writes = new CopyOnWriteArrayList<>();
+        PrintStream original = System.out;
+        System.setOut(eachWriteInto(writes));
+        List<String> expected = new ArrayList<>();
+        String longPath = "/api/documents/" + "x".repeat(900) + "/";
+        try {
+            DecisionLog log = DecisionLog.builder().output("stdout").start();
+            // ~1 KB lines in a burst: the writer's batches (up to 256 records) hold far more than a chunk
+            for (int i = 0; i < 3000; i++) {
+                DecisionRecord r = DecisionRecord.builder(Instant.parse("2026-12-01T10:00:00Z"), log.newDecisionId())
+                        .request("GET", longPath + i).effect("ALLOW", null).build();
+                expected.add(r.toJson());
+                assertThat(log.record(r)).isTrue();
+            }
+            log.close();
+            assertThat(log.written()).isEqualTo(3000);
+        } finally {
+            System.setOut(original);
+        }
+        int longestLine = expected.stream().mapToInt(String::length).max().orElseThrow() + 1;
+        List<String> lines = new ArrayList<>();
+        for (String w : writes) {
+            assertThat(w).as("a write holds whole lines").endsWith("\n");
+            assertThat(w.length()).as("a write is at most a chunk and the line that crossed it")
+                    .isLessThan(DecisionLog.CHUNK + longestLine);
+            lines.addAll(List.of(w.split("\n")));
+        }
+        assertThat(lines).containsExactlyElementsOf(expected);
+        assertThat(writes).as("several lines per write (not one per line)").hasSizeLessThan(3000 / 4)
+                .anySatisfy(w -> assertThat(w.length()).isGreaterThanOrEqualTo(DecisionLog.CHUNK));
     }
 
     @Test

@@ -4,8 +4,11 @@ import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
@@ -72,6 +75,41 @@ class DecisionLogTest {
     void newDecisionIdWhenCalledTwiceThenDistinct() {
         try (DecisionLog log = DecisionLog.start(1, line -> { })) {
             assertThat(log.newDecisionId()).isNotEqualTo(log.newDecisionId());
+        }
+    }
+
+    @Test
+    void newDecisionIdWhenManyFromSeveralThreadsThenPrefixDashBase36AllDistinct() throws Exception {
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        Set<String> prefixes = ConcurrentHashMap.newKeySet();
+        try (DecisionLog log = DecisionLog.start(1, line -> { })) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                threads.add(new Thread(() -> {
+                    long previous = -1;
+                    for (int i = 0; i < 5000; i++) { // more than one block of ids per thread
+                        String id = log.newDecisionId();
+                        assertThat(id).matches("[0-9a-f]{8}-[0-9a-z]+");
+                        prefixes.add(id.substring(0, 8));
+                        String digits = id.substring(9);
+                        long n = Long.parseLong(digits, 36);
+                        assertThat(Long.toString(n, 36)).as("no leading zeros").isEqualTo(digits);
+                        assertThat(n).as("a thread's ids grow").isGreaterThan(previous);
+                        previous = n;
+                        ids.add(id);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        assertThat(ids).hasSize(4 * 5000);
+        assertThat(prefixes).as("one prefix per log").hasSize(1);
+        try (DecisionLog other = DecisionLog.start(1, line -> { })) {
+            assertThat(other.newDecisionId().substring(0, 8)).as("another log, another prefix")
+                    .isNotEqualTo(prefixes.iterator().next());
         }
     }
 
