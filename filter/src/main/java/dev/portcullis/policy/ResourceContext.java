@@ -26,7 +26,8 @@ public final class ResourceContext {
     private final Map<String, Object> attr;
     private final String policyVersion;
     private final String scope;
-    private final Map<String, Object> celView;
+    /** {@link #celView()}, made on first use: a role rule that decides never builds it. */
+    private Map<String, Object> celView;
 
     private final String givenVersion;
 
@@ -42,8 +43,6 @@ public final class ResourceContext {
         this.attr = attr;
         this.policyVersion = policyVersion;
         this.scope = scope;
-        this.celView = Map.of("kind", kind, "id", id, "attr", attr, "policyVersion", givenVersion,
-                "scope", scope);
     }
 
     /**
@@ -134,7 +133,13 @@ public final class ResourceContext {
 
     /** The map policies see as {@code R} (read by the built-in evaluator). */
     public Map<String, Object> celView() {
-        return celView;
+        // racy single check: threads that race build equal immutable maps (final fields, safely published)
+        Map<String, Object> view = celView;
+        if (view == null) {
+            view = Map.of("kind", kind, "id", id, "attr", attr, "policyVersion", givenVersion, "scope", scope);
+            celView = view;
+        }
+        return view;
     }
 
     @Override
