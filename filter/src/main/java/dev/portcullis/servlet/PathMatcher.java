@@ -47,7 +47,9 @@ final class PathMatcher {
             return true;
         }
         for (String prefix : prefixes) {
-            if (path.equals(prefix) || path.startsWith(prefix + "/") || prefix.isEmpty()) {
+            // the prefix itself, or the prefix then '/': no string made per request and prefix
+            if (prefix.isEmpty() || path.startsWith(prefix)
+                    && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/')) {
                 return true;
             }
         }

@@ -33,6 +33,33 @@ class PathMatcherTest {
     }
 
     @Test
+    void matchesWhenAnyPathThenAsTheDefinitionSays() {
+        List<String> patterns = List.of("/a/*", "/ab", "/a/b/*", "/b/*");
+        PathMatcher m = PathMatcher.of(SETTING, patterns);
+        java.util.Random random = new java.util.Random(5);
+        int matched = 0;
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder b = new StringBuilder();
+            int n = random.nextInt(7);
+            for (int j = 0; j < n; j++) {
+                b.append("/ab".charAt(random.nextInt(3)));
+            }
+            String path = b.toString();
+            // the definition: an exact path, or a prefix itself, or the prefix followed by '/'
+            boolean expected = path.equals("/ab");
+            for (String prefix : List.of("/a", "/a/b", "/b")) {
+                expected |= path.equals(prefix) || path.startsWith(prefix + "/");
+            }
+            assertThat(m.matches(path)).as("'%s'", path).isEqualTo(expected);
+            if (expected) {
+                matched++;
+            }
+        }
+        assertThat(matched).as("paths matched").isGreaterThan(1_000);
+        assertThat(PathMatcher.of(SETTING, List.of("/*")).matches("/anything/at/all")).isTrue();
+    }
+
+    @Test
     void matchesWhenNoPatternsThenNothing() {
         PathMatcher m = PathMatcher.of(SETTING, List.of());
         assertThat(m.matches("/")).isFalse();
