@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A thread's cell is registered the first time it counts, and folded into a running total once
  * the thread has ended, so that a pool that replaces its threads leaves no cells behind. Virtual
  * threads (Java 21 and later) count in {@link LongAdder}s instead: a cell per short-lived thread
- * would cost more than it saves.
+ * would cost more than it saves. A thread finds its cell in a small table by thread id (its own
+ * slot, unless another live thread took it first) rather than in its thread-locals: a container's
+ * threads carry many, and that look-up, done several times per request, measured a few percent of
+ * the full path's throughput.
  *
  * <pre>{@code
  * ThreadCounters times = new ThreadCounters(2);   // a count and a total
@@ -43,6 +46,8 @@ public final class ThreadCounters {
     static final int ID_BLOCK = 1024;
     /** Longs before and after a cell's own: 128 bytes, so that no other object shares its lines. */
     private static final int PAD = 16;
+    /** Slots of {@link #recent} (a power of two). */
+    private static final int RECENT = 256;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     /** {@code Thread.isVirtual()} on Java 21 and later; null before, where every thread is a platform thread. */
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
@@ -50,6 +55,12 @@ public final class ThreadCounters {
     private final int width;
     /** The cell of the calling thread: {@code width} counters, then the next id and its block's end. */
     private final ThreadLocal<long[]> mine = new ThreadLocal<>();
+    /**
+     * Cells by thread id, in front of {@link #mine}: one array read and one comparison instead of
+     * a look-up in the thread's own map of thread-locals, which a container's threads fill with
+     * many. Entries are immutable; a slot is written when its thread first counts, read by all.
+     */
+    private final Owned[] recent = new Owned[RECENT];
     /** Every registered thread's cell; guarded by this. */
     private final List<Cell> cells = new ArrayList<>();
     /** What ended threads counted; guarded by this. */
@@ -149,8 +160,32 @@ public final class ThreadCounters {
 
     /** The calling thread's cell, registered on its first call; null on a virtual thread. */
     private long[] cell() {
+        Thread thread = Thread.currentThread();
+        Owned owned = recent[(int) thread.getId() & (RECENT - 1)];
+        if (owned != null && owned.thread == thread) {
+            return owned.values;
+        }
+        return cellOf(thread);
+    }
+
+    /**
+     * The cell through the thread-local, remembered in the thread's slot of {@link #recent} unless
+     * a live thread holds that slot (two live threads sharing a slot would each keep replacing it).
+     */
+    private long[] cellOf(Thread thread) {
         long[] cell = mine.get();
-        return cell != null ? cell : register();
+        if (cell == null) {
+            cell = register();
+            if (cell == null) {
+                return null;
+            }
+        }
+        int slot = (int) thread.getId() & (RECENT - 1);
+        Owned owned = recent[slot];
+        if (owned == null || !owned.thread.isAlive()) {
+            recent[slot] = new Owned(thread, cell);
+        }
+        return cell;
     }
 
     private long[] register() {
@@ -201,6 +236,17 @@ public final class ThreadCounters {
                     MethodType.methodType(boolean.class));
         } catch (NoSuchMethodException | IllegalAccessException e) {
             return null; // before Java 21
+        }
+    }
+
+    /** A thread and its cell, for {@link #recent}; holds the thread until a later thread takes the slot. */
+    private static final class Owned {
+        final Thread thread;
+        final long[] values;
+
+        Owned(Thread thread, long[] values) {
+            this.thread = thread;
+            this.values = values;
         }
     }
 

@@ -60,6 +60,44 @@ class ThreadCountersTest {
         assertThat(counters.sum(2)).isEqualTo(10L * THREADS * EACH);
     }
 
+    /**
+     * More live threads than the cell cache has slots (thread ids then share slots): each thread
+     * still counts in a cell of its own, so plain stores lose no count; a thread that shared a
+     * cell with another would lose many.
+     */
+    @Test
+    void moreLiveThreadsThanSlotsEachCountInTheirOwnCell() throws Exception {
+        ThreadCounters counters = new ThreadCounters(1);
+        int threads = 600;
+        CountDownLatch started = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch counted = new CountDownLatch(threads);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> all = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                counters.add(0, 1); // take a cell (and a slot, if it is free) while every thread lives
+                started.countDown();
+                await(go);
+                for (int i = 0; i < 20_000; i++) {
+                    counters.add(0, 1);
+                }
+                counted.countDown();
+                await(release);
+            });
+            thread.start();
+            all.add(thread);
+        }
+        started.await();
+        go.countDown();
+        counted.await();
+        assertThat(counters.cells()).as("one cell per live thread").isEqualTo(threads);
+        assertThat(counters.sum(0)).isEqualTo(threads * 20_001L);
+        release.countDown();
+        join(all);
+        assertThat(counters.sum(0)).isEqualTo(threads * 20_001L);
+    }
+
     /** A pool that replaces its threads (idle timeouts) leaves no cells behind and loses no count. */
     @Test
     void threadsThatComeAndGoLeaveNoCellsAndLoseNoCount() throws Exception {
