@@ -260,7 +260,8 @@ public final class DecisionLog implements AutoCloseable {
 
     private void drain() {
         // one buffer for every line: the writer is the only thread that formats
-        StringBuilder text = new StringBuilder(CHUNK + 1024);
+        int initial = output == null ? 1024 : CHUNK + 1024; // one line at a time for the sink, a chunk for an output
+        StringBuilder text = new StringBuilder(initial);
         List<DecisionRecord> batch = new ArrayList<>(BATCH);
         while (true) {
             // Poll and nap rather than take(): a writer blocked in take() must be woken by every
@@ -278,7 +279,7 @@ public final class DecisionLog implements AutoCloseable {
             }
             boolean last = output == null ? writeEach(batch, text) : writeAll(batch, text);
             if (text.capacity() > MAX_KEPT_BUFFER) {
-                text = new StringBuilder(CHUNK + 1024); // an outsized line does not keep its buffer
+                text = new StringBuilder(initial); // an outsized line does not keep its buffer
             }
             if (last) {
                 return;

@@ -42,6 +42,16 @@ class DecisionLogOutputTest {
                 .build();
     }
 
+    /** The lines of the writes, in order; each write must hold whole lines. */
+    private static List<String> wholeLines(List<String> writes) {
+        List<String> lines = new ArrayList<>();
+        for (String w : writes) {
+            assertThat(w).as("a write holds whole lines").endsWith("\n");
+            lines.addAll(List.of(w.split("\n")));
+        }
+        return lines;
+    }
+
     /** A stream keeping each {@code write(byte[], int, int)} call's text as one element of {@code writes}. */
     private static PrintStream eachWriteInto(List<String> writes) {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
@@ -93,12 +103,7 @@ class DecisionLogOutputTest {
         } finally {
             System.setOut(original);
         }
-        List<String> lines = new ArrayList<>();
-        for (String w : writes) {
-            assertThat(w).as("a write holds whole lines").endsWith("\n");
-            lines.addAll(List.of(w.split("\n")));
-        }
-        assertThat(lines).containsExactlyElementsOf(expected);
+        assertThat(wholeLines(writes)).containsExactlyElementsOf(expected);
         assertThat(writes.size()).as("writes for 1000 lines recorded in a burst: batches, not one per line")
                 .isLessThan(500);
     }
@@ -125,14 +130,11 @@ class DecisionLogOutputTest {
             System.setOut(original);
         }
         int longestLine = expected.stream().mapToInt(String::length).max().orElseThrow() + 1;
-        List<String> lines = new ArrayList<>();
         for (String w : writes) {
-            assertThat(w).as("a write holds whole lines").endsWith("\n");
             assertThat(w.length()).as("a write is at most a chunk and the line that crossed it")
                     .isLessThan(DecisionLog.CHUNK + longestLine);
-            lines.addAll(List.of(w.split("\n")));
         }
-        assertThat(lines).containsExactlyElementsOf(expected);
+        assertThat(wholeLines(writes)).containsExactlyElementsOf(expected);
         assertThat(writes).as("several lines per write (not one per line)").hasSizeLessThan(3000 / 4)
                 .anySatisfy(w -> assertThat(w.length()).isGreaterThanOrEqualTo(DecisionLog.CHUNK));
     }
