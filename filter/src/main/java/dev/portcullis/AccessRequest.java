@@ -44,8 +44,10 @@ public final class AccessRequest {
     private final List<String> dpop;
     private final Supplier<String> url;
     private final X509Certificate clientCertificate;
+    private final boolean continuable;
 
     private AccessRequest(Builder b) {
+        this.continuable = b.continuable;
         this.dpop = b.dpop;
         this.url = b.url;
         this.clientCertificate = b.clientCertificate;
@@ -116,6 +118,11 @@ public final class AccessRequest {
         return earlier;
     }
 
+    /** Whether a later step of the request may continue this one ({@link Builder#continuable()}). */
+    boolean continuable() {
+        return continuable;
+    }
+
     public Requirement requirement() {
         return requirement;
     }
@@ -171,6 +178,7 @@ public final class AccessRequest {
         private VerifiedToken verified;
         private Portcullis verifiedBy;
         private Outcome earlier;
+        private boolean continuable;
         private Requirement requirement = Requirement.authenticated();
         private String realm = DEFAULT_REALM;
         private String contentType;
@@ -227,6 +235,19 @@ public final class AccessRequest {
          */
         public Builder after(Outcome earlier) {
             this.earlier = earlier;
+            return this;
+        }
+
+        /**
+         * A later step of this same request may continue this one's outcome ({@link #after}):
+         * the JAX-RS check behind the servlet filter, or after the JAX-RS authentication step. An
+         * admitted outcome then holds its count in {@code portcullis.requests}; the step that
+         * continues it counts the request once, with its own outcome and both steps' time, and
+         * the adapter calls {@link Outcome#settle()} when the request is done, which counts it if
+         * no step did. A refused or handled outcome is counted at once.
+         */
+        public Builder continuable() {
+            this.continuable = true;
             return this;
         }
 

@@ -7,6 +7,8 @@ import dev.portcullis.token.VerifiedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,10 +26,24 @@ import java.util.Set;
  * <p>Every refusal is logged here, once: 5xx at WARN, others at DEBUG, with request values
  * escaped; an unexpected failure is logged at ERROR and answered with a generic 500 problem.
  *
- * <p>Thread safety: immutable.
+ * <p>An admitted outcome of a {@linkplain AccessRequest.Builder#continuable() continuable} step
+ * holds that step's count in {@code portcullis.requests} until a later step of the request
+ * continues it ({@link AccessRequest.Builder#after}), which counts the request once with its own
+ * outcome, or until the adapter {@linkplain #settle() settles} it.
+ *
+ * <p>Thread safety: immutable but for that held count, which is taken at most once (atomically).
  */
 public final class Outcome {
     private static final Logger LOG = LoggerFactory.getLogger(Outcome.class);
+    private static final VarHandle HELD;
+
+    static {
+        try {
+            HELD = MethodHandles.lookup().findVarHandle(Outcome.class, "held", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** What the adapter does next. */
     public enum Kind {
@@ -54,6 +70,9 @@ public final class Outcome {
     private final String handledBody;
     private final long handledRetryAfter;
     private final String handledAllow;
+    /** 1 while this step's count waits for a later step or {@link #settle()} (then {@link #heldNanos} is its time). */
+    private volatile int held;
+    private long heldNanos;
 
     private Outcome(Kind kind, Portcullis engine, Identification identity, List<Authorization> authorizations,
                     Refusal refusal, String decisionId) {
@@ -227,6 +246,31 @@ public final class Outcome {
             ids.add(a.decisionId());
         }
         return List.copyOf(ids);
+    }
+
+    /**
+     * Ends the engine's part in the request: counts this outcome in {@code portcullis.requests}
+     * if it was held for a later step ({@link AccessRequest.Builder#continuable()}) that did not
+     * come. Adapters call it once the request has been through the application (a servlet
+     * filter after its chain); it does nothing for an outcome that holds no count, and nothing
+     * the second time.
+     */
+    public void settle() {
+        long nanos = take();
+        if (nanos >= 0) {
+            RequestPipeline.count(engine, this, nanos);
+        }
+    }
+
+    /** Holds this step's count ({@code nanos}) for a later step or {@link #settle()}; before it is published. */
+    void hold(long nanos) {
+        heldNanos = nanos;
+        held = 1; // the volatile write publishes the time with it
+    }
+
+    /** The held count's time, taken so that nobody else counts it; -1 when none is held (any more). */
+    long take() {
+        return held == 1 && HELD.compareAndSet(this, 1, 0) ? heldNanos : -1;
     }
 
     Portcullis engine() {

@@ -44,11 +44,27 @@ final class RequestPipeline {
         } catch (RuntimeException e) {
             outcome = Outcome.internalError(engine, request.method(), request.path(), e);
         }
+        long nanos = System.nanoTime() - start;
+        Outcome earlier = request.earlier();
+        if (earlier != null && earlier.engine() == engine) {
+            long before = earlier.take();
+            if (before >= 0) {
+                nanos += before; // one request: counted once, by this step's outcome, with both steps' time
+            }
+        }
+        if (request.continuable() && outcome.isAdmitted() && outcome != earlier) {
+            outcome.hold(nanos); // counted by the step that continues it, or when the adapter settles it
+        } else {
+            count(engine, outcome, nanos);
+        }
+        return outcome;
+    }
+
+    /** Counts one request in {@code portcullis.requests} by its outcome. */
+    static void count(Portcullis engine, Outcome outcome, long nanos) {
         Reason reason = outcome.reason();
         engine.metrics().request(KIND_NAMES[outcome.kind().ordinal()],
-                reason != null ? reason.code() : outcome.isRefused() ? "internal_error" : null,
-                System.nanoTime() - start);
-        return outcome;
+                reason != null ? reason.code() : outcome.isRefused() ? "internal_error" : null, nanos);
     }
 
     private Outcome run(AccessRequest r) {

@@ -25,6 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -180,27 +185,129 @@ class MetricsTest {
                 .isZero();
     }
 
+    private double requests(String outcome, String reason) {
+        return registry.find("portcullis.requests").tags("outcome", outcome, "reason", reason).functionTimers()
+                .stream().mapToDouble(t -> t.count()).sum();
+    }
+
+    private double requestNanos(String outcome, String reason) {
+        return registry.find("portcullis.requests").tags("outcome", outcome, "reason", reason).functionTimers()
+                .stream().mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
+    }
+
     /**
-     * README ("Metrics"): a request the servlet filter admits and a JAX-RS check then decides takes
-     * two engine steps, and {@code portcullis.requests} counts both: {@code admitted} for the
-     * filter's step, then the check's outcome. The second step reuses the first one's identity.
+     * README ("Metrics"): a request the servlet filter admits and a JAX-RS check then decides is
+     * counted once in {@code portcullis.requests}, by the check's outcome, with the time of both
+     * steps; the filter's settling afterwards counts nothing more. The second step reuses the
+     * first one's identity (one verification).
      */
     @Test
-    void requestsWhenTwoStepsThenEachStepCounted() {
+    void requestsWhenContinuedThenCountedOnceByTheLastOutcome() {
         List<String> alice = bearer("alice");
         Outcome filter = engine.decide(AccessRequest.builder("PUT", "/docs/42").authorization(alice)
-                .requirement(Requirement.authenticated()).build());
+                .requirement(Requirement.authenticated()).continuable().build());
         assertThat(filter.isAdmitted()).as("positive control: the filter's step admits alice").isTrue();
+        assertThat(requests("admitted", "none")).as("held for the step that continues it").isZero();
+
         Outcome check = engine.decide(AccessRequest.builder("PUT", "/docs/42").authorization(alice).after(filter)
                 .requirement(Requirement.permission("document", "update", "42", "Documents#update")).build());
         assertThat(check.reason()).isEqualTo(Reason.ACCESS_DENIED);
+        filter.settle();
+        check.settle();
 
-        assertThat(registry.get("portcullis.requests").tags("outcome", "admitted", "reason", "none").functionTimer()
-                .count()).isEqualTo(1);
-        assertThat(registry.get("portcullis.requests").tags("outcome", "refused", "reason", "access_denied")
-                .functionTimer().count()).isEqualTo(1);
+        assertThat(requests("admitted", "none")).isZero();
+        assertThat(requests("refused", "access_denied")).isEqualTo(1);
         assertThat(registry.get("portcullis.token.verifications").tags("result", "verified", "alg", "RS256").counter()
                 .count()).as("one verification for the two steps").isEqualTo(1);
+
+        // an allowed check: counted once as admitted
+        Outcome filter2 = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice)
+                .requirement(Requirement.authenticated()).continuable().build());
+        Outcome read = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice).after(filter2)
+                .requirement(Requirement.permission("document", "read", "42", "Documents#read")).build());
+        assertThat(read.isAdmitted()).as("positive control: alice may read").isTrue();
+        filter2.settle();
+        assertThat(requests("admitted", "none")).isEqualTo(1);
+    }
+
+    /** A continued step's time is the sum of both steps' time: at least what the first step took. */
+    @Test
+    void requestsWhenContinuedThenTimeCoversBothSteps() {
+        List<String> alice = bearer("alice");
+        Outcome filter = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice)
+                .requirement(Requirement.authenticated()).continuable().build());
+        long held = filter.take();
+        assertThat(held).as("the held step's time").isPositive();
+        filter.hold(held + 5_000_000_000L); // as if the first step had taken 5 s more
+        engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice).after(filter)
+                .requirement(Requirement.permission("document", "read", "42", "Documents#read")).build());
+
+        assertThat(requests("admitted", "none")).isEqualTo(1);
+        assertThat(requestNanos("admitted", "none")).isGreaterThanOrEqualTo(5_000_000_000.0).isLessThan(60e9);
+    }
+
+    /**
+     * A continuable step that no later step continues (a servlet behind the filter, or a JAX-RS
+     * filter that aborted before the check) is counted when the adapter settles it, once however
+     * often it is settled; a refused continuable step is counted at once.
+     */
+    @Test
+    void requestsWhenNotContinuedThenCountedOnceWhenSettled() {
+        List<String> alice = bearer("alice");
+        Outcome filter = engine.decide(AccessRequest.builder("GET", "/app/whoami").authorization(alice)
+                .requirement(Requirement.authenticated()).continuable().build());
+        assertThat(filter.isAdmitted()).as("positive control").isTrue();
+        assertThat(requests("admitted", "none")).isZero();
+
+        filter.settle();
+        filter.settle();
+        assertThat(requests("admitted", "none")).isEqualTo(1);
+
+        Outcome refused = engine.decide(AccessRequest.builder("GET", "/app/whoami").authorization(List.of())
+                .requirement(Requirement.authenticated()).continuable().build());
+        assertThat(refused.reason()).isEqualTo(Reason.MISSING_TOKEN);
+        assertThat(requests("refused", "missing_token")).as("a refusal is never held").isEqualTo(1);
+        refused.settle();
+        assertThat(requests("refused", "missing_token")).isEqualTo(1);
+    }
+
+    /** A step that is not continuable is counted at once, and settling it counts nothing more. */
+    @Test
+    void requestsWhenNotContinuableThenCountedAtOnce() {
+        Outcome once = engine.decide(AccessRequest.builder("GET", "/app/whoami").authorization(bearer("alice"))
+                .requirement(Requirement.authenticated()).build());
+        assertThat(once.isAdmitted()).isTrue();
+        assertThat(requests("admitted", "none")).isEqualTo(1);
+        once.settle();
+        assertThat(requests("admitted", "none")).isEqualTo(1);
+    }
+
+    /** Two threads settling the same held step at once: it is counted exactly once. */
+    @Test
+    void requestsWhenSettledConcurrentlyThenCountedOnce() throws Exception {
+        List<String> alice = bearer("alice");
+        int rounds = 500;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < rounds; i++) {
+                Outcome filter = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice)
+                        .requirement(Requirement.authenticated()).continuable().build());
+                CountDownLatch go = new CountDownLatch(1);
+                Callable<Void> settle = () -> {
+                    go.await();
+                    filter.settle();
+                    return null;
+                };
+                Future<Void> a = pool.submit(settle);
+                Future<Void> b = pool.submit(settle);
+                go.countDown();
+                a.get();
+                b.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(requests("admitted", "none")).isEqualTo(rounds);
     }
 
     @Test

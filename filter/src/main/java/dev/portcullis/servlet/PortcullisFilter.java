@@ -402,6 +402,7 @@ public class PortcullisFilter implements Filter {
                             : Requirement.route(routes.match(method, dispatched.segments()), routes.unmatched()))
                     .body(own == null ? null : request.getContentType(), own == null ? null : request::getInputStream)
                     .realm(realm)
+                    .continuable() // the JAX-RS adapter may continue it: one count per request
                     .build());
         } catch (RuntimeException e) {
             outcome = Outcome.internalError(method, path, e);
@@ -415,7 +416,11 @@ public class PortcullisFilter implements Filter {
                 }
                 request.setAttribute(AdapterHandoff.OUTCOME_ATTRIBUTE, outcome);
                 Set<String> roles = outcome.roles();
-                chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
+                try {
+                    chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
+                } finally {
+                    outcome.settle(); // counted here unless a JAX-RS step continued it
+                }
                 return;
             case HANDLED:
                 // the engine's own endpoints (revocation, health, signals, back-channel logout): done

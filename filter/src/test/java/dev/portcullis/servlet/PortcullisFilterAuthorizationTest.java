@@ -5,6 +5,8 @@ import dev.portcullis.testing.JwksServer;
 import dev.portcullis.testing.TestKeys;
 import dev.portcullis.testing.Tokens;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +106,16 @@ class PortcullisFilterAuthorizationTest {
     }
 
     private FilterServer start(String... extra) throws Exception {
+        return start(configured(extra));
+    }
+
+    private FilterServer start(FilterServer.Builder b) throws Exception {
+        FilterServer s = b.start();
+        toClose.add(0, s);
+        return s;
+    }
+
+    private FilterServer.Builder configured(String... extra) {
         FilterServer.Builder b = FilterServer.builder().trusting(idp)
                 .param("portcullis.public-paths", "/health")
                 .param("portcullis.attributes.source", "jdbc")
@@ -117,9 +129,7 @@ class PortcullisFilterAuthorizationTest {
         for (int i = 0; i < extra.length; i += 2) {
             b.param(extra[i], extra[i + 1]);
         }
-        FilterServer s = b.start();
-        toClose.add(0, s);
-        return s;
+        return b;
     }
 
     private static String token(String subject) {
@@ -159,6 +169,41 @@ class PortcullisFilterAuthorizationTest {
         assertThat(app.invocations()).as("the application never ran for bob again").isEqualTo(before);
         assertThat(call(app, "DELETE", "/api/documents/1", token("alice")).statusCode())
                 .as("positive control: alice, still active, may delete").isEqualTo(200);
+    }
+
+    /**
+     * README ("Metrics"): a request the filter decides and admits to a servlet is counted once in
+     * {@code portcullis.requests} when it has been through the chain (no later step continued it);
+     * a refusal is counted at once. Positive control: alice's reads pass.
+     */
+    @Test
+    void requestsWhenServedByServletThenEachCountedOnce() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        FilterServer app = start(configured().attribute(PortcullisFilter.METRICS_REGISTRY_ATTRIBUTE, registry));
+        String alice = token("alice");
+        assertThat(call(app, "GET", "/api/documents/1", alice).statusCode()).isEqualTo(200);
+        assertThat(call(app, "GET", "/api/documents/1", alice).statusCode()).isEqualTo(200);
+        assertThat(call(app, "DELETE", "/api/documents/1", token("carol")).statusCode()).isEqualTo(403);
+        assertThat(app.get("/api/documents/1").statusCode()).isEqualTo(401);
+
+        // the filter counts an admitted request after its chain, which may end after the client has the answer
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (requests(registry, null, null) < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(requests(registry, "admitted", "none")).isEqualTo(2);
+        assertThat(requests(registry, "refused", "access_denied")).isEqualTo(1);
+        assertThat(requests(registry, "refused", "missing_token")).isEqualTo(1);
+        Thread.sleep(100);
+        assertThat(requests(registry, null, null)).as("one count per request, no more").isEqualTo(4);
+    }
+
+    private static double requests(SimpleMeterRegistry registry, String outcome, String reason) {
+        io.micrometer.core.instrument.search.Search search = registry.find("portcullis.requests");
+        if (outcome != null) {
+            search = search.tags("outcome", outcome, "reason", reason);
+        }
+        return search.functionTimers().stream().mapToDouble(t -> t.count()).sum();
     }
 
     @Test

@@ -74,6 +74,7 @@ public final class FilterServer implements AutoCloseable {
         server.addConnector(connector);
         context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(b.contextPath);
+        b.attributes.forEach(context::setAttribute);
         if (b.resourceBase != null) {
             context.setBaseResourceAsPath(b.resourceBase);
         }
@@ -252,6 +253,7 @@ public final class FilterServer implements AutoCloseable {
         private Path resourceBase;
         private EnumSet<DispatcherType> dispatcherTypes = EnumSet.of(DispatcherType.REQUEST);
         private final Map<Integer, String> errorPages = new LinkedHashMap<>();
+        private final Map<String, Object> attributes = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -298,6 +300,12 @@ public final class FilterServer implements AutoCloseable {
         /** An error page: the container dispatches (ERROR) to {@code path} for {@code status}. */
         public Builder errorPage(int status, String path) {
             errorPages.put(status, path);
+            return this;
+        }
+
+        /** A servlet context attribute, set before the filter starts (such as the metrics registry). */
+        public Builder attribute(String name, Object value) {
+            attributes.put(name, value);
             return this;
         }
 

@@ -116,7 +116,9 @@ final class Authenticator {
             return (Outcome) handed;
         }
         try {
-            return engine.decide(request(request, engine).requirement(Requirement.permitAll()).build());
+            // continued by the method's authorization filter, which counts the request once;
+            // AuthenticationFilter settles it on the response if that filter never ran
+            return engine.decide(request(request, engine).requirement(Requirement.permitAll()).continuable().build());
         } catch (RuntimeException e) {
             return Outcome.internalError(request.getMethod(), Refusals.recordPath(request), e);
         }

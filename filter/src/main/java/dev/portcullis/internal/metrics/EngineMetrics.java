@@ -51,7 +51,8 @@ public interface EngineMetrics extends AutoCloseable {
     }
 
     /**
-     * One request decided by the engine, start to end.
+     * One request decided by the engine, counted once: by the outcome of its last step, with the
+     * time of all its steps.
      *
      * @param outcome {@code admitted}, {@code refused} or {@code handled}
      * @param reason the refusal reason code, or null

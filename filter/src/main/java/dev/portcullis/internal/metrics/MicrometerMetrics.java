@@ -85,8 +85,8 @@ final class MicrometerMetrics implements EngineMetrics {
         ThreadCounters timer = requests.get(key);
         if (timer == null) {
             timer = requests.computeIfAbsent(key, k -> timer(meter("requests"),
-                    "Engine steps deciding requests, start to end, by outcome and refusal reason"
-                            + " (behind the servlet filter, a JAX-RS check is a second step)",
+                    "Requests the engine decided, each once by the outcome of its last step (behind the servlet"
+                            + " filter, a JAX-RS check is the last step), with the time of all its steps",
                     Tags.of("outcome", k.get(0), "reason", k.get(1))));
         }
         timer.addEvent(nanos);
