@@ -15,7 +15,6 @@ import dev.portcullis.token.VerifiedToken;
 import dev.portcullis.token.internal.PrincipalIds;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -170,6 +169,24 @@ final class Decider {
         return new PortcullisException(reason, detail, null, 0, null, decisionId);
     }
 
+    /**
+     * {@code Duration.between(from, to).toMillis()} without the {@code Duration} and the generic
+     * {@code Temporal.until} it goes through (measurable per decision on a busy server).
+     */
+    static long millisBetween(java.time.Instant from, java.time.Instant to) {
+        long seconds = to.getEpochSecond() - from.getEpochSecond();
+        int nanos = to.getNano() - from.getNano();
+        if (nanos < 0) {
+            nanos += 1_000_000_000;
+            seconds--;
+        }
+        if (seconds < 0) { // as Duration.toMillis: a negative age is cut toward zero
+            seconds++;
+            nanos -= 1_000_000_000;
+        }
+        return seconds * 1000 + nanos / 1_000_000;
+    }
+
     private void record(String decisionId, VerifiedToken who, String kind, String id, String action, String method,
                         String path, PrincipalAttributes attrs, String effect, String reason, String policyName,
                         String rule, List<String> derivedRoles, long start) {
@@ -184,7 +201,7 @@ final class Decider {
                 .effect(effect, reason)
                 .rule(policyName, rule, derivedRoles)
                 .attributes(attrs == null ? null : attrs.version().orElse(null),
-                        attrs == null ? 0 : Duration.between(attrs.loadedAt(), now).toMillis())
+                        attrs == null ? 0 : millisBetween(attrs.loadedAt(), now))
                 .latencyMicros(nanos / 1000)
                 .build());
     }
