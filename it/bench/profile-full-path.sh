@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Where the full path's time goes (issue 19): the demo WAR and the same WAR without Portcullis
-# (BareDemoServer) under the same wrk load as full-path-bench.sh, each profiled for DURATION with
-# async-profiler (CPU clock, every 0.5 ms of CPU, all threads), then summed per request by owner:
-# Portcullis, Jersey, HK2, Jetty, H2, the logging backend, GC, JIT.
+# (BareDemoServer) under the same wrk load as full-path-bench.sh, profiled with async-profiler (CPU
+# clock, every 0.5 ms of CPU, all threads) in ROUNDS alternating windows of DURATION each (bare,
+# demo, bare, demo, ...: a machine whose speed drifts over minutes drifts on both sides alike), the
+# windows of each side summed, then per request by owner: Portcullis, Jersey, HK2, Jetty, H2, the
+# logging backend, GC, JIT.
 #
 #   bash it/bench/profile-full-path.sh        # from the repository root; needs wrk
 #
 # async-profiler comes from the Maven artifact tools.profiler:async-profiler (its jar carries the
 # native library), loaded into the running servers with jcmd JVMTI.agent_load.
-# Environment: PORT (18080), BARE_PORT (18081), WARMUP (30s, twice per server), DURATION (15s).
-# Writes it/target/jmh/profile-{bare,portcullis}.collapsed and profile.json.
+# Environment: PORT (18080), BARE_PORT (18081), WARMUP (30s, twice per server), ROUNDS (4),
+# DURATION (6s per window), CONTROL (no; yes profiles a second bare server in the demo's place).
+# Writes it/target/jmh/profile-{bare,portcullis}.collapsed (the sums) and profile.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source it/bench/lib.sh
@@ -17,7 +20,8 @@ source it/bench/lib.sh
 PORT="${PORT:-18080}"
 BARE_PORT="${BARE_PORT:-18081}"
 WARMUP="${WARMUP:-30s}"
-DURATION="${DURATION:-15s}"
+ROUNDS="${ROUNDS:-4}"
+DURATION="${DURATION:-6s}"
 AP_VERSION=4.1
 
 build_demo
@@ -27,7 +31,11 @@ LIB="$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so"
 make_tokens 4 3600
 ALICE="$(head -1 "$TOKENS_DIR/tokens-RS256.txt")"
 
-start_demo portcullis "$PORT" jdk true no -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+if [ "${CONTROL:-no}" = yes ]; then # a second bare server in the demo's place: what the profile's own noise is
+    start_bare "$PORT" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+else
+    start_demo portcullis "$PORT" jdk true no -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
+fi
 DEMO=$SERVER_PID
 start_bare "$BARE_PORT" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
 BARE=$SERVER_PID
@@ -36,16 +44,24 @@ for _ in 1 2; do
         wrk -t2 -c16 -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$port/api/documents/1" >/dev/null
     done
 done
+declare -A REQUESTS=([bare]=0 [portcullis]=0)
+rm -f "$OUT"/profile-*-round*.collapsed
+for round in $(seq 1 "$ROUNDS"); do
+    for side in bare:"$BARE":"$BARE_PORT" portcullis:"$DEMO":"$PORT"; do
+        name="${side%%:*}" rest="${side#*:}"
+        pid="${rest%%:*}" port="${rest#*:}"
+        # jcmd's parser splits on commas unless the option string is quoted
+        jcmd "$pid" JVMTI.agent_load "$LIB" '"start,event=cpu,interval=500us"' >/dev/null
+        requests="$(wrk -t2 -c16 -d"$DURATION" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$port/api/documents/1" \
+            | grep -oE "^ +[0-9]+ requests" | grep -oE "[0-9]+")"
+        jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/profile-$name-round$round.collapsed,collapsed\"" >/dev/null
+        REQUESTS[$name]=$(( ${REQUESTS[$name]} + requests ))
+    done
+done
 SUMMARY_ARGS=()
-for side in bare:"$BARE":"$BARE_PORT" portcullis:"$DEMO":"$PORT"; do
-    name="${side%%:*}" rest="${side#*:}"
-    pid="${rest%%:*}" port="${rest#*:}"
-    # jcmd's parser splits on commas unless the option string is quoted
-    jcmd "$pid" JVMTI.agent_load "$LIB" '"start,event=cpu,interval=500us"' >/dev/null
-    requests="$(wrk -t2 -c16 -d"$DURATION" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$port/api/documents/1" \
-        | grep -oE "^ +[0-9]+ requests" | grep -oE "[0-9]+")"
-    jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/profile-$name.collapsed,collapsed\"" >/dev/null
-    SUMMARY_ARGS+=("$name" "$OUT/profile-$name.collapsed" "$requests")
+for name in bare portcullis; do
+    python3 it/bench/profile_summary.py --merge "$OUT/profile-$name.collapsed" "$OUT"/profile-$name-round*.collapsed
+    SUMMARY_ARGS+=("$name" "$OUT/profile-$name.collapsed" "${REQUESTS[$name]}")
 done
 stop_server "$DEMO"
 stop_server "$BARE"

@@ -2,6 +2,7 @@
 """Sums async-profiler collapsed stacks per request by owner (stdlib only).
 
     python3 it/bench/profile_summary.py OUT.json INTERVAL_US NAME FILE REQUESTS [NAME FILE REQUESTS ...]
+    python3 it/bench/profile_summary.py --merge OUT.collapsed IN.collapsed...   # sums the windows' stacks
 
 Each sample is INTERVAL_US of CPU; a stack belongs to the innermost frame of a known owner
 (Portcullis, Jersey, HK2, Jetty, H2, ...; a JDK frame counts for its caller), or to GC / JIT for the
@@ -37,7 +38,20 @@ def read(path):
         yield stack.split(";"), int(count)
 
 
+def merge(out, paths):
+    total = collections.Counter()
+    for path in paths:
+        for frames, count in read(path):
+            total[";".join(frames)] += count
+    with open(out, "w") as f:
+        for stack, count in total.items():
+            f.write("%s %d\n" % (stack, count))
+
+
 def main():
+    if sys.argv[1] == "--merge":
+        merge(sys.argv[2], sys.argv[3:])
+        return
     out, interval = sys.argv[1], float(sys.argv[2])
     args = sys.argv[3:]
     result = {}
