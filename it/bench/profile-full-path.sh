@@ -12,7 +12,7 @@
 # native library), loaded into the running servers with jcmd JVMTI.agent_load.
 # Environment: PORT (18080), BARE_PORT (18081), WARMUP (30s, twice per server), ROUNDS (4),
 # DURATION (6s per window), CONTROL (no; yes profiles a second bare server in the demo's place).
-# Writes it/target/jmh/profile-{bare,portcullis}.collapsed (the sums) and profile.json.
+# Writes it/target/jmh/profile-{bare,portcullis|control}.collapsed (the sums) and profile.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source it/bench/lib.sh
@@ -31,7 +31,9 @@ LIB="$PWD/$OUT/async-profiler/linux-x64/libasyncProfiler.so"
 make_tokens 4 3600
 ALICE="$(head -1 "$TOKENS_DIR/tokens-RS256.txt")"
 
+SECOND=portcullis
 if [ "${CONTROL:-no}" = yes ]; then # a second bare server in the demo's place: what the profile's own noise is
+    SECOND=control
     start_bare "$PORT" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
 else
     start_demo portcullis "$PORT" jdk true no -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
@@ -44,10 +46,10 @@ for _ in 1 2; do
         wrk -t2 -c16 -d"$WARMUP" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$port/api/documents/1" >/dev/null
     done
 done
-declare -A REQUESTS=([bare]=0 [portcullis]=0)
+declare -A REQUESTS=([bare]=0 [$SECOND]=0)
 rm -f "$OUT"/profile-*-round*.collapsed
 for round in $(seq 1 "$ROUNDS"); do
-    for side in bare:"$BARE":"$BARE_PORT" portcullis:"$DEMO":"$PORT"; do
+    for side in bare:"$BARE":"$BARE_PORT" "$SECOND":"$DEMO":"$PORT"; do
         name="${side%%:*}" rest="${side#*:}"
         pid="${rest%%:*}" port="${rest#*:}"
         # jcmd's parser splits on commas unless the option string is quoted
@@ -59,7 +61,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 SUMMARY_ARGS=()
-for name in bare portcullis; do
+for name in bare "$SECOND"; do
     python3 it/bench/profile_summary.py --merge "$OUT/profile-$name.collapsed" "$OUT"/profile-$name-round*.collapsed
     SUMMARY_ARGS+=("$name" "$OUT/profile-$name.collapsed" "${REQUESTS[$name]}")
 done
