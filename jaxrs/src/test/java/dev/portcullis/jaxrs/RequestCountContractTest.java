@@ -33,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * README ("Metrics"): {@code portcullis.requests} counts each request once, by the outcome of its
  * last engine step, on every deployment shape: JAX-RS behind the servlet filter (the filter's step
- * and the method's check are one request) on Jersey and on RESTEasy, and Jersey on its own HTTP
- * server (the authentication step and the check are one request). A request that an application
- * filter aborts between authentication and the check is still counted once, as admitted (the
- * authentication step, settled on the response). Positive controls: the admin's and the plain
- * requests pass.
+ * and the method's check are one request) on Jersey and on RESTEasy, and each runtime without the
+ * filter: Jersey on its own HTTP server, RESTEasy's servlet (the authentication step and the check
+ * are one request). A request that an application filter aborts between authentication and the
+ * check is still counted once, as admitted (the authentication step, settled on the response).
+ * Positive controls: the admin's and the plain requests pass.
  */
 class RequestCountContractTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -54,17 +54,22 @@ class RequestCountContractTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"jersey behind the filter", "resteasy behind the filter", "jersey on grizzly"})
+    @ValueSource(strings = {"jersey behind the filter", "resteasy behind the filter", "jersey on grizzly",
+            "resteasy alone"})
     void requestsWhenServedThenEachCountedOnce(String shape, @TempDir Path dir) throws Exception {
         TokenMint mint = new TokenMint(dir);
         Map<String, String> settings = new HashMap<>(new TestStore(dir).settings(mint));
         MeterRegistry registry = new SimpleMeterRegistry();
         Portcullis own = null;
         Runtimes.Deployed server;
-        if (shape.startsWith("jersey on grizzly")) {
+        if (shape.equals("jersey on grizzly")) {
             own = Portcullis.fromSettings(Settings.of(settings), Clock.systemUTC(), b -> b.metrics(registry));
             server = Runtimes.jerseyGrizzly(new ResourceConfig(TestResources.ThingResource.class, Teapot.class)
                     .register(new PortcullisFeature(own)));
+        } else if (shape.equals("resteasy alone")) {
+            own = Portcullis.fromSettings(Settings.of(settings), Clock.systemUTC(), b -> b.metrics(registry));
+            server = Runtimes.resteasyServlet(Runtimes.application(List.of(TestResources.ThingResource.class,
+                    Teapot.class), List.of(new PortcullisFeature(own))), null);
         } else {
             settings.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
             boolean jersey = shape.startsWith("jersey");
