@@ -4,15 +4,19 @@
 # clock, every 0.5 ms of CPU, all threads) in ROUNDS alternating windows of DURATION each (bare,
 # demo, bare, demo, ...: a machine whose speed drifts over minutes drifts on both sides alike), the
 # windows of each side summed, then per request by owner: Portcullis, Jersey, HK2, Jetty, H2, the
-# logging backend, GC, JIT.
+# logging backend, GC, JIT. With EVENT=alloc, the bytes each side allocates per request instead (all
+# threads, async-profiler's allocation sampling weighted to total bytes): unlike CPU time, a figure
+# the machine's drift does not move.
 #
 #   bash it/bench/profile-full-path.sh        # from the repository root; needs wrk
 #
 # async-profiler comes from the Maven artifact tools.profiler:async-profiler (its jar carries the
 # native library), loaded into the running servers with jcmd JVMTI.agent_load.
 # Environment: PORT (18080), BARE_PORT (18081), WARMUP (30s, twice per server), ROUNDS (4),
-# DURATION (6s per window), CONTROL (no; yes profiles a second bare server in the demo's place).
-# Writes it/target/jmh/profile-{bare,portcullis|control}.collapsed (the sums) and profile.json.
+# DURATION (6s per window), CONTROL (no; yes profiles a second bare server in the demo's place),
+# EVENT (cpu, or alloc).
+# Writes it/target/jmh/profile-{bare,portcullis|control}.collapsed (the sums) and profile.json
+# (profile-alloc.json with EVENT=alloc).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source it/bench/lib.sh
@@ -22,6 +26,12 @@ BARE_PORT="${BARE_PORT:-18081}"
 WARMUP="${WARMUP:-30s}"
 ROUNDS="${ROUNDS:-4}"
 DURATION="${DURATION:-6s}"
+EVENT="${EVENT:-cpu}"
+case "$EVENT" in
+    cpu) START_OPTIONS="start,event=cpu,interval=500us" STOP_OPTIONS="collapsed" ;;
+    alloc) START_OPTIONS="start,event=alloc,total" STOP_OPTIONS="collapsed,total" ;;
+    *) echo "EVENT is cpu or alloc, not $EVENT" >&2; exit 2 ;;
+esac
 AP_VERSION=4.1
 
 build_demo
@@ -53,10 +63,10 @@ for round in $(seq 1 "$ROUNDS"); do
         name="${side%%:*}" rest="${side#*:}"
         pid="${rest%%:*}" port="${rest#*:}"
         # jcmd's parser splits on commas unless the option string is quoted
-        jcmd "$pid" JVMTI.agent_load "$LIB" '"start,event=cpu,interval=500us"' >/dev/null
+        jcmd "$pid" JVMTI.agent_load "$LIB" "\"$START_OPTIONS\"" >/dev/null
         requests="$(wrk -t2 -c16 -d"$DURATION" -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$port/api/documents/1" \
             | grep -oE "^ +[0-9]+ requests" | grep -oE "[0-9]+")"
-        jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/profile-$name-round$round.collapsed,collapsed\"" >/dev/null
+        jcmd "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$PWD/$OUT/profile-$name-round$round.collapsed,$STOP_OPTIONS\"" >/dev/null
         REQUESTS[$name]=$(( ${REQUESTS[$name]} + requests ))
     done
 done
@@ -67,4 +77,8 @@ for name in bare "$SECOND"; do
 done
 stop_server "$DEMO"
 stop_server "$BARE"
-python3 it/bench/profile_summary.py "$OUT/profile.json" 500 "${SUMMARY_ARGS[@]}"
+if [ "$EVENT" = alloc ]; then
+    python3 it/bench/profile_summary.py --bytes "$OUT/profile-alloc.json" 1 "${SUMMARY_ARGS[@]}"
+else
+    python3 it/bench/profile_summary.py "$OUT/profile.json" 500 "${SUMMARY_ARGS[@]}"
+fi
