@@ -56,10 +56,11 @@ abstract class Output {
         }
     }
 
-    /** The buffer a write's bytes are encoded into; grown for a large write, dropped after an outsized one. */
-    private byte[] bytes = new byte[KEPT_BYTES];
     /** The buffer's size kept between writes: a chunk of ASCII lines and some. */
     private static final int KEPT_BYTES = 40 * 1024;
+
+    /** The buffer a write's bytes are encoded into; grown for a large write, dropped after an outsized one. */
+    private byte[] bytes = new byte[KEPT_BYTES];
 
     /** Writes {@code lines} (whole lines, each ending with a newline) at once. */
     final void write(CharSequence lines) throws IOException {
