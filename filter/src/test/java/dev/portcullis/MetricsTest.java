@@ -185,6 +185,12 @@ class MetricsTest {
                 .isZero();
     }
 
+    /** The servlet filter's step of a request: authenticated, continuable by a JAX-RS check. */
+    private Outcome filterStep(String method, String path, List<String> authorization) {
+        return engine.decide(AccessRequest.builder(method, path).authorization(authorization)
+                .requirement(Requirement.authenticated()).continuable().build());
+    }
+
     private double requests(String outcome, String reason) {
         return registry.find("portcullis.requests").tags("outcome", outcome, "reason", reason).functionTimers()
                 .stream().mapToDouble(t -> t.count()).sum();
@@ -204,8 +210,7 @@ class MetricsTest {
     @Test
     void requestsWhenContinuedThenCountedOnceByTheLastOutcome() {
         List<String> alice = bearer("alice");
-        Outcome filter = engine.decide(AccessRequest.builder("PUT", "/docs/42").authorization(alice)
-                .requirement(Requirement.authenticated()).continuable().build());
+        Outcome filter = filterStep("PUT", "/docs/42", alice);
         assertThat(filter.isAdmitted()).as("positive control: the filter's step admits alice").isTrue();
         assertThat(requests("admitted", "none")).as("held for the step that continues it").isZero();
 
@@ -221,8 +226,7 @@ class MetricsTest {
                 .count()).as("one verification for the two steps").isEqualTo(1);
 
         // an allowed check: counted once as admitted
-        Outcome filter2 = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice)
-                .requirement(Requirement.authenticated()).continuable().build());
+        Outcome filter2 = filterStep("GET", "/docs/42", alice);
         Outcome read = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice).after(filter2)
                 .requirement(Requirement.permission("document", "read", "42", "Documents#read")).build());
         assertThat(read.isAdmitted()).as("positive control: alice may read").isTrue();
@@ -234,8 +238,7 @@ class MetricsTest {
     @Test
     void requestsWhenContinuedThenTimeCoversBothSteps() {
         List<String> alice = bearer("alice");
-        Outcome filter = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice)
-                .requirement(Requirement.authenticated()).continuable().build());
+        Outcome filter = filterStep("GET", "/docs/42", alice);
         long held = filter.take();
         assertThat(held).as("the held step's time").isPositive();
         filter.hold(held + 5_000_000_000L); // as if the first step had taken 5 s more
@@ -254,8 +257,7 @@ class MetricsTest {
     @Test
     void requestsWhenNotContinuedThenCountedOnceWhenSettled() {
         List<String> alice = bearer("alice");
-        Outcome filter = engine.decide(AccessRequest.builder("GET", "/app/whoami").authorization(alice)
-                .requirement(Requirement.authenticated()).continuable().build());
+        Outcome filter = filterStep("GET", "/app/whoami", alice);
         assertThat(filter.isAdmitted()).as("positive control").isTrue();
         assertThat(requests("admitted", "none")).isZero();
 
@@ -263,8 +265,7 @@ class MetricsTest {
         filter.settle();
         assertThat(requests("admitted", "none")).isEqualTo(1);
 
-        Outcome refused = engine.decide(AccessRequest.builder("GET", "/app/whoami").authorization(List.of())
-                .requirement(Requirement.authenticated()).continuable().build());
+        Outcome refused = filterStep("GET", "/app/whoami", List.of());
         assertThat(refused.reason()).isEqualTo(Reason.MISSING_TOKEN);
         assertThat(requests("refused", "missing_token")).as("a refusal is never held").isEqualTo(1);
         refused.settle();
@@ -290,8 +291,7 @@ class MetricsTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int i = 0; i < rounds; i++) {
-                Outcome filter = engine.decide(AccessRequest.builder("GET", "/docs/42").authorization(alice)
-                        .requirement(Requirement.authenticated()).continuable().build());
+                Outcome filter = filterStep("GET", "/docs/42", alice);
                 CountDownLatch go = new CountDownLatch(1);
                 Callable<Void> settle = () -> {
                     go.await();
