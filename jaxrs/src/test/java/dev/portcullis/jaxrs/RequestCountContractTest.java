@@ -3,9 +3,9 @@ package dev.portcullis.jaxrs;
 import dev.portcullis.Portcullis;
 import dev.portcullis.config.Settings;
 import dev.portcullis.servlet.PortcullisFilter;
+import dev.portcullis.testing.RequestCounts;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import jakarta.annotation.Priority;
@@ -94,14 +94,14 @@ class RequestCountContractTest {
 
             // a count the servlet filter settles after its chain may come after the client has the answer
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while (total(registry) < 8 && System.nanoTime() < deadline) {
+            while (RequestCounts.total(registry) < 8 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(count(registry, "admitted", "none")).isEqualTo(5);
-            assertThat(count(registry, "refused", "access_denied")).isEqualTo(2);
-            assertThat(count(registry, "refused", "missing_token")).isEqualTo(1);
+            assertThat(RequestCounts.count(registry, "admitted", "none")).isEqualTo(5);
+            assertThat(RequestCounts.count(registry, "refused", "access_denied")).isEqualTo(2);
+            assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(1);
             Thread.sleep(100);
-            assertThat(total(registry)).as("one count per request, no more").isEqualTo(8);
+            assertThat(RequestCounts.total(registry)).as("one count per request, no more").isEqualTo(8);
         } finally {
             if (own != null) {
                 own.close();
@@ -119,15 +119,5 @@ class RequestCountContractTest {
             request.header("X-Teapot", "yes");
         }
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static double total(MeterRegistry registry) {
-        return Search.in(registry).name("portcullis.requests").functionTimers().stream().mapToDouble(t -> t.count())
-                .sum();
-    }
-
-    private static double count(MeterRegistry registry, String outcome, String reason) {
-        return Search.in(registry).name("portcullis.requests").tags("outcome", outcome, "reason", reason)
-                .functionTimers().stream().mapToDouble(t -> t.count()).sum();
     }
 }

@@ -1,0 +1,37 @@
+package dev.portcullis.testing;
+
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code portcullis.requests} holds in a registry: the count (or time) of the requests with an
+ * outcome and reason, or of all of them. Zero when nothing was counted yet (no meter).
+ */
+public final class RequestCounts {
+    private RequestCounts() {
+    }
+
+    /** Requests counted with {@code outcome} and {@code reason} (tag values, {@code none} for no reason). */
+    public static double count(MeterRegistry registry, String outcome, String reason) {
+        return search(registry).tags("outcome", outcome, "reason", reason).functionTimers().stream()
+                .mapToDouble(FunctionTimer::count).sum();
+    }
+
+    /** Every request counted, whatever its outcome. */
+    public static double total(MeterRegistry registry) {
+        return search(registry).functionTimers().stream().mapToDouble(FunctionTimer::count).sum();
+    }
+
+    /** The time counted for requests with {@code outcome} and {@code reason}, in nanoseconds. */
+    public static double nanos(MeterRegistry registry, String outcome, String reason) {
+        return search(registry).tags("outcome", outcome, "reason", reason).functionTimers().stream()
+                .mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
+    }
+
+    private static Search search(MeterRegistry registry) {
+        return Search.in(registry).name("portcullis.requests");
+    }
+}
