@@ -17,6 +17,8 @@ import dev.portcullis.internal.AdapterHandoff;
 import dev.portcullis.internal.RequestPaths;
 import dev.portcullis.token.internal.TokenSettings;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -58,17 +60,22 @@ import java.util.function.Consumer;
  * <filter>
  *   <filter-name>portcullis</filter-name>
  *   <filter-class>dev.portcullis.servlet.PortcullisFilter</filter-class>
+ *   <async-supported>true</async-supported>
  *   <init-param><param-name>portcullis.issuer</param-name><param-value>https://idp.example.com</param-value></init-param>
  *   <init-param><param-name>portcullis.audience</param-name><param-value>orders-api</param-value></init-param>
  *   <init-param><param-name>portcullis.jwks-uri</param-name><param-value>https://idp.example.com/jwks</param-value></init-param>
  * </filter>
- * <filter-mapping><filter-name>portcullis</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+ * <filter-mapping>
+ *   <filter-name>portcullis</filter-name><url-pattern>/*</url-pattern><dispatcher>REQUEST</dispatcher>
+ * </filter-mapping>
  * }</pre>
+ * Async-supported, so that asynchronous requests ({@code startAsync}) may pass it; the named
+ * dispatcher type, so that Jetty, like Tomcat, does not apply it to asynchronous dispatches too.
  *
  * <p>Or with one annotated class (this class stays non-final, with a public no-argument
  * constructor, for that purpose):
- * <pre>{@code @WebFilter(urlPatterns = "/*", initParams = @WebInitParam(name = PortcullisFilter.CONFIG_PARAM,
- *         value = "/WEB-INF/portcullis.properties"))
+ * <pre>{@code @WebFilter(urlPatterns = "/*", asyncSupported = true,
+ *         initParams = @WebInitParam(name = PortcullisFilter.CONFIG_PARAM, value = "/WEB-INF/portcullis.properties"))
  * public class AppPortcullis extends PortcullisFilter {}
  * }</pre>
  * Or with only a {@code WEB-INF/portcullis.properties}: see {@link PortcullisInitializer}.
@@ -419,7 +426,7 @@ public class PortcullisFilter implements Filter {
                 try {
                     chain.doFilter(new AuthenticatedRequest(request, outcome.token(), () -> roles), response);
                 } finally {
-                    outcome.settle(); // counted here unless a JAX-RS step continued it
+                    settleAfterChain(request, outcome);
                 }
                 return;
             case HANDLED:
@@ -429,6 +436,53 @@ public class PortcullisFilter implements Filter {
             case REFUSED:
             default:
                 answer(request, response, outcome);
+        }
+    }
+
+    /**
+     * Counts the request in {@code portcullis.requests} unless a JAX-RS step continued it: at once,
+     * or, when the chain left the request in asynchronous mode, when its asynchronous cycle ends.
+     * A JAX-RS check in an {@code AsyncContext.dispatch} runs after this filter has returned and
+     * continues this outcome, so counting it here would count the request twice.
+     */
+    private static void settleAfterChain(HttpServletRequest request, Outcome outcome) {
+        if (request.isAsyncStarted()) { // still true here after the chain called dispatch() or complete()
+            try {
+                request.getAsyncContext().addListener(new SettleOnEnd(outcome));
+                return;
+            } catch (IllegalStateException e) {
+                // the cycle has already ended: count it now
+            }
+        }
+        outcome.settle();
+    }
+
+    /** Settles an outcome when its request's asynchronous cycle ends, however it ends. */
+    private static final class SettleOnEnd implements AsyncListener {
+        private final Outcome outcome;
+
+        SettleOnEnd(Outcome outcome) {
+            this.outcome = outcome;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            outcome.settle();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            outcome.settle();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            outcome.settle();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this); // a new cycle: listen to its end too
         }
     }
 

@@ -174,7 +174,42 @@ abstract class RegistrationTests {
             Http.Response optOut = http.send("GET", "/api-optout/denied", token("alice"));
             assertThat(optOut.status()).as("portcullis.jaxrs.auto-register=false\n" + optOut.body()).isEqualTo(200);
             assertThat(optOut.body()).isEqualTo("reached");
+
+            assertAsynchronousRequests(http, context);
         }
+    }
+
+    /**
+     * README ("Asynchronous requests"): with the filter registered async-supported, a
+     * {@code @Suspended} JAX-RS method answers from another thread with the principal, and an
+     * application servlet's {@code AsyncContext.dispatch} to JAX-RS after the filter has returned
+     * reaches a method that sees the principal and is still checked (the filter mapped for
+     * {@code REQUEST} only). Positive controls: alice's requests pass.
+     */
+    static void assertAsynchronousRequests(Http http, String context) {
+        Http.Response later = http.send("GET", "/api/later-whoami", token("alice"));
+        assertThat(later.status()).as("positive control: " + later.body() + context).isEqualTo(200);
+        assertThat(later.body()).contains("principal=alice").contains("scheme=Bearer");
+        assertThat(http.send("GET", "/api/later-whoami", null).status()).isEqualTo(401);
+        Http.Response laterDenied = http.send("GET", "/api/later-denied", token("alice"));
+        assertThat(laterDenied.status()).as(laterDenied.body() + context).isEqualTo(403);
+
+        Http.Response hop = http.send("GET", "/hop/api/whoami", token("alice"));
+        assertThat(hop.status()).as("positive control: " + hop.body() + context).isEqualTo(200);
+        assertThat(hop.body()).contains("principal=alice").contains("scheme=Bearer");
+        assertThat(http.send("GET", "/hop/api/whoami", null).status()).isEqualTo(401);
+        Http.Response hopDenied = http.send("GET", "/hop/api/denied", token("alice"));
+        assertThat(hopDenied.status()).as("@DenyAll checked in the async dispatch\n" + hopDenied.body() + context)
+                .isEqualTo(403);
+        assertThat(hopDenied.header("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/problem+json"));
+
+        // a servlet reached by the dispatch gets the container's request, not Portcullis' wrapper
+        Http.Response hopServlet = http.send("GET", "/hop/report", token("alice"));
+        assertThat(hopServlet.status()).as(hopServlet.body() + context).isEqualTo(200);
+        assertThat(report(hopServlet)).as(hopServlet.body())
+                .containsEntry("principal", "none")
+                .containsEntry("portcullis-passes", "0");
     }
 
     @Test
@@ -193,6 +228,8 @@ abstract class RegistrationTests {
             assertThat(optOut.status()).as("portcullis.jaxrs.auto-register=false\n" + optOut.body() + context)
                     .isEqualTo(200);
             assertThat(optOut.body()).isEqualTo("reached");
+
+            assertAsynchronousRequests(http, context);
         }
     }
 

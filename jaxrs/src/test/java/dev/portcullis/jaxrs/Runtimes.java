@@ -4,6 +4,7 @@ import dev.portcullis.Portcullis;
 import dev.portcullis.servlet.PortcullisFilter;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Servlet;
 import jakarta.ws.rs.core.Application;
 
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -95,7 +96,8 @@ final class Runtimes {
 
     private static Deployed jetty(ServletHolder servlet, Map<String, String> filterParams, AutoCloseable after,
                                   ResteasyDeployment deployment) throws Exception {
-        return jetty(servlet, filterParams, after, deployment, "/", "/*", Map.of());
+        return jetty(servlet, filterParams, after, deployment, "/", "/*", Map.of(), Map.of(),
+                EnumSet.of(DispatcherType.REQUEST));
     }
 
     /**
@@ -106,21 +108,41 @@ final class Runtimes {
     static Deployed behindFilterAt(boolean jersey, ResourceConfig config, Application application,
                                    Map<String, String> filterParams, String contextPath, String mapping,
                                    Map<String, Object> attributes) throws Exception {
+        return behindFilterAt(jersey, config, application, filterParams, contextPath, mapping, attributes, Map.of(),
+                EnumSet.of(DispatcherType.REQUEST));
+    }
+
+    /**
+     * As above, with more servlets of the application beside the runtime's, by URL pattern, and
+     * the filter mapped for {@code dispatches} ({@code null}: a mapping that names none, as a
+     * web.xml {@code <filter-mapping>} without {@code <dispatcher>} elements).
+     */
+    static Deployed behindFilterAt(boolean jersey, ResourceConfig config, Application application,
+                                   Map<String, String> filterParams, String contextPath, String mapping,
+                                   Map<String, Object> attributes, Map<String, Servlet> more,
+                                   EnumSet<DispatcherType> dispatches) throws Exception {
         if (jersey) {
             return jetty(new ServletHolder(new ServletContainer(config)), filterParams, () -> { }, null, contextPath,
-                    mapping, attributes);
+                    mapping, attributes, more, dispatches);
         }
         ResteasyDeployment deployment = new ResteasyDeploymentImpl();
         deployment.setApplication(application);
         deployment.start();
         ServletHolder holder = new ServletHolder(new HttpServletDispatcher());
         holder.setInitParameter("resteasy.servlet.mapping.prefix", mapping.substring(0, mapping.length() - 2));
-        return jetty(holder, filterParams, deployment::stop, deployment, contextPath, mapping, attributes);
+        return jetty(holder, filterParams, deployment::stop, deployment, contextPath, mapping, attributes, more,
+                dispatches);
     }
 
+    /**
+     * Every filter and servlet is async-supported, as the README's registrations declare: the
+     * container refuses {@code startAsync} (JAX-RS {@code @Suspended}, {@code CompletionStage},
+     * an application's async servlet) if any of them is not.
+     */
     private static Deployed jetty(ServletHolder servlet, Map<String, String> filterParams, AutoCloseable after,
                                   ResteasyDeployment deployment, String contextPath, String mapping,
-                                  Map<String, Object> attributes) throws Exception {
+                                  Map<String, Object> attributes, Map<String, Servlet> more,
+                                  EnumSet<DispatcherType> dispatches) throws Exception {
         Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler(contextPath);
         attributes.forEach(context::setAttribute);
@@ -132,9 +154,16 @@ final class Runtimes {
             FilterHolder filter = new FilterHolder(portcullisFilter);
             filter.setName("portcullis");
             filter.setInitParameters(filterParams);
-            context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+            filter.setAsyncSupported(true);
+            context.addFilter(filter, "/*", dispatches);
         }
+        servlet.setAsyncSupported(true);
         context.addServlet(servlet, mapping);
+        more.forEach((pattern, s) -> {
+            ServletHolder holder = new ServletHolder(s);
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, pattern);
+        });
         server.setHandler(context);
         server.start();
         int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();

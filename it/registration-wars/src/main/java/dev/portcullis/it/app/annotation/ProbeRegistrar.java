@@ -3,6 +3,7 @@ package dev.portcullis.it.app.annotation;
 import dev.portcullis.it.app.PrincipalProbe;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
@@ -18,8 +19,9 @@ import java.util.EnumSet;
 public class ProbeRegistrar implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        event.getServletContext().addFilter("principal-probe", PrincipalProbe.class)
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        FilterRegistration.Dynamic probe = event.getServletContext().addFilter("principal-probe", PrincipalProbe.class);
+        probe.setAsyncSupported(true);
+        probe.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
     /** Declared for Servlet 3.1 containers (Jetty 9.4), whose interface has no default. */

@@ -1,0 +1,216 @@
+package dev.portcullis.jaxrs;
+
+import dev.portcullis.servlet.PortcullisFilter;
+import dev.portcullis.testing.RequestCounts;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * README ("Asynchronous requests"): behind the servlet filter, in a web application under a context
+ * path ({@code /app}, the runtime's servlet at {@code /api/*}), asynchronous requests are decided
+ * and counted like any other, on Jersey and on RESTEasy:
+ * <ul>
+ *   <li>a {@code @Suspended} resource method and one returning a {@code CompletionStage}, each
+ *       answered from another thread after the filter's chain has returned;</li>
+ *   <li>an application servlet that puts the request in asynchronous mode and, after the filter
+ *       has returned, dispatches it ({@code AsyncContext.dispatch}) to a JAX-RS method, whose
+ *       check then runs in the asynchronous dispatch (the filter is mapped for {@code REQUEST}
+ *       only, as by default) and continues the filter's outcome: the method sees the principal,
+ *       a denial is a 403, and the request is counted once in {@code portcullis.requests};</li>
+ *   <li>a plain servlet reached by such a dispatch gets the container's request: no principal.</li>
+ * </ul>
+ * Positive controls: the owner's requests pass, with the principal, on every shape.
+ */
+class AsyncContractTest {
+    /** Answers later, from another thread: after the servlet filter's chain has returned. */
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "async-contract-later");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long DELAY_MILLIS = 100;
+
+    /** Asynchronous resource methods with the same check as {@code DocumentResource.read}. */
+    @Path("/later")
+    @Produces(MediaType.TEXT_PLAIN)
+    public static class LaterResource {
+        @GET
+        @Path("suspended/{docId}")
+        @RequiresPermission(resource = "document", action = "read", id = "{docId}")
+        public void suspended(@PathParam("docId") String docId, @Context SecurityContext security,
+                              @Suspended AsyncResponse response) {
+            String who = TestResources.describe(security);
+            LATER.schedule(() -> response.resume("suspended document " + docId + " for " + who), DELAY_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
+
+        @GET
+        @Path("stage/{docId}")
+        @RequiresPermission(resource = "document", action = "read", id = "{docId}")
+        public CompletionStage<String> stage(@PathParam("docId") String docId, @Context SecurityContext security) {
+            String who = TestResources.describe(security);
+            return CompletableFuture.supplyAsync(() -> "staged document " + docId + " for " + who,
+                    CompletableFuture.delayedExecutor(DELAY_MILLIS, TimeUnit.MILLISECONDS, LATER));
+        }
+    }
+
+    /**
+     * An application's asynchronous servlet at {@code /hop/*}: starts asynchronous mode, returns,
+     * and later dispatches {@code /hop/X} to {@code /X} ({@code /hop/api/...} to the JAX-RS servlet).
+     */
+    static final class Hop extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+            AsyncContext async = request.startAsync();
+            String target = request.getPathInfo();
+            LATER.schedule(() -> async.dispatch(target), DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A plain servlet at {@code /who} answering the principal it is given. */
+    static final class Who extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.getWriter().print("principal=" + (request.getUserPrincipal() == null ? "none"
+                    : request.getUserPrincipal().getName()));
+        }
+    }
+
+    private static Runtimes.Deployed deploy(boolean jersey, Map<String, String> params, MeterRegistry registry,
+                                            EnumSet<DispatcherType> dispatches) throws Exception {
+        return Runtimes.behindFilterAt(jersey,
+                jersey ? new ResourceConfig(LaterResource.class, TestResources.DocumentResource.class)
+                        .register(PortcullisFeature.class) : null,
+                jersey ? null : Runtimes.application(List.of(LaterResource.class, TestResources.DocumentResource.class,
+                        PortcullisFeature.class), List.of()),
+                params, "/app", "/api/*", Map.of(PortcullisFilter.METRICS_REGISTRY_ATTRIBUTE, registry),
+                Map.of("/hop/*", new Hop(), "/who", new Who()), dispatches);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jersey", "resteasy"})
+    void asyncRequestsWhenBehindFilterThenDecidedAndCountedOnce(String runtime, @TempDir java.nio.file.Path dir) throws Exception {
+        TokenMint mint = new TokenMint(dir);
+        Map<String, String> params = new HashMap<>(new TestStore(dir).settings(mint));
+        params.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Runtimes.Deployed server = deploy(runtime.equals("jersey"), params, registry,
+                EnumSet.of(DispatcherType.REQUEST))) {
+            URI app = server.base.resolve("/app/");
+            String alice = mint.token("alice");
+
+            HttpResponse<String> suspended = Http.get(server.base, "later/suspended/1", alice);
+            assertThat(suspended.statusCode()).as("positive control: " + suspended.body()).isEqualTo(200);
+            assertThat(suspended.body()).startsWith("suspended document 1 for alice");
+            HttpResponse<String> staged = Http.get(server.base, "later/stage/1", alice);
+            assertThat(staged.statusCode()).as("positive control: " + staged.body()).isEqualTo(200);
+            assertThat(staged.body()).startsWith("staged document 1 for alice");
+            HttpResponse<String> hopped = Http.get(app, "hop/api/documents/1", alice);
+            assertThat(hopped.statusCode()).as("positive control: " + hopped.body()).isEqualTo(200);
+            assertThat(hopped.body()).as("the check in the async dispatch continues the filter's identity")
+                    .startsWith("document 1 for alice");
+
+            assertThat(Http.get(server.base, "later/suspended/2", alice).statusCode()).isEqualTo(403);
+            assertThat(Http.get(server.base, "later/stage/2", alice).statusCode()).isEqualTo(403);
+            HttpResponse<String> hopDenied = Http.get(app, "hop/api/documents/2", alice);
+            assertThat(hopDenied.statusCode()).as("the check runs in the async dispatch: " + hopDenied.body())
+                    .isEqualTo(403);
+            assertThat(hopDenied.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(Http.get(server.base, "later/suspended/1", null).statusCode()).isEqualTo(401);
+            assertThat(Http.get(app, "hop/api/documents/1", null).statusCode()).isEqualTo(401);
+
+            HttpResponse<String> plain = Http.get(app, "hop/who", alice);
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(plain.body()).as("a plain servlet reached by the dispatch gets the container's request")
+                    .isEqualTo("principal=none");
+
+            awaitTotal(registry, 9);
+            assertThat(RequestCounts.count(registry, "admitted", "none")).isEqualTo(4);
+            assertThat(RequestCounts.count(registry, "refused", "access_denied")).isEqualTo(3);
+            assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(2);
+            Thread.sleep(300);
+            assertThat(RequestCounts.total(registry)).as("one count per request, no more").isEqualTo(9);
+        }
+    }
+
+    /**
+     * README ("Asynchronous requests"): a filter mapped for {@code ASYNC} too, or by a mapping that
+     * names no dispatcher type (which Jetty applies to an async-supported filter's asynchronous
+     * dispatches), decides the asynchronous dispatch again: a plain servlet reached by it gets the
+     * principal, and the request is counted once per dispatch the filter decided. Positive control:
+     * alice passes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"REQUEST and ASYNC", "no dispatcher type named"})
+    void asyncDispatchWhenFilterGuardsItThenDecidedAgain(String mapping, @TempDir java.nio.file.Path dir)
+            throws Exception {
+        TokenMint mint = new TokenMint(dir);
+        Map<String, String> params = new HashMap<>(new TestStore(dir).settings(mint));
+        params.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Runtimes.Deployed server = deploy(true, params, registry, mapping.startsWith("REQUEST")
+                ? EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC) : null)) {
+            URI app = server.base.resolve("/app/");
+            HttpResponse<String> plain = Http.get(app, "hop/who", mint.token("alice"));
+            assertThat(plain.statusCode()).as("positive control: " + plain.body()).isEqualTo(200);
+            assertThat(plain.body()).isEqualTo("principal=alice");
+            assertThat(Http.get(app, "hop/who", null).statusCode()).isEqualTo(401);
+
+            awaitTotal(registry, 3);
+            assertThat(RequestCounts.count(registry, "admitted", "none")).as("one per dispatch decided").isEqualTo(2);
+            assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(1);
+            Thread.sleep(300);
+            assertThat(RequestCounts.total(registry)).isEqualTo(3);
+        }
+    }
+
+    /** Waits up to 5 s for {@code n} counts: the filter settles a count when an asynchronous cycle ends. */
+    private static void awaitTotal(MeterRegistry registry, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (RequestCounts.total(registry) < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}
