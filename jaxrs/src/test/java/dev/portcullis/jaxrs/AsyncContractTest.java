@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.net.http.HttpResponse;
 
 import java.util.EnumSet;
@@ -54,7 +55,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       check then runs in the asynchronous dispatch (the filter is mapped for {@code REQUEST}
  *       only, as by default) and continues the filter's outcome: the method sees the principal,
  *       a denial is a 403, and the request is counted once in {@code portcullis.requests};</li>
- *   <li>a plain servlet reached by such a dispatch gets the container's request: no principal.</li>
+ *   <li>a plain servlet reached by such a dispatch gets the container's request: no principal, and
+ *       the filter's route for the target's path is not checked.</li>
  * </ul>
  * Positive controls: the owner's requests pass, with the principal, on every shape.
  */
@@ -106,7 +108,17 @@ class AsyncContractTest {
         }
     }
 
-    /** A plain servlet at {@code /who} answering the principal it is given. */
+    /** Routes of the servlet filter: {@code /who/{id}} reads that document. */
+    private static final String ROUTES = String.join("\n",
+            "unmatched: authenticated",
+            "routes:",
+            "  - route: GET /who/{id}",
+            "    resource: document",
+            "    action: read",
+            "    id: \"{id}\"",
+            "");
+
+    /** A plain servlet at {@code /who/*} answering the principal it is given. */
     static final class Who extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -118,25 +130,28 @@ class AsyncContractTest {
         }
     }
 
-    private static Runtimes.Deployed deploy(boolean jersey, Map<String, String> params, MeterRegistry registry,
-                                            EnumSet<DispatcherType> dispatches) throws Exception {
+    private static Runtimes.Deployed deploy(boolean jersey, java.nio.file.Path dir, TokenMint mint,
+                                            MeterRegistry registry, EnumSet<DispatcherType> dispatches)
+            throws Exception {
+        Map<String, String> params = new HashMap<>(new TestStore(dir).settings(mint));
+        params.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
+        Files.writeString(dir.resolve("routes.yaml"), ROUTES);
+        params.put("portcullis.routes", dir.resolve("routes.yaml").toString());
         return Runtimes.behindFilterAt(jersey,
                 jersey ? new ResourceConfig(LaterResource.class, TestResources.DocumentResource.class)
                         .register(PortcullisFeature.class) : null,
                 jersey ? null : Runtimes.application(List.of(LaterResource.class, TestResources.DocumentResource.class,
                         PortcullisFeature.class), List.of()),
                 params, "/app", "/api/*", Map.of(PortcullisFilter.METRICS_REGISTRY_ATTRIBUTE, registry),
-                Map.of("/hop/*", new Hop(), "/who", new Who()), dispatches);
+                Map.of("/hop/*", new Hop(), "/who/*", new Who()), dispatches);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"jersey", "resteasy"})
     void asyncRequestsWhenBehindFilterThenDecidedAndCountedOnce(String runtime, @TempDir java.nio.file.Path dir) throws Exception {
         TokenMint mint = new TokenMint(dir);
-        Map<String, String> params = new HashMap<>(new TestStore(dir).settings(mint));
-        params.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
         MeterRegistry registry = new SimpleMeterRegistry();
-        try (Runtimes.Deployed server = deploy(runtime.equals("jersey"), params, registry,
+        try (Runtimes.Deployed server = deploy(runtime.equals("jersey"), dir, mint, registry,
                 EnumSet.of(DispatcherType.REQUEST))) {
             URI app = server.base.resolve("/app/");
             String alice = mint.token("alice");
@@ -161,8 +176,8 @@ class AsyncContractTest {
             assertThat(Http.get(server.base, "later/suspended/1", null).statusCode()).isEqualTo(401);
             assertThat(Http.get(app, "hop/api/documents/1", null).statusCode()).isEqualTo(401);
 
-            HttpResponse<String> plain = Http.get(app, "hop/who", alice);
-            assertThat(plain.statusCode()).isEqualTo(200);
+            HttpResponse<String> plain = Http.get(app, "hop/who/2", alice);
+            assertThat(plain.statusCode()).as("the route of the dispatch's target is not checked").isEqualTo(200);
             assertThat(plain.body()).as("a plain servlet reached by the dispatch gets the container's request")
                     .isEqualTo("principal=none");
 
@@ -187,22 +202,24 @@ class AsyncContractTest {
     void asyncDispatchWhenFilterGuardsItThenDecidedAgain(String mapping, @TempDir java.nio.file.Path dir)
             throws Exception {
         TokenMint mint = new TokenMint(dir);
-        Map<String, String> params = new HashMap<>(new TestStore(dir).settings(mint));
-        params.put(PortcullisFilter.PUBLIC_PATHS_PARAM, Runtimes.PUBLIC_PATHS);
         MeterRegistry registry = new SimpleMeterRegistry();
-        try (Runtimes.Deployed server = deploy(true, params, registry, mapping.startsWith("REQUEST")
+        try (Runtimes.Deployed server = deploy(true, dir, mint, registry, mapping.startsWith("REQUEST")
                 ? EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC) : null)) {
             URI app = server.base.resolve("/app/");
-            HttpResponse<String> plain = Http.get(app, "hop/who", mint.token("alice"));
+            HttpResponse<String> plain = Http.get(app, "hop/who/1", mint.token("alice"));
             assertThat(plain.statusCode()).as("positive control: " + plain.body()).isEqualTo(200);
             assertThat(plain.body()).isEqualTo("principal=alice");
-            assertThat(Http.get(app, "hop/who", null).statusCode()).isEqualTo(401);
+            HttpResponse<String> routed = Http.get(app, "hop/who/2", mint.token("alice"));
+            assertThat(routed.statusCode()).as("the target's route, decided in the async dispatch: " + routed.body())
+                    .isEqualTo(403);
+            assertThat(Http.get(app, "hop/who/1", null).statusCode()).isEqualTo(401);
 
-            awaitTotal(registry, 3);
-            assertThat(RequestCounts.count(registry, "admitted", "none")).as("one per dispatch decided").isEqualTo(2);
+            awaitTotal(registry, 5);
+            assertThat(RequestCounts.count(registry, "admitted", "none")).as("one per dispatch decided").isEqualTo(3);
+            assertThat(RequestCounts.count(registry, "refused", "access_denied")).isEqualTo(1);
             assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(1);
             Thread.sleep(300);
-            assertThat(RequestCounts.total(registry)).isEqualTo(3);
+            assertThat(RequestCounts.total(registry)).isEqualTo(5);
         }
     }
 
