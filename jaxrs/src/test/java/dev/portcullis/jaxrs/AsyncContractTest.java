@@ -56,7 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       only, as by default) and continues the filter's outcome: the method sees the principal,
  *       a denial is a 403, and the request is counted once in {@code portcullis.requests};</li>
  *   <li>a plain servlet reached by such a dispatch gets the container's request: no principal, and
- *       the filter's route for the target's path is not checked.</li>
+ *       the filter's route for the target's path is not checked;</li>
+ *   <li>an asynchronous request the container times out is counted once, when it ends.</li>
  * </ul>
  * Positive controls: the owner's requests pass, with the principal, on every shape.
  */
@@ -108,6 +109,16 @@ class AsyncContractTest {
         }
     }
 
+    /** An application's asynchronous servlet at {@code /stall} that never answers: the container times it out. */
+    static final class Stall extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+            request.startAsync().setTimeout(DELAY_MILLIS);
+        }
+    }
+
     /** Routes of the servlet filter: {@code /who/{id}} reads that document. */
     private static final String ROUTES = String.join("\n",
             "unmatched: authenticated",
@@ -143,7 +154,7 @@ class AsyncContractTest {
                 jersey ? null : Runtimes.application(List.of(LaterResource.class, TestResources.DocumentResource.class,
                         PortcullisFeature.class), List.of()),
                 params, "/app", "/api/*", Map.of(PortcullisFilter.METRICS_REGISTRY_ATTRIBUTE, registry),
-                Map.of("/hop/*", new Hop(), "/who/*", new Who()), dispatches);
+                Map.of("/hop/*", new Hop(), "/who/*", new Who(), "/stall", new Stall()), dispatches);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -181,12 +192,15 @@ class AsyncContractTest {
             assertThat(plain.body()).as("a plain servlet reached by the dispatch gets the container's request")
                     .isEqualTo("principal=none");
 
-            awaitTotal(registry, 9);
-            assertThat(RequestCounts.count(registry, "admitted", "none")).isEqualTo(4);
+            HttpResponse<String> stalled = Http.get(app, "stall", alice);
+            assertThat(stalled.statusCode()).as("the container's answer to the timeout").isGreaterThanOrEqualTo(500);
+
+            awaitTotal(registry, 10);
+            assertThat(RequestCounts.count(registry, "admitted", "none")).as("the timed-out request too").isEqualTo(5);
             assertThat(RequestCounts.count(registry, "refused", "access_denied")).isEqualTo(3);
             assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(2);
             Thread.sleep(300);
-            assertThat(RequestCounts.total(registry)).as("one count per request, no more").isEqualTo(9);
+            assertThat(RequestCounts.total(registry)).as("one count per request, no more").isEqualTo(10);
         }
     }
 
