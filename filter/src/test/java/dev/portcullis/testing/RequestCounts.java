@@ -31,6 +31,18 @@ public final class RequestCounts {
                 .mapToDouble(t -> t.totalTime(TimeUnit.NANOSECONDS)).sum();
     }
 
+    /**
+     * Waits up to 5 s until at least {@code n} requests are counted: the servlet filter counts an
+     * admitted request after its chain (or when its asynchronous cycle ends), which may be after
+     * the client has the answer.
+     */
+    public static void awaitTotal(MeterRegistry registry, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (total(registry) < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     private static Search search(MeterRegistry registry) {
         return Search.in(registry).name("portcullis.requests");
     }

@@ -1,5 +1,7 @@
 package dev.portcullis.jaxrs;
 
+import dev.portcullis.Portcullis;
+import dev.portcullis.config.Settings;
 import dev.portcullis.servlet.PortcullisFilter;
 import dev.portcullis.testing.RequestCounts;
 
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.net.http.HttpResponse;
 
 import java.util.EnumSet;
@@ -59,7 +62,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       the filter's route for the target's path is not checked;</li>
  *   <li>an asynchronous request the container times out is counted once, when it ends.</li>
  * </ul>
- * Positive controls: the owner's requests pass, with the principal, on every shape.
+ * Without the filter (Jersey on its own HTTP server, RESTEasy's servlet), the asynchronous methods
+ * are decided and counted once as well. Positive controls: the owner's requests pass, with the
+ * principal, on every shape.
  */
 class AsyncContractTest {
     /** Answers later, from another thread: after the servlet filter's chain has returned. */
@@ -195,12 +200,51 @@ class AsyncContractTest {
             HttpResponse<String> stalled = Http.get(app, "stall", alice);
             assertThat(stalled.statusCode()).as("the container's answer to the timeout").isGreaterThanOrEqualTo(500);
 
-            awaitTotal(registry, 10);
+            RequestCounts.awaitTotal(registry, 10);
             assertThat(RequestCounts.count(registry, "admitted", "none")).as("the timed-out request too").isEqualTo(5);
             assertThat(RequestCounts.count(registry, "refused", "access_denied")).isEqualTo(3);
             assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(2);
             Thread.sleep(300);
             assertThat(RequestCounts.total(registry)).as("one count per request, no more").isEqualTo(10);
+        }
+    }
+
+    /**
+     * README ("Metrics"): without the servlet filter, on Jersey's own HTTP server and on RESTEasy's
+     * servlet, a {@code @Suspended} or {@code CompletionStage} method is decided and its request
+     * counted once too (the authentication step and the check are one request, whenever the
+     * response is written). Positive controls: alice's requests pass, with the principal.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jersey on grizzly", "resteasy alone"})
+    void asyncMethodsWhenNoFilterThenDecidedAndCountedOnce(String shape, @TempDir java.nio.file.Path dir)
+            throws Exception {
+        TokenMint mint = new TokenMint(dir);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        Portcullis engine = Portcullis.fromSettings(Settings.of(new TestStore(dir).settings(mint)), Clock.systemUTC(),
+                b -> b.metrics(registry));
+        try (Runtimes.Deployed server = shape.startsWith("jersey")
+                ? Runtimes.jerseyGrizzly(new ResourceConfig(LaterResource.class).register(new PortcullisFeature(engine)))
+                : Runtimes.resteasyServlet(Runtimes.application(List.of(LaterResource.class),
+                        List.of(new PortcullisFeature(engine))), null)) {
+            String alice = mint.token("alice");
+            HttpResponse<String> suspended = Http.get(server.base, "later/suspended/1", alice);
+            assertThat(suspended.statusCode()).as("positive control: " + suspended.body()).isEqualTo(200);
+            assertThat(suspended.body()).startsWith("suspended document 1 for alice");
+            HttpResponse<String> staged = Http.get(server.base, "later/stage/1", alice);
+            assertThat(staged.statusCode()).as("positive control: " + staged.body()).isEqualTo(200);
+            assertThat(staged.body()).startsWith("staged document 1 for alice");
+            assertThat(Http.get(server.base, "later/suspended/2", alice).statusCode()).isEqualTo(403);
+            assertThat(Http.get(server.base, "later/stage/1", null).statusCode()).isEqualTo(401);
+
+            RequestCounts.awaitTotal(registry, 4);
+            assertThat(RequestCounts.count(registry, "admitted", "none")).isEqualTo(2);
+            assertThat(RequestCounts.count(registry, "refused", "access_denied")).isEqualTo(1);
+            assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(1);
+            Thread.sleep(300);
+            assertThat(RequestCounts.total(registry)).as("one count per request, no more").isEqualTo(4);
+        } finally {
+            engine.close();
         }
     }
 
@@ -228,20 +272,12 @@ class AsyncContractTest {
                     .isEqualTo(403);
             assertThat(Http.get(app, "hop/who/1", null).statusCode()).isEqualTo(401);
 
-            awaitTotal(registry, 5);
+            RequestCounts.awaitTotal(registry, 5);
             assertThat(RequestCounts.count(registry, "admitted", "none")).as("one per dispatch decided").isEqualTo(3);
             assertThat(RequestCounts.count(registry, "refused", "access_denied")).isEqualTo(1);
             assertThat(RequestCounts.count(registry, "refused", "missing_token")).isEqualTo(1);
             Thread.sleep(300);
             assertThat(RequestCounts.total(registry)).isEqualTo(5);
-        }
-    }
-
-    /** Waits up to 5 s for {@code n} counts: the filter settles a count when an asynchronous cycle ends. */
-    private static void awaitTotal(MeterRegistry registry, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (RequestCounts.total(registry) < n && System.nanoTime() < deadline) {
-            Thread.sleep(10);
         }
     }
 }
