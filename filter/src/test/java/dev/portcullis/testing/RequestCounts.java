@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.search.Search;
 
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * What {@code portcullis.requests} holds in a registry: the count (or time) of the requests with an
  * outcome and reason, or of all of them. Zero when nothing was counted yet (no meter).
@@ -32,11 +34,27 @@ public final class RequestCounts {
     }
 
     /**
-     * Waits up to 5 s until at least {@code n} requests are counted: the servlet filter counts an
-     * admitted request after its chain (or when its asynchronous cycle ends), which may be after
-     * the client has the answer.
+     * Asserts that the registry holds exactly these counts and no others: {@code admitted}
+     * requests, {@code accessDenied} refused with {@code access_denied} and {@code missingToken}
+     * refused with {@code missing_token}. It waits for them first (the servlet filter counts an
+     * admitted request after its chain, or when its asynchronous cycle ends, which may be after
+     * the client has the answer), then a little longer for a count too many.
+     *
+     * @param context what the counts stand for, for the failure message
      */
-    public static void awaitTotal(MeterRegistry registry, int n) throws InterruptedException {
+    public static void assertExactly(MeterRegistry registry, String context, int admitted, int accessDenied,
+                                     int missingToken) throws InterruptedException {
+        int all = admitted + accessDenied + missingToken;
+        awaitTotal(registry, all);
+        assertThat(count(registry, "admitted", "none")).as(context + ": admitted").isEqualTo(admitted);
+        assertThat(count(registry, "refused", "access_denied")).as(context + ": access_denied").isEqualTo(accessDenied);
+        assertThat(count(registry, "refused", "missing_token")).as(context + ": missing_token").isEqualTo(missingToken);
+        Thread.sleep(300);
+        assertThat(total(registry)).as(context + ": one count per request, no more").isEqualTo(all);
+    }
+
+    /** Waits up to 5 s until at least {@code n} requests are counted. */
+    private static void awaitTotal(MeterRegistry registry, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (total(registry) < n && System.nanoTime() < deadline) {
             Thread.sleep(10);
