@@ -273,6 +273,16 @@ public final class Outcome {
         return held == 1 && HELD.compareAndSet(this, 1, 0) ? heldNanos : -1;
     }
 
+    /**
+     * Whether a later step of {@code engine} that continues this outcome
+     * ({@link AccessRequest.Builder#after}) reuses the identity this step established, or the reason
+     * it established none. That step reads none of the request's credentials (bearer token, query,
+     * DPoP proof, URL, client certificate, verified identity), so an adapter need not supply them.
+     */
+    public boolean identifiesFor(Portcullis engine) {
+        return this.engine == engine && engine != null && identity != null;
+    }
+
     Portcullis engine() {
         return engine;
     }

@@ -251,6 +251,29 @@ class DecideTest {
         assertThat(foreignEarlier.reason()).as("another engine's outcome is not trusted").isEqualTo(Reason.MISSING_TOKEN);
         assertThat(foreignVerified.reason()).as("another engine's identity is not trusted")
                 .isEqualTo(Reason.MISSING_TOKEN);
+        assertThat(first.identifiesFor(engine)).isTrue();
+        assertThat(first.identifiesFor(other)).isFalse();
+    }
+
+    @Test
+    void identifiesForWhenEarlierStepRefusedTheTokenThenContinuingWithoutCredentialsRefusesAlike() {
+        Outcome badToken = engine.decide(get("/x").authorization(List.of("Bearer not.a.token"))
+                .requirement(Requirement.permitAll()).continuable().build());
+        Outcome good = engine.decide(get("/x").authorization(bearer("alice"))
+                .requirement(Requirement.permitAll()).continuable().build());
+
+        // what an adapter may send once the earlier step identifies for this engine: no credentials
+        Outcome refused = engine.decide(get("/x").after(badToken).build());
+        Outcome admitted = engine.decide(get("/x").after(good).build());
+
+        assertThat(badToken.identifiesFor(engine)).isTrue();
+        assertThat(refused.reason()).as("the earlier step's reason, not a missing token")
+                .isEqualTo(Reason.MALFORMED_TOKEN);
+        assertThat(admitted.isAdmitted()).as("positive control").isTrue();
+        assertThat(admitted.token()).isSameAs(good.token());
+        Outcome broken = Outcome.internalError("GET", "/x", new IllegalStateException("boom"));
+        assertThat(broken.identifiesFor(engine)).as("an outcome of no engine identifies for none").isFalse();
+        assertThat(broken.identifiesFor(null)).isFalse();
     }
 
     @Test

@@ -82,12 +82,15 @@ final class Authenticator {
         if (known instanceof Outcome) {
             return (Outcome) known;
         }
-        Outcome outcome = compute(request);
+        Object handed = request.getProperty(AdapterHandoff.OUTCOME_ATTRIBUTE);
+        Outcome outcome = compute(request, handed);
         if (outcome != null) {
             request.setProperty(AUTHENTICATION_PROPERTY, outcome);
         }
         if (outcome != null && outcome.token() != null) {
-            request.setProperty(Portcullis.IDENTITY_ATTRIBUTE, outcome.token());
+            if (outcome != handed) { // the servlet filter set the identity with its outcome
+                request.setProperty(Portcullis.IDENTITY_ATTRIBUTE, outcome.token());
+            }
             request.setSecurityContext(new BearerSecurityContext(outcome.token(), outcome.roles(),
                     request.getSecurityContext()));
         } else {
@@ -101,7 +104,7 @@ final class Authenticator {
         return outcome;
     }
 
-    private Outcome compute(ContainerRequestContext request) {
+    private Outcome compute(ContainerRequestContext request, Object handed) {
         Portcullis engine = engine(request);
         if (engine == null) {
             LOG.error("no Portcullis engine for {} {}: construct PortcullisFeature with one, run the Portcullis"
@@ -109,7 +112,6 @@ final class Authenticator {
                     LogText.safe(request.getMethod()), Refusals.logPath(request));
             return null;
         }
-        Object handed = request.getProperty(AdapterHandoff.OUTCOME_ATTRIBUTE);
         if (handed instanceof Outcome && request.getProperty(Portcullis.ENGINE_ATTRIBUTE) == engine) {
             // the servlet filter of this request admitted it with this very engine (it sets the two
             // together): the same token and attributes, no second authentication step
@@ -122,6 +124,18 @@ final class Authenticator {
         } catch (RuntimeException e) {
             return Outcome.internalError(request.getMethod(), Refusals.recordPath(request), e);
         }
+    }
+
+    /**
+     * The request for a step that continues {@code earlier} (the authentication step's outcome, or
+     * null): without the credentials when the engine reuses the earlier step's identity
+     * ({@link Outcome#identifiesFor}), else as {@link #request}.
+     */
+    AccessRequest.Builder continuing(ContainerRequestContext request, Portcullis engine, Outcome earlier) {
+        if (earlier != null && earlier.identifiesFor(engine)) {
+            return AccessRequest.builder(request.getMethod(), Refusals.recordPath(request)).after(earlier).realm(realm);
+        }
+        return request(request, engine).after(earlier);
     }
 
     /** The request as the engine sees it: method, path, credentials, the filter's identity. */

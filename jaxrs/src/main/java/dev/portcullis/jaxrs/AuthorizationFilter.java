@@ -71,8 +71,8 @@ final class AuthorizationFilter implements ContainerRequestFilter {
                         new PortcullisException(Reason.KEYS_UNAVAILABLE, "no Portcullis engine configured", null,
                                 NO_ENGINE_RETRY_SECONDS), authenticator.realm());
             } else {
-                outcome = engine.decide(authenticator.request(request, engine)
-                        .after(authenticated).requirement(requirement).build());
+                outcome = engine.decide(authenticator.continuing(request, engine, authenticated)
+                        .requirement(requirement).build());
             }
         } catch (RuntimeException e) {
             outcome = Outcome.internalError(request.getMethod(), Refusals.recordPath(request), e);

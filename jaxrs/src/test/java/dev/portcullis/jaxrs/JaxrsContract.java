@@ -26,7 +26,7 @@ abstract class JaxrsContract {
     static final List<Class<?>> RESOURCES = List.of(TestResources.OpenResource.class,
             TestResources.ThingResource.class, TestResources.LockedResource.class,
             TestResources.DocumentResource.class, TestResources.TenantResource.class,
-            TestResources.OutputsHeader.class);
+            TestResources.ApplicationHeaders.class);
 
     static final String LOGOUT_CLIENT = "docs-client";
 
@@ -146,6 +146,24 @@ abstract class JaxrsContract {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("plain bob scheme=Bearer admin=false");
+    }
+
+    @Test
+    void identityPropertyWhenAdmittedThenTheVerifiedTokenAndOtherwiseAbsent() {
+        HttpResponse<String> unannotated = get("things/plain", mint.token("bob"));
+        HttpResponse<String> checked = get("documents/1", mint.token("alice"));
+        HttpResponse<String> anonymous = get("open", null);
+        HttpResponse<String> forged = get("open", mint.forged("bob"));
+
+        assertThat(unannotated.statusCode()).isEqualTo(200);
+        assertThat(unannotated.headers().firstValue("X-Identity")).hasValue("bob");
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        assertThat(checked.headers().firstValue("X-Identity")).hasValue("alice");
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.headers().firstValue("X-Identity")).isEmpty();
+        assertThat(forged.statusCode()).isEqualTo(200);
+        assertThat(forged.headers().firstValue("X-Identity")).as("a token that was not admitted is no identity")
+                .isEmpty();
     }
 
     @Test

@@ -130,15 +130,25 @@ final class TestResources {
         }
     }
 
-    /** Copies the allowing decision's rule outputs into a response header, as an application would read them. */
+    /**
+     * What an application reads from the request properties Portcullis sets, copied into response
+     * headers: the allowing decision's rule outputs ({@code dev.portcullis.authorization}) and the
+     * verified token's subject ({@code dev.portcullis.identity}).
+     */
     @jakarta.ws.rs.ext.Provider
-    public static class OutputsHeader implements jakarta.ws.rs.container.ContainerResponseFilter {
+    public static class ApplicationHeaders implements jakarta.ws.rs.container.ContainerResponseFilter {
         @Override
         public void filter(jakarta.ws.rs.container.ContainerRequestContext request,
                            jakarta.ws.rs.container.ContainerResponseContext response) {
             Object a = request.getProperty(dev.portcullis.Portcullis.AUTHORIZATION_ATTRIBUTE);
             if (a instanceof dev.portcullis.Authorization) {
                 response.getHeaders().putSingle("X-Policy-Outputs", ((dev.portcullis.Authorization) a).outputs().toString());
+            }
+            Object identity = request.getProperty(dev.portcullis.Portcullis.IDENTITY_ATTRIBUTE);
+            if (identity instanceof dev.portcullis.token.VerifiedToken) {
+                response.getHeaders().putSingle("X-Identity", ((dev.portcullis.token.VerifiedToken) identity).subject());
+            } else if (identity != null) {
+                response.getHeaders().putSingle("X-Identity", "unexpected " + identity.getClass().getName());
             }
         }
     }
