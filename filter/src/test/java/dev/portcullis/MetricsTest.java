@@ -364,6 +364,34 @@ class MetricsTest {
     }
 
     @Test
+    void registryWhenNoneGivenThenMicrometersGlobalRegistryAndNothingLeftAfterClose() throws Exception {
+        SimpleMeterRegistry global = new SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(global);
+        try {
+            Map<String, String> m = Map.of(
+                    "portcullis.issuer", Tokens.ISSUER, "portcullis.audience", Tokens.AUDIENCE,
+                    "portcullis.jwks-uri", idp.jwksUri().toString(),
+                    "portcullis.policy.dir", dir.resolve("policies").toString(),
+                    "portcullis.attributes.source", "file",
+                    "portcullis.attributes.file", dir.resolve("principals.yaml").toString());
+            try (Portcullis unregistered = Portcullis.fromSettings(Settings.of(m))) {
+                unregistered.decide(AccessRequest.builder("GET", "/docs/42").authorization(bearer("alice"))
+                        .requirement(Requirement.authenticated()).build());
+
+                assertThat(global.find("portcullis.requests").tags("outcome", "admitted").functionTimer())
+                        .as("the request, counted in the global registry").isNotNull()
+                        .satisfies(t -> assertThat(t.count()).isEqualTo(1));
+                assertThat(dev.portcullis.testing.RequestCounts.total(registry))
+                        .as("the registry given to another engine counted nothing").isZero();
+            }
+            assertThat(global.getMeters().stream().filter(x -> x.getId().getName().startsWith("portcullis.")))
+                    .as("closing the engine removes its meters from the global registry").isEmpty();
+        } finally {
+            io.micrometer.core.instrument.Metrics.removeRegistry(global);
+        }
+    }
+
+    @Test
     void builderWhenNotARegistryThenRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Portcullis.builder().metrics("registry"))
                 .isInstanceOf(IllegalArgumentException.class)

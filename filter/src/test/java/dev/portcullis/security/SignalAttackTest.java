@@ -251,19 +251,21 @@ class SignalAttackTest {
         }
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
-            List<Callable<Integer>> calls = new ArrayList<>();
+            List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
             for (String s : sets) {
-                calls.add(() -> tx.push(push, PUSH_TOKEN, s).statusCode());
+                calls.add(() -> tx.push(push, PUSH_TOKEN, s));
             }
             int accepted = 0;
             int busy = 0;
-            for (Future<Integer> f : pool.invokeAll(calls)) {
-                int status = f.get();
-                assertThat(status).isIn(202, 429);
-                if (status == 202) {
+            for (Future<HttpResponse<String>> f : pool.invokeAll(calls)) {
+                HttpResponse<String> r = f.get();
+                assertThat(r.statusCode()).isIn(202, 429);
+                if (r.statusCode() == 202) {
                     accepted++;
                 } else {
                     busy++;
+                    assertThat(r.headers().firstValue("Retry-After")).as("a 429 says when to retry")
+                            .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
                 }
             }
             assertThat(accepted + busy).isEqualTo(n);

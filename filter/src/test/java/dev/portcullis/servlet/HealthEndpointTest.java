@@ -24,8 +24,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -211,6 +214,82 @@ class HealthEndpointTest {
         assertThat(json(admin)).containsEntry("status", "DOWN").containsEntry("attribute_store", "DOWN")
                 .containsEntry("keys", Map.of(Tokens.ISSUER, "FRESH"));
         assertThat(health(null).body()).isEqualTo("{\"status\":\"DOWN\"}\n");
+    }
+
+    /**
+     * A refused policy reload leaves the previous set in force: the engine answers from reserves,
+     * so the status is DEGRADED and still 200 (a load balancer keeps the node), and UP again once
+     * a good set is in place.
+     */
+    @Test
+    void healthWhenPolicyReloadRefusedThenDegradedWith200AndUpAgainAfterAGoodReload() throws Exception {
+        try (FilterServer watched = FilterServer.builder().trusting(idp)
+                .param("portcullis.attributes.source", "jdbc")
+                .param("portcullis.attributes.jdbc.url", dbUrl)
+                .param("portcullis.policy.dir", dir.resolve("policies").toString())
+                .param("portcullis.policy.reload", "true")
+                .param("portcullis.admin.health-path", HEALTH)
+                .start()) {
+            assertThat(watched.get(HEALTH).body()).as("positive twin").isEqualTo("{\"status\":\"UP\"}\n");
+
+            Path broken = dir.resolve("policies/broken.yaml");
+            Files.writeString(broken, "apiVersion: api.cerbos.dev/v1\nresourcePolicy: [not, a, policy\n");
+            HttpResponse<String> probe = awaitStatus(watched, "DEGRADED");
+            assertThat(probe.statusCode()).as("reserves, not down: the node keeps serving").isEqualTo(200);
+            HttpResponse<String> admin = watched.getWithToken(HEALTH, token("alice"));
+            assertThat(admin.statusCode()).isEqualTo(200);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> policy = (Map<String, Object>) json(admin).get("policy");
+            assertThat(json(admin)).as("the previous policies still decide: alice sees the details")
+                    .containsEntry("status", "DEGRADED");
+            assertThat(policy).containsEntry("reload_failing", true);
+
+            Files.delete(broken);
+            assertThat(awaitStatus(watched, "UP").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static HttpResponse<String> awaitStatus(FilterServer server, String status) throws InterruptedException {
+        String expected = "{\"status\":\"" + status + "\"}\n";
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        HttpResponse<String> r = server.get(HEALTH);
+        while (!r.body().equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            r = server.get(HEALTH);
+        }
+        assertThat(r.body()).as("health within 15 s").isEqualTo(expected);
+        return r;
+    }
+
+    /** The decision on the details is recorded like any other; an anonymous probe decides nothing. */
+    @Test
+    void healthWhenCallerPresentsATokenThenTheDetailsDecisionIsRecorded() throws Exception {
+        List<String> records = new CopyOnWriteArrayList<>();
+        try (FilterServer listened = FilterServer.builder().trusting(idp)
+                .param("portcullis.attributes.source", "jdbc")
+                .param("portcullis.attributes.jdbc.url", dbUrl)
+                .param("portcullis.policy.dir", dir.resolve("policies").toString())
+                .param("portcullis.admin.health-path", HEALTH)
+                .attribute(PortcullisFilter.DECISION_LISTENER_ATTRIBUTE, (Consumer<String>) records::add)
+                .start()) {
+            listened.get(HEALTH);
+            listened.getWithToken(HEALTH, token("alice"));
+            listened.getWithToken(HEALTH, token("carol"));
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (records.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200); // a record too many would show by now
+            assertThat(records).as("alice's and carol's decisions, none for the anonymous probe").hasSize(2);
+            Map<String, Object> allowed = JsonUtil.parseJson(records.get(0));
+            Map<String, Object> denied = JsonUtil.parseJson(records.get(1));
+            assertThat(allowed).containsEntry("subject", "alice").containsEntry("effect", "ALLOW")
+                    .containsEntry("resource_kind", "portcullis").containsEntry("action", "health")
+                    .containsEntry("path", HEALTH);
+            assertThat(denied).containsEntry("subject", "carol").containsEntry("effect", "DENY")
+                    .containsEntry("resource_kind", "portcullis").containsEntry("action", "health");
+        }
     }
 
     @Test

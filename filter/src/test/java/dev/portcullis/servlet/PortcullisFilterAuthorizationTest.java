@@ -186,8 +186,11 @@ class PortcullisFilterAuthorizationTest {
         assertThat(call(app, "GET", "/api/documents/1", alice).statusCode()).isEqualTo(200);
         assertThat(call(app, "DELETE", "/api/documents/1", token("carol")).statusCode()).isEqualTo(403);
         assertThat(app.get("/api/documents/1").statusCode()).isEqualTo(401);
+        // the engine's own endpoint: neither admitted nor refused
+        assertThat(app.postForm("/portcullis/revoke", "subject=nobody", "Authorization", "Bearer " + alice)
+                .statusCode()).isEqualTo(204);
 
-        RequestCounts.assertExactly(registry, "a servlet behind the filter", 2, 1, 1);
+        RequestCounts.assertExactly(registry, "a servlet behind the filter", 2, 1, 1, 1);
     }
 
     @Test

@@ -12,8 +12,11 @@ import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +83,34 @@ class PortcullisFilterHygieneTest {
                 .doesNotContainKeys("realm_access", "resource_access", "email", "name", "preferred_username");
         assertThat(EngineParts.of(app.engine()).hygiene().counts().reports(ClaimCategory.AUTHORIZATION)).isEqualTo(1);
         assertThat(EngineParts.of(app.engine()).hygiene().counts().reports(ClaimCategory.PERSONAL_DATA)).isEqualTo(1);
+    }
+
+    @Test
+    void isUserInRoleWhenTokenClaimsRolesThenAnsweredFromTheStoreOnly(@TempDir Path dir) throws Exception {
+        Path principals = dir.resolve("principals.yaml");
+        Files.writeString(principals, String.join("\n",
+                "principals:",
+                "  - {issuer: '" + Tokens.ISSUER + "', subject: alice, roles: [admin]}",
+                "  - {issuer: '" + Tokens.ISSUER + "', subject: bob, roles: [viewer]}",
+                ""));
+        app = FilterServer.builder().trusting(idp)
+                .param("portcullis.hygiene.authorization", "off") // the role claims reach the engine untouched
+                .param("portcullis.attributes.source", "file")
+                .param("portcullis.attributes.file", principals.toString())
+                .start();
+
+        String bobClaimingAdmin = Tokens.signedWith(TestKeys.rsa()).subject("bob")
+                .claim("roles", List.of("admin")).claim("realm_access", Map.of("roles", List.of("admin"))).sign();
+        HttpResponse<String> bob = app.getWithToken("/documents", bobClaimingAdmin);
+        HttpResponse<String> alice = app.getWithToken("/documents",
+                Tokens.signedWith(TestKeys.rsa()).subject("alice").sign());
+
+        assertThat(bob.statusCode()).isEqualTo(200);
+        assertThat(bob.body()).as("a role claimed by the token is no role").contains("principal=bob\n",
+                "inRoleAdmin=false\n");
+        assertThat(alice.statusCode()).isEqualTo(200);
+        assertThat(alice.body()).as("positive control: the store's role").contains("principal=alice\n",
+                "inRoleAdmin=true\n");
     }
 
     @Test

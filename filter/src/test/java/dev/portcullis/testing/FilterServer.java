@@ -216,6 +216,7 @@ public final class FilterServer implements AutoCloseable {
             out.append("principal=").append(p == null ? "" : p.getName()).append('\n');
             out.append("remoteUser=").append(nullToEmpty(req.getRemoteUser())).append('\n');
             out.append("authType=").append(nullToEmpty(req.getAuthType())).append('\n');
+            out.append("inRoleAdmin=").append(req.isUserInRole("admin")).append('\n');
             if (identity instanceof VerifiedToken) {
                 VerifiedToken t = (VerifiedToken) identity;
                 out.append("subject=").append(t.subject()).append('\n');

@@ -44,11 +44,18 @@ public final class RequestCounts {
      */
     public static void assertExactly(MeterRegistry registry, String context, int admitted, int accessDenied,
                                      int missingToken) throws InterruptedException {
-        int all = admitted + accessDenied + missingToken;
+        assertExactly(registry, context, admitted, accessDenied, missingToken, 0);
+    }
+
+    /** {@link #assertExactly(MeterRegistry, String, int, int, int)} with {@code handled} requests (revocation, health) too. */
+    public static void assertExactly(MeterRegistry registry, String context, int admitted, int accessDenied,
+                                     int missingToken, int handled) throws InterruptedException {
+        int all = admitted + accessDenied + missingToken + handled;
         awaitTotal(registry, all);
         assertThat(count(registry, "admitted", "none")).as(context + ": admitted").isEqualTo(admitted);
         assertThat(count(registry, "refused", "access_denied")).as(context + ": access_denied").isEqualTo(accessDenied);
         assertThat(count(registry, "refused", "missing_token")).as(context + ": missing_token").isEqualTo(missingToken);
+        assertThat(count(registry, "handled", "none")).as(context + ": handled").isEqualTo(handled);
         Thread.sleep(300);
         assertThat(total(registry)).as(context + ": one count per request, no more").isEqualTo(all);
     }

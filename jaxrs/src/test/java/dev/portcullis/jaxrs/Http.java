@@ -17,7 +17,12 @@ final class Http {
     }
 
     static HttpResponse<String> get(URI base, String path, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET();
+        return send(base, "GET", path, token);
+    }
+
+    static HttpResponse<String> send(URI base, String method, String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

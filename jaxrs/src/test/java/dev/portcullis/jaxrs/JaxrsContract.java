@@ -166,6 +166,33 @@ abstract class JaxrsContract {
                 .isEmpty();
     }
 
+    /**
+     * Whether the runtime's own {@code OPTIONS} answer (for a resource without an {@code @OPTIONS}
+     * method) passes the feature's filters: Jersey makes it a resource method like any other;
+     * RESTEasy alone answers it while matching, before any filter bound to a method runs.
+     */
+    boolean runtimeOptionsGuarded() {
+        return true;
+    }
+
+    @Test
+    void runtimeOptionsWhenNoTokenThenAsTheRuntimeGuardsItAndWithATokenAnswered() {
+        HttpResponse<String> anonymous = Http.send(server.base, "OPTIONS", "things/plain", null);
+        HttpResponse<String> bob = Http.send(server.base, "OPTIONS", "things/plain", mint.token("bob"));
+
+        if (runtimeOptionsGuarded()) {
+            assertRefused(anonymous, 401, "missing_token"); // an unannotated endpoint like any other
+        } else {
+            assertThat(anonymous.statusCode()).isEqualTo(200);
+            assertThat(anonymous.headers().firstValue("Allow")).get().asString().contains("GET");
+            assertThat(anonymous.body()).as("the allowed methods, nothing of the resource")
+                    .isEqualTo(anonymous.headers().firstValue("Allow").orElseThrow());
+            assertThat(anonymous.headers().firstValue("X-Identity")).isEmpty();
+        }
+        assertThat(bob.statusCode()).as("positive control: %s", bob.body()).isEqualTo(200);
+        assertThat(bob.headers().firstValue("Allow")).get().asString().contains("GET");
+    }
+
     @Test
     void unannotatedWhenForgedTokenThen401InvalidToken() {
         HttpResponse<String> response = get("things/plain", mint.forged("bob"));
