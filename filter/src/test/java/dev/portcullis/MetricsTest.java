@@ -186,6 +186,52 @@ class MetricsTest {
                 .isZero();
     }
 
+    /** The failure meters count failures: each is checked above zero, beside a success that counts nothing there. */
+    @Test
+    void failuresThenCountedUnderTheirMeters() throws Exception {
+        String claimsRoles = Tokens.signedWith(TestKeys.rsa()).subject("alice").claim("roles", List.of("admin")).sign();
+        assertThat(decide("GET", "/docs/42", List.of("Bearer " + claimsRoles), "read").reason())
+                .isEqualTo(Reason.FORBIDDEN_CLAIMS);
+        assertThat(decide("GET", "/docs/42", bearer("alice"), "read").isAdmitted()).as("positive control").isTrue();
+        assertThat(registry.get("portcullis.hygiene.refusals").tag("reason", "forbidden_claims").functionCounter()
+                .count()).isEqualTo(1);
+
+        Files.writeString(dir.resolve("policies/broken.yaml"), "resourcePolicy: [not, a, policy\n");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (registry.get("portcullis.policy.reloads").tag("result", "failure").functionCounter().count() < 1
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(registry.get("portcullis.policy.reloads").tag("result", "failure").functionCounter().count())
+                .as("the refused reload").isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("portcullis.policy.reloads").tag("result", "success").functionCounter().count())
+                .as("nothing was swapped in").isZero();
+        assertThat(decide("GET", "/docs/42", bearer("alice"), "read").isAdmitted())
+                .as("the previous policies still decide").isTrue();
+        assertThat(registry.get("portcullis.jwks.failures").tag("issuer", Tokens.ISSUER).functionCounter().count())
+                .as("the keys were fetched").isZero();
+
+        Files.delete(dir.resolve("policies/broken.yaml"));
+
+        // an engine whose key server fails from the start
+        SimpleMeterRegistry failing = new SimpleMeterRegistry();
+        try (JwksServer down = JwksServer.serving(TestKeys.rsa());
+             Portcullis keyless = Portcullis.fromSettings(Settings.of(Map.of(
+                     "portcullis.issuer", Tokens.ISSUER, "portcullis.audience", Tokens.AUDIENCE,
+                     "portcullis.jwks-uri", down.jwksUri().toString(),
+                     "portcullis.policy.dir", dir.resolve("policies").toString(),
+                     "portcullis.attributes.source", "file",
+                     "portcullis.attributes.file", dir.resolve("principals.yaml").toString())),
+                     Clock.systemUTC(), b -> b.metrics(failing))) {
+            down.fail(500);
+            Outcome refused = keyless.decide(AccessRequest.builder("GET", "/docs/42").authorization(bearer("alice"))
+                    .requirement(Requirement.authenticated()).build());
+            assertThat(refused.reason()).isEqualTo(Reason.KEYS_UNAVAILABLE);
+            assertThat(failing.get("portcullis.jwks.failures").tag("issuer", Tokens.ISSUER).functionCounter().count())
+                    .as("the key fetch that failed").isEqualTo(1);
+        }
+    }
+
     /** The servlet filter's step of a request: authenticated, continuable by a JAX-RS check. */
     private Outcome filterStep(String method, String path, List<String> authorization) {
         return engine.decide(AccessRequest.builder(method, path).authorization(authorization)
@@ -381,7 +427,7 @@ class MetricsTest {
                 assertThat(global.find("portcullis.requests").tags("outcome", "admitted").functionTimer())
                         .as("the request, counted in the global registry").isNotNull()
                         .satisfies(t -> assertThat(t.count()).isEqualTo(1));
-                assertThat(dev.portcullis.testing.RequestCounts.total(registry))
+                assertThat(RequestCounts.total(registry))
                         .as("the registry given to another engine counted nothing").isZero();
             }
             assertThat(global.getMeters().stream().filter(x -> x.getId().getName().startsWith("portcullis.")))

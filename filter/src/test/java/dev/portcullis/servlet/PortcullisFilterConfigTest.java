@@ -182,6 +182,24 @@ class PortcullisFilterConfigTest {
         }
     }
 
+    /** Context-params named portcullis.* are shared defaults: over the file, under the filter's init-params. */
+    @Test
+    void initWhenContextParamsThenOverTheFileAndUnderInitParams() throws Exception {
+        Path file = dir.resolve("portcullis.properties");
+        Files.writeString(file, "portcullis.issuer=" + Tokens.ISSUER + "\nportcullis.audience=" + Tokens.AUDIENCE
+                + "\nportcullis.jwks-uri=" + idp.jwksUri() + "\nportcullis.realm=from-file\n");
+        try (FilterServer shared = FilterServer.builder().param("config", file.toString())
+                .contextParam("portcullis.realm", "from-context").contextParam("other.realm", "ignored").start();
+             FilterServer own = FilterServer.builder().param("config", file.toString())
+                     .contextParam("portcullis.realm", "from-context").param("portcullis.realm", "from-param").start()) {
+            assertThat(shared.get("/x").headers().firstValue("WWW-Authenticate"))
+                    .contains("Bearer realm=\"from-context\"");
+            assertThat(own.get("/x").headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"from-param\"");
+            assertThat(shared.getWithToken("/x", Tokens.signedWith(TestKeys.rsa()).sign()).statusCode())
+                    .as("positive control").isEqualTo(200);
+        }
+    }
+
     @Test
     void initWhenConfigIsOnTheClasspathThenSettingsReadFromIt() throws Exception {
         try (FilterServer app = FilterServer.builder().param("config", "classpath:portcullis-classpath-test.properties").start()) {

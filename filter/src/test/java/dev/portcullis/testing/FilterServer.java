@@ -75,6 +75,7 @@ public final class FilterServer implements AutoCloseable {
         context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath(b.contextPath);
         b.attributes.forEach(context::setAttribute);
+        b.contextParams.forEach(context::setInitParameter);
         if (b.resourceBase != null) {
             context.setBaseResourceAsPath(b.resourceBase);
         }
@@ -255,6 +256,7 @@ public final class FilterServer implements AutoCloseable {
         private EnumSet<DispatcherType> dispatcherTypes = EnumSet.of(DispatcherType.REQUEST);
         private final Map<Integer, String> errorPages = new LinkedHashMap<>();
         private final Map<String, Object> attributes = new LinkedHashMap<>();
+        private final Map<String, String> contextParams = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -305,6 +307,12 @@ public final class FilterServer implements AutoCloseable {
         }
 
         /** A servlet context attribute, set before the filter starts (such as the metrics registry). */
+        /** A context-param ({@code <context-param>} in web.xml) of the application. */
+        public Builder contextParam(String name, String value) {
+            contextParams.put(name, value);
+            return this;
+        }
+
         public Builder attribute(String name, Object value) {
             attributes.put(name, value);
             return this;
