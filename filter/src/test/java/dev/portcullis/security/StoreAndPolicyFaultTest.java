@@ -163,6 +163,44 @@ class StoreAndPolicyFaultTest {
         recovers("/api/docs/1", "bob");
     }
 
+    /**
+     * README ("Metrics"): with a stale window, a principal loaded before the store failed is served
+     * from stale attributes and counted in {@code attributes.stale.serves}; every failed load is
+     * counted in {@code attributes.load.failures}; a principal never loaded gets 503.
+     */
+    @Test
+    void requestWhenStoreDownWithinStaleWindowThenStaleServedAndBothCounted() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (FilterServer stale = FilterServer.builder().trusting(idp)
+                .param("portcullis.attributes.source", "jdbc")
+                .param("portcullis.attributes.jdbc.url", dbUrl)
+                .param("portcullis.attributes.cache.ttl", "1s")
+                .param("portcullis.attributes.cache.stale-window", "60s")
+                .param("portcullis.attributes.cache.load-timeout", "300ms")
+                .param("portcullis.policy.dir", dir.resolve("policies").toString())
+                .attribute(dev.portcullis.servlet.PortcullisFilter.METRICS_REGISTRY_ATTRIBUTE, registry)
+                .start()) {
+            String alice = Tokens.signedWith(TestKeys.rsa()).subject("alice").sign();
+            String bob = Tokens.signedWith(TestKeys.rsa()).subject("bob").sign();
+            assertThat(stale.getWithToken("/x", alice).statusCode()).as("positive twin: loaded").isEqualTo(200);
+            assertThat(registry.get("portcullis.attributes.load.failures").functionCounter().count()).isZero();
+
+            sql("ALTER TABLE portcullis_principal RENAME TO portcullis_principal_gone");
+            Thread.sleep(1_100); // alice's entry is past its TTL, inside the stale window
+            assertThat(stale.getWithToken("/x", alice).statusCode()).as("served from stale attributes")
+                    .isEqualTo(200);
+            assertThat(stale.getWithToken("/x", bob).statusCode()).as("never loaded: nothing to serve")
+                    .isEqualTo(503);
+
+            assertThat(registry.get("portcullis.attributes.stale.serves").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("portcullis.attributes.load.failures").functionCounter().count())
+                    .isGreaterThanOrEqualTo(2);
+        } finally {
+            sql("ALTER TABLE IF EXISTS portcullis_principal_gone RENAME TO portcullis_principal");
+        }
+    }
+
     @Test
     void requestWhenStoreSlowerThanLoadTimeoutThen503PromptlyAndRecovers() throws Exception {
         sql("UPDATE fault_delay SET millis = 3000");
