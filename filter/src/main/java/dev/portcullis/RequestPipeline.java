@@ -132,8 +132,8 @@ final class RequestPipeline {
     /** The verified token and fresh attributes, or why not; reused from this engine's earlier outcome. */
     private Outcome.Identification identify(AccessRequest r) {
         Outcome earlier = r.earlier();
-        if (earlier != null && earlier.engine() == engine && earlier.identity() != null) {
-            return earlier.identity();
+        if (earlier != null && earlier.identifiesFor(engine)) {
+            return earlier.identity(); // no credential is read (Outcome.identifiesFor)
         }
         VerifiedToken token;
         try {
