@@ -97,15 +97,20 @@ class MetricsTest {
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("policies/policy.yaml"), POLICY);
         Files.writeString(dir.resolve("principals.yaml"), PRINCIPALS);
-        Map<String, String> m = new HashMap<>(Map.of(
-                "portcullis.issuer", Tokens.ISSUER, "portcullis.audience", Tokens.AUDIENCE,
-                "portcullis.jwks-uri", idp.jwksUri().toString(),
-                "portcullis.policy.dir", dir.resolve("policies").toString(),
-                "portcullis.policy.reload", "true",
-                "portcullis.attributes.source", "file",
-                "portcullis.attributes.file", dir.resolve("principals.yaml").toString(),
-                "portcullis.hygiene.personal-data", "report"));
+        Map<String, String> m = settings(idp);
+        m.put("portcullis.policy.reload", "true");
+        m.put("portcullis.hygiene.personal-data", "report");
         engine = Portcullis.fromSettings(Settings.of(m), Clock.systemUTC(), b -> b.metrics(registry));
+    }
+
+    /** An engine's settings: keys from {@code keys}, this test's policies and principals file. */
+    private Map<String, String> settings(JwksServer keys) {
+        return new HashMap<>(Map.of(
+                "portcullis.issuer", Tokens.ISSUER, "portcullis.audience", Tokens.AUDIENCE,
+                "portcullis.jwks-uri", keys.jwksUri().toString(),
+                "portcullis.policy.dir", dir.resolve("policies").toString(),
+                "portcullis.attributes.source", "file",
+                "portcullis.attributes.file", dir.resolve("principals.yaml").toString()));
     }
 
     @AfterEach
@@ -216,13 +221,8 @@ class MetricsTest {
         // an engine whose key server fails from the start
         SimpleMeterRegistry failing = new SimpleMeterRegistry();
         try (JwksServer down = JwksServer.serving(TestKeys.rsa());
-             Portcullis keyless = Portcullis.fromSettings(Settings.of(Map.of(
-                     "portcullis.issuer", Tokens.ISSUER, "portcullis.audience", Tokens.AUDIENCE,
-                     "portcullis.jwks-uri", down.jwksUri().toString(),
-                     "portcullis.policy.dir", dir.resolve("policies").toString(),
-                     "portcullis.attributes.source", "file",
-                     "portcullis.attributes.file", dir.resolve("principals.yaml").toString())),
-                     Clock.systemUTC(), b -> b.metrics(failing))) {
+             Portcullis keyless = Portcullis.fromSettings(Settings.of(settings(down)), Clock.systemUTC(),
+                     b -> b.metrics(failing))) {
             down.fail(500);
             Outcome refused = keyless.decide(AccessRequest.builder("GET", "/docs/42").authorization(bearer("alice"))
                     .requirement(Requirement.authenticated()).build());
@@ -414,13 +414,7 @@ class MetricsTest {
         SimpleMeterRegistry global = new SimpleMeterRegistry();
         io.micrometer.core.instrument.Metrics.addRegistry(global);
         try {
-            Map<String, String> m = Map.of(
-                    "portcullis.issuer", Tokens.ISSUER, "portcullis.audience", Tokens.AUDIENCE,
-                    "portcullis.jwks-uri", idp.jwksUri().toString(),
-                    "portcullis.policy.dir", dir.resolve("policies").toString(),
-                    "portcullis.attributes.source", "file",
-                    "portcullis.attributes.file", dir.resolve("principals.yaml").toString());
-            try (Portcullis unregistered = Portcullis.fromSettings(Settings.of(m))) {
+            try (Portcullis unregistered = Portcullis.fromSettings(Settings.of(settings(idp)))) {
                 unregistered.decide(AccessRequest.builder("GET", "/docs/42").authorization(bearer("alice"))
                         .requirement(Requirement.authenticated()).build());
 

@@ -75,16 +75,21 @@ class HealthEndpointTest {
                     + Tokens.ISSUER + "', '" + p[0] + "', '" + p[1] + "');\n");
         }
         idp = JwksServer.serving(TestKeys.rsa());
-        app = FilterServer.builder().trusting(idp)
-                .param("portcullis.attributes.source", "jdbc")
-                .param("portcullis.attributes.jdbc.url", dbUrl)
+        app = withHealth()
                 .param("portcullis.attributes.cache.load-timeout", "500ms")
                 .param("portcullis.attributes.cache.stale-window", "0s")
                 .param("portcullis.jwks.refresh-interval", "1s")
                 .param("portcullis.jwks.timeout", "500ms")
-                .param("portcullis.policy.dir", dir.resolve("policies").toString())
-                .param("portcullis.admin.health-path", HEALTH)
                 .start();
+    }
+
+    /** A server with the health endpoint, this test's JDBC store and policies. */
+    private FilterServer.Builder withHealth() {
+        return FilterServer.builder().trusting(idp)
+                .param("portcullis.attributes.source", "jdbc")
+                .param("portcullis.attributes.jdbc.url", dbUrl)
+                .param("portcullis.policy.dir", dir.resolve("policies").toString())
+                .param("portcullis.admin.health-path", HEALTH);
     }
 
     @AfterEach
@@ -223,13 +228,7 @@ class HealthEndpointTest {
      */
     @Test
     void healthWhenPolicyReloadRefusedThenDegradedWith200AndUpAgainAfterAGoodReload() throws Exception {
-        try (FilterServer watched = FilterServer.builder().trusting(idp)
-                .param("portcullis.attributes.source", "jdbc")
-                .param("portcullis.attributes.jdbc.url", dbUrl)
-                .param("portcullis.policy.dir", dir.resolve("policies").toString())
-                .param("portcullis.policy.reload", "true")
-                .param("portcullis.admin.health-path", HEALTH)
-                .start()) {
+        try (FilterServer watched = withHealth().param("portcullis.policy.reload", "true").start()) {
             assertThat(watched.get(HEALTH).body()).as("positive twin").isEqualTo("{\"status\":\"UP\"}\n");
 
             Path broken = dir.resolve("policies/broken.yaml");
@@ -265,11 +264,7 @@ class HealthEndpointTest {
     @Test
     void healthWhenCallerPresentsATokenThenTheDetailsDecisionIsRecorded() throws Exception {
         List<String> records = new CopyOnWriteArrayList<>();
-        try (FilterServer listened = FilterServer.builder().trusting(idp)
-                .param("portcullis.attributes.source", "jdbc")
-                .param("portcullis.attributes.jdbc.url", dbUrl)
-                .param("portcullis.policy.dir", dir.resolve("policies").toString())
-                .param("portcullis.admin.health-path", HEALTH)
+        try (FilterServer listened = withHealth()
                 .attribute(PortcullisFilter.DECISION_LISTENER_ATTRIBUTE, (Consumer<String>) records::add)
                 .start()) {
             listened.get(HEALTH);
